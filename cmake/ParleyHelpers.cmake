@@ -1,0 +1,64 @@
+# parley_add_module / parley_add_test: one CMake target per library module, one test program
+# per module, with the warnings and sanitizers every target shares.
+
+function(parley_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow)
+  if(PARLEY_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+if(PARLEY_SANITIZE)
+  add_compile_options(-fsanitize=${PARLEY_SANITIZE} -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${PARLEY_SANITIZE})
+endif()
+
+# parley_add_module(NAME DEPS dep... [OBJECT])
+# Sources are the module folder's *.cc files (tests, *_test.cc, excluded); a module owns its
+# folder, so adding a file to a module needs no CMake edit. OBJECT modules (protocols,
+# strategies) keep self-registering objects through linking.
+function(parley_add_module name)
+  cmake_parse_arguments(ARG "OBJECT" "" "DEPS" ${ARGN})
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cc")
+  list(FILTER sources EXCLUDE REGEX "_test\\.cc$")
+  if(ARG_OBJECT)
+    add_library(parley_${name} OBJECT ${sources})
+  else()
+    add_library(parley_${name} STATIC ${sources})
+  endif()
+  add_library(parley::${name} ALIAS parley_${name})
+  target_include_directories(parley_${name} PUBLIC "${PROJECT_SOURCE_DIR}/src")
+  target_link_libraries(parley_${name} PUBLIC ${ARG_DEPS})
+  parley_set_warnings(parley_${name})
+endfunction()
+
+# parley_add_test(NAME SOURCES src... DEPS dep... LABELS label...)
+function(parley_add_test name)
+  if(NOT PARLEY_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE
+    PARLEY_SHARED_DATA_DIR="${PARLEY_SHARED_DATA_DIR}"
+    PARLEY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    PARLEY_CLI_PATH="$<TARGET_FILE:parley>")
+  parley_set_warnings(${name})
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+endfunction()
+
+# parley_add_module_tests(MODULE DEPS dep...): the module folder's *_test.cc as one program.
+function(parley_add_module_tests module)
+  cmake_parse_arguments(ARG "" "" "DEPS;LABELS" ${ARGN})
+  file(GLOB_RECURSE tests CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc")
+  if(NOT tests)
+    return()
+  endif()
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS unit)
+  endif()
+  parley_add_test(parley_${module}_test SOURCES ${tests} DEPS parley::${module} ${ARG_DEPS}
+                  LABELS ${ARG_LABELS})
+endfunction()

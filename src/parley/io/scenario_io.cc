@@ -1,0 +1,1 @@
+#include "parley/io/scenario_io.h"

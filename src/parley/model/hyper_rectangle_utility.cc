@@ -1,0 +1,1 @@
+#include "parley/model/hyper_rectangle_utility.h"

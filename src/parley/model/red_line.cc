@@ -1,0 +1,1 @@
+#include "parley/model/red_line.h"

@@ -1,0 +1,71 @@
+// Red lines: hard constraints a party will not cross, in a small expression language.
+//
+// A red line either forbids outcomes (`forbid: ceasefire == permanent_up_front`) or requires a
+// condition (`require: if withdrawal == full then ceasefire != time_limited_pause`). Grammar
+// (docs/scenario-format.md has the full reference):
+//
+//   expr    := implication
+//   implication := "if" or_expr "then" or_expr | or_expr
+//   or_expr := and_expr ("or" and_expr)*
+//   and_expr := unary ("and" unary)*
+//   unary   := "not" unary | "(" expr ")" | comparison | "true" | "false"
+//   comparison := ISSUE ("==" | "!=" | "<" | "<=" | ">" | ">=") VALUE
+//              |  ISSUE ["not"] "in" "[" VALUE ("," VALUE)* "]"
+//   VALUE   := option label (bare word or "quoted") or number
+//
+// `<`-style comparisons need a numeric issue or an ordered discrete issue (comparing positions).
+// Parsing resolves every issue and option, so an expression compiles to atoms "issue's option is in
+// this set" joined by not/and/or/implies: evaluation is a few array reads, and analysis can reason
+// about the atoms exactly.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parley/base/status.h"
+#include "parley/model/issue.h"
+#include "parley/model/outcome_space.h"
+#include "parley/model/provenance.h"
+
+namespace parley::model {
+
+struct Expression {
+  enum class Kind { kTrue, kFalse, kAtom, kNot, kAnd, kOr, kImplies };
+  Kind kind = Kind::kTrue;
+  // kAtom: true when the outcome's option on `issue_idx` has allowed[option] set.
+  std::size_t issue_idx = 0;
+  std::vector<bool> allowed;
+  // kNot: one child; kAnd / kOr: two or more; kImplies: {condition, consequence}.
+  std::vector<Expression> children;
+
+  bool Evaluate(const Outcome& outcome) const;
+  // Issues the expression mentions, sorted, without repeats.
+  std::vector<std::size_t> MentionedIssues() const;
+};
+
+// Parses `text` against `issues`. Errors are kInvalidInput whose location column is the 1-based
+// column within `text` of the offending token, and whose message says what was expected (e.g.
+// "unknown issue 'withdrawl'; issues are: ceasefire, withdrawal, ...").
+Result<Expression> ParseExpression(std::string_view text, const std::vector<Issue>& issues);
+
+// Writes an expression back as text that ParseExpression accepts (used when a scenario is
+// converted and the original text is not available).
+std::string FormatExpression(const Expression& expression, const std::vector<Issue>& issues);
+
+struct RedLine {
+  enum class Kind { kForbid, kRequire };
+  Kind kind = Kind::kForbid;
+  std::string text;         // the expression as written
+  std::string description;  // plain words for reports, e.g. "no permanent ceasefire up front"
+  Expression expression;
+
+  // True when the outcome does not cross this red line.
+  bool Allows(const Outcome& outcome) const {
+    bool holds = expression.Evaluate(outcome);
+    return kind == Kind::kForbid ? !holds : holds;
+  }
+};
+
+}  // namespace parley::model
