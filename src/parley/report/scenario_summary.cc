@@ -1,0 +1,288 @@
+#include "parley/report/scenario_summary.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+
+#include "parley/model/hyper_rectangle_utility.h"
+
+namespace parley::report {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json OutcomeToJson(const model::Scenario& scenario, const model::Outcome& outcome) {
+  ordered_json out = ordered_json::object();
+  for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
+    const model::Issue& issue = scenario.issues[issue_idx];
+    if (issue.IsNumeric()) {
+      out[issue.id] = issue.NumericValue(outcome[issue_idx]);
+    } else {
+      out[issue.id] = issue.OptionLabel(outcome[issue_idx]);
+    }
+  }
+  return out;
+}
+
+ordered_json IssueToJson(const model::Scenario& scenario, const model::Issue& issue) {
+  ordered_json out;
+  out["id"] = issue.id;
+  out["name"] = issue.name;
+  out["type"] = std::string(model::IssueKindName(issue.kind));
+  if (!issue.description.empty()) out["description"] = issue.description;
+  if (!issue.unit.empty()) out["unit"] = issue.unit;
+  out["num_options"] = issue.NumOptions();
+  switch (issue.kind) {
+    case model::IssueKind::kDiscrete:
+      out["ordered"] = issue.ordered;
+      out["options"] = issue.options;
+      break;
+    case model::IssueKind::kInteger:
+      out["range"] = {issue.integer_lower, issue.integer_upper};
+      break;
+    case model::IssueKind::kReal:
+      out["range"] = {issue.real_lower, issue.real_upper};
+      out["step"] = issue.real_step;
+      break;
+  }
+  if (!issue.phase.empty()) out["phase"] = issue.phase;
+  auto provenance = scenario.provenance.find("issues." + issue.id);
+  if (provenance != scenario.provenance.end() &&
+      provenance->second.source != model::Source::kUnspecified) {
+    out["source"] = std::string(model::SourceName(provenance->second.source));
+  }
+  return out;
+}
+
+ordered_json PartyToJson(const model::Scenario& scenario, const model::OutcomeSpace& space,
+                         const model::Party& party, std::uint64_t enumeration_limit) {
+  ordered_json out;
+  out["id"] = party.id;
+  out["name"] = party.name;
+  out["role"] = std::string(model::RoleName(party.role));
+  out["enabled"] = party.enabled;
+  if (!party.description.empty()) out["description"] = party.description;
+  if (!party.source_file.empty()) out["source_file"] = party.source_file;
+  if (!party.preferences) {
+    out["preferences"] = nullptr;
+    return out;
+  }
+  const model::Preferences& preferences = *party.preferences;
+  ordered_json prefs;
+  prefs["utility"] = std::string(preferences.utility->Kind());
+  if (space.Count() == BigCount(0)) {
+    prefs["utility_range"] = nullptr;
+  } else {
+    model::UtilityRange range =
+        model::ComputeUtilityRange(*preferences.utility, space, enumeration_limit);
+    prefs["utility_range"] = {{"min", range.min},
+                              {"max", range.max},
+                              {"exact", range.exact},
+                              {"worst", OutcomeToJson(scenario, range.argmin)},
+                              {"best", OutcomeToJson(scenario, range.argmax)}};
+  }
+  if (preferences.reservation_value) {
+    prefs["reservation"] = *preferences.reservation_value;
+  } else {
+    prefs["reservation"] = nullptr;
+  }
+  if (preferences.reservation_outcome) {
+    prefs["reservation_outcome"] = OutcomeToJson(scenario, *preferences.reservation_outcome);
+  }
+  prefs["discount"] = preferences.discount;
+  if (const auto* additive =
+          dynamic_cast<const model::AdditiveUtility*>(preferences.utility.get())) {
+    ordered_json weights = ordered_json::object();
+    for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
+      weights[scenario.issues[issue_idx].id] = additive->weights()[issue_idx];
+    }
+    prefs["weights"] = weights;
+  }
+  ordered_json red_lines = ordered_json::array();
+  for (const model::RedLine& red_line : preferences.red_lines) {
+    ordered_json line;
+    line["kind"] = red_line.kind == model::RedLine::Kind::kForbid ? "forbid" : "require";
+    line["expression"] = red_line.text;
+    if (!red_line.description.empty()) line["description"] = red_line.description;
+    red_lines.push_back(line);
+  }
+  prefs["red_lines"] = red_lines;
+  out["preferences"] = prefs;
+  return out;
+}
+
+}  // namespace
+
+ordered_json SummarizeScenario(const model::Scenario& scenario, std::uint64_t enumeration_limit) {
+  model::OutcomeSpace space = scenario.BuildOutcomeSpace();
+  ordered_json out;
+  out["name"] = scenario.name;
+  out["format"] = std::string(model::SourceFormatName(scenario.source_format));
+  out["source_files"] = scenario.source_files;
+  ordered_json meta = ordered_json::object();
+  if (!scenario.meta.title.empty()) meta["title"] = scenario.meta.title;
+  if (!scenario.meta.description.empty()) meta["description"] = scenario.meta.description;
+  if (!scenario.meta.as_of.empty()) meta["as_of"] = scenario.meta.as_of;
+  if (!scenario.meta.banner.empty()) meta["banner"] = scenario.meta.banner;
+  if (!scenario.meta.references.empty()) meta["references"] = scenario.meta.references;
+  out["meta"] = meta;
+  out["outcomes"] = space.Count().ToString();
+  out["outcomes_display"] = space.Count().ToDisplayString();
+  out["outcomes_log10"] = space.Count() == BigCount(0) ? 0.0 : space.Count().Log10();
+
+  ordered_json issues = ordered_json::array();
+  for (const model::Issue& issue : scenario.issues) issues.push_back(IssueToJson(scenario, issue));
+  out["issues"] = issues;
+
+  ordered_json phases = ordered_json::array();
+  for (const model::Phase& phase : scenario.phases) {
+    ordered_json entry;
+    entry["id"] = phase.id;
+    entry["label"] = phase.label;
+    if (!phase.description.empty()) entry["description"] = phase.description;
+    ordered_json phase_issues = ordered_json::array();
+    for (std::size_t issue_idx : phase.issue_indices) {
+      phase_issues.push_back(scenario.issues[issue_idx].id);
+    }
+    entry["issues"] = phase_issues;
+    phases.push_back(entry);
+  }
+  out["phases"] = phases;
+
+  ordered_json parties = ordered_json::array();
+  for (const model::Party& party : scenario.parties) {
+    parties.push_back(PartyToJson(scenario, space, party, enumeration_limit));
+  }
+  out["parties"] = parties;
+
+  std::array<int, 4> counts{};
+  for (const auto& [path, provenance] : scenario.provenance) {
+    ++counts[static_cast<std::size_t>(provenance.source)];
+  }
+  out["provenance"] = {{"report", counts[static_cast<std::size_t>(model::Source::kReport)]},
+                       {"assumption", counts[static_cast<std::size_t>(model::Source::kAssumption)]},
+                       {"derived", counts[static_cast<std::size_t>(model::Source::kDerived)]}};
+  return out;
+}
+
+namespace {
+
+std::string FormatUtility(double value) { return fmt::format("{:.4f}", value); }
+
+std::string DescribeIssueOptions(const ordered_json& issue) {
+  std::string type = issue["type"];
+  if (type == "discrete") {
+    std::string out;
+    for (const auto& option : issue["options"]) {
+      if (!out.empty()) out += issue["ordered"].get<bool>() ? " < " : " | ";
+      out += option.get<std::string>();
+    }
+    return out;
+  }
+  std::string out = fmt::format("{} .. {}", issue["range"][0].dump(), issue["range"][1].dump());
+  if (type == "real") out += fmt::format(" step {}", issue["step"].dump());
+  if (issue.contains("unit")) out += " " + issue["unit"].get<std::string>();
+  return out;
+}
+
+std::string DescribeOutcome(const ordered_json& outcome) {
+  std::string out;
+  for (const auto& [issue, value] : outcome.items()) {
+    if (!out.empty()) out += ", ";
+    out += issue + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderScenarioSummaryText(const ordered_json& summary) {
+  std::string out;
+  const ordered_json& meta = summary["meta"];
+  if (meta.contains("banner")) {
+    out += "NOTE: " + meta["banner"].get<std::string>() + "\n\n";
+  }
+  out += meta.contains("title") ? meta["title"].get<std::string>()
+                                : summary["name"].get<std::string>();
+  out += "\n";
+  if (meta.contains("as_of")) out += "as of " + meta["as_of"].get<std::string>() + "\n";
+  out += fmt::format("format: {}   outcomes: {}\n", summary["format"].get<std::string>(),
+                     summary["outcomes"].get<std::string>());
+  if (summary["outcomes"].get<std::string>() != summary["outcomes_display"].get<std::string>()) {
+    out += fmt::format("          (about {})\n", summary["outcomes_display"].get<std::string>());
+  }
+
+  out += fmt::format("\nparties ({})\n", summary["parties"].size());
+  for (const auto& party : summary["parties"]) {
+    out += fmt::format("  {:<20} {:<10}{}", party["id"].get<std::string>(),
+                       party["role"].get<std::string>(),
+                       party["enabled"].get<bool>() ? "" : " (disabled)");
+    if (party["name"] != party["id"]) out += "  " + party["name"].get<std::string>();
+    out += "\n";
+    if (party["preferences"].is_null()) continue;
+    const auto& prefs = party["preferences"];
+    std::string reservation = prefs["reservation"].is_null()
+                                  ? std::string("none stated")
+                                  : FormatUtility(prefs["reservation"].get<double>());
+    if (!prefs["utility_range"].is_null()) {
+      const auto& range = prefs["utility_range"];
+      out += fmt::format("      utility {} in [{}, {}]{}   reservation {}",
+                         prefs["utility"].get<std::string>(), FormatUtility(range["min"]),
+                         FormatUtility(range["max"]),
+                         range["exact"].get<bool>() ? "" : " (range found by search)", reservation);
+    } else {
+      out += fmt::format("      utility {}   reservation {}", prefs["utility"].get<std::string>(),
+                         reservation);
+    }
+    if (prefs["discount"].get<double>() != 1.0) {
+      out += fmt::format("   discount {}", prefs["discount"].dump());
+    }
+    out += "\n";
+    if (!prefs["utility_range"].is_null() && summary["issues"].size() <= 12) {
+      out += "      best:  " + DescribeOutcome(prefs["utility_range"]["best"]) + "\n";
+    }
+    for (const auto& red_line : prefs["red_lines"]) {
+      out += fmt::format("      red line ({}): {}", red_line["kind"].get<std::string>(),
+                         red_line["expression"].get<std::string>());
+      if (red_line.contains("description")) {
+        out += "  -- " + red_line["description"].get<std::string>();
+      }
+      out += "\n";
+    }
+  }
+
+  out += fmt::format("\nissues ({})\n", summary["issues"].size());
+  for (const auto& issue : summary["issues"]) {
+    out += fmt::format("  {:<24} {:<8} {:>6} options: {}", issue["id"].get<std::string>(),
+                       issue["type"].get<std::string>(), issue["num_options"].dump(),
+                       DescribeIssueOptions(issue));
+    if (issue.contains("phase")) out += "  [phase " + issue["phase"].get<std::string>() + "]";
+    out += "\n";
+  }
+
+  if (!summary["phases"].empty()) {
+    out += fmt::format("\nphases ({})\n", summary["phases"].size());
+    int number = 1;
+    for (const auto& phase : summary["phases"]) {
+      std::string issues;
+      for (const auto& issue : phase["issues"]) {
+        if (!issues.empty()) issues += ", ";
+        issues += issue.get<std::string>();
+      }
+      out += fmt::format("  {}. {} ({}): {}\n", number++, phase["label"].get<std::string>(),
+                         phase["id"].get<std::string>(), issues);
+    }
+  }
+  const auto& provenance = summary["provenance"];
+  int tagged = provenance["report"].get<int>() + provenance["assumption"].get<int>() +
+               provenance["derived"].get<int>();
+  if (tagged > 0) {
+    out += fmt::format("\nsources: {} values from the report, {} assumptions, {} derived\n",
+                       provenance["report"].get<int>(), provenance["assumption"].get<int>(),
+                       provenance["derived"].get<int>());
+  }
+  return out;
+}
+
+}  // namespace parley::report
