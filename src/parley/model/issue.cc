@@ -77,7 +77,12 @@ double Issue::NumericValue(std::uint64_t option) const {
       return static_cast<double>(integer_lower + static_cast<std::int64_t>(option));
     case IssueKind::kReal: {
       double value = real_lower + static_cast<double>(option) * real_step;
-      return value > real_upper ? real_upper : value;
+      if (value > real_upper) return real_upper;
+      // Round away the binary noise of lower + k * step (0.30000000000000004 -> 0.3), so grid
+      // points equal the decimals a person or a GeniusWeb file writes.
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%.15g", value);
+      return std::strtod(buffer, nullptr);
     }
   }
   return 0;
