@@ -1,0 +1,85 @@
+// Pareto frontier: the outcomes no other outcome improves for one analysed party without hurting
+// another. Exact at any scale for additive utilities, exact by enumeration for other utilities up
+// to a limit, and a labelled approximation by search beyond it. Never silently truncated.
+//
+// Additive method (every ANAC linear and GeniusWeb scenario): the frontier is computed without
+// enumerating the outcome space. Options dominated within an issue are dropped (ties kept), then
+// issues are merged one at a time keeping only non-dominated partial utility sums (ties kept
+// exactly), with back-pointers to recover outcomes. Red lines are honoured exactly by merging the
+// issues each red line mentions into one composite issue whose options are the allowed
+// combinations. Partial sums are accumulated in issue order from each utility's offset, so frontier
+// utilities equal UtilityFunction::Evaluate bit for bit.
+//
+// Enumeration method (non-additive utilities, or when forced): streams every outcome, keeps the
+// non-dominated set; no outcome tuples are stored beyond the frontier. Parallel over index ranges.
+//
+// Search method (non-additive spaces above the enumeration limit): seeded local search from the
+// additive relaxation and random starts; `exact` is false and `outcomes_examined` says how much was
+// seen.
+//
+// The frontier of the acceptable region (every analysed party at or above its reservation value)
+// equals the full frontier's acceptable points, since anything dominating an acceptable outcome is
+// acceptable too.
+#pragma once
+
+#include <cstdint>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "parley/base/big_count.h"
+#include "parley/base/status.h"
+#include "parley/model/scenario.h"
+
+namespace parley::analysis {
+
+struct ParetoPoint {
+  model::Outcome outcome;
+  std::vector<double> utilities;  // one per analysed party, in ParetoOptions::parties order
+};
+
+enum class FrontierMethod { kAdditiveMerge, kEnumeration, kSearch };
+std::string_view FrontierMethodName(FrontierMethod method);  // "additive_merge", ...
+
+struct ParetoOptions {
+  // Indices into Scenario::parties of the parties analysed; empty means every enabled principal
+  // with preferences (Scenario::PrincipalIndices()).
+  std::vector<std::size_t> parties;
+  // Only outcomes that no analysed party's red line forbids.
+  bool respect_red_lines = true;
+  // Only outcomes every analysed party values at or above its reservation value.
+  bool respect_reservations = false;
+  // Use enumeration even for additive utilities (for tests and benchmarks).
+  bool force_enumeration = false;
+  // Largest space enumerated exactly for non-additive utilities.
+  std::uint64_t enumeration_limit = 20'000'000;
+  // The additive merge gives up (and falls back) when a partial frontier grows beyond this.
+  std::size_t max_frontier_size = 2'000'000;
+  // Outcomes the search method may evaluate.
+  std::uint64_t search_budget = 2'000'000;
+  // Threads for enumeration and merging; 0 means all hardware threads.
+  int threads = 0;
+  std::uint64_t seed = 1;
+  std::stop_token stop;
+};
+
+struct ParetoFrontier {
+  std::vector<std::size_t> parties;  // the analysed parties (indices into Scenario::parties)
+  // Sorted by the first party's utility, descending, then by the next parties' utilities
+  // descending, then by outcome; outcomes with equal utility vectors are all listed.
+  std::vector<ParetoPoint> points;
+  bool exact = true;
+  FrontierMethod method = FrontierMethod::kAdditiveMerge;
+  BigCount outcomes_examined;  // enumeration and search: outcomes evaluated
+  std::string note;            // why the method was chosen or why the result is approximate
+};
+
+// Errors: kInvalidInput for fewer than 1 analysed party or a party without preferences; kCancelled
+// when `stop` is requested.
+Result<ParetoFrontier> ComputeParetoFrontier(const model::Scenario& scenario,
+                                             const ParetoOptions& options = {});
+
+// True when `a` is at least as good as `b` for every party and better for one.
+bool Dominates(const std::vector<double>& a, const std::vector<double>& b);
+
+}  // namespace parley::analysis
