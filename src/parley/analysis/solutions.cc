@@ -1,0 +1,160 @@
+#include "parley/analysis/solutions.h"
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+namespace parley::analysis {
+namespace {
+
+constexpr double kTieTolerance = 1e-12;
+
+bool Acceptable(const ParetoPoint& point, const std::vector<double>& disagreement) {
+  for (std::size_t party_idx = 0; party_idx < disagreement.size(); ++party_idx) {
+    if (point.utilities[party_idx] < disagreement[party_idx]) return false;
+  }
+  return true;
+}
+
+// Maximises `objective` over the acceptable points for which `eligible` holds.
+SolutionPoint Maximise(const std::vector<const ParetoPoint*>& candidates,
+                       const std::function<bool(const ParetoPoint&)>& eligible,
+                       const std::function<double(const ParetoPoint&)>& objective,
+                       const std::string& undefined_note) {
+  SolutionPoint solution;
+  double best = -std::numeric_limits<double>::infinity();
+  for (const ParetoPoint* point : candidates) {
+    if (!eligible(*point)) continue;
+    best = std::max(best, objective(*point));
+  }
+  if (best == -std::numeric_limits<double>::infinity()) {
+    solution.note = undefined_note;
+    return solution;
+  }
+  solution.defined = true;
+  solution.objective = best;
+  double tolerance = kTieTolerance * std::max(1.0, std::fabs(best));
+  for (const ParetoPoint* point : candidates) {
+    if (eligible(*point) && objective(*point) >= best - tolerance) {
+      solution.points.push_back(*point);
+    }
+  }
+  return solution;
+}
+
+}  // namespace
+
+std::vector<double> ReservationValues(const model::Scenario& scenario,
+                                      const std::vector<std::size_t>& parties) {
+  std::vector<double> values;
+  for (std::size_t party_idx : parties) {
+    const model::Party& party = scenario.parties[party_idx];
+    values.push_back(party.preferences ? party.preferences->ReservationOrZero() : 0.0);
+  }
+  return values;
+}
+
+BargainingSolutions ComputeBargainingSolutions(const ParetoFrontier& frontier,
+                                               const std::vector<double>& disagreement) {
+  BargainingSolutions solutions;
+  solutions.disagreement = disagreement;
+  const std::size_t num_parties = disagreement.size();
+  std::vector<const ParetoPoint*> acceptable;
+  for (const ParetoPoint& point : frontier.points) {
+    if (Acceptable(point, disagreement)) acceptable.push_back(&point);
+  }
+  solutions.ideal.assign(num_parties, -std::numeric_limits<double>::infinity());
+  for (const ParetoPoint* point : acceptable) {
+    for (std::size_t party_idx = 0; party_idx < num_parties; ++party_idx) {
+      solutions.ideal[party_idx] =
+          std::max(solutions.ideal[party_idx], point->utilities[party_idx]);
+    }
+  }
+  const std::string none_acceptable =
+      "no outcome on the frontier gives every party at least its reservation value";
+  auto any = [](const ParetoPoint&) { return true; };
+
+  solutions.nash = Maximise(
+      acceptable,
+      [&](const ParetoPoint& point) {
+        for (std::size_t party_idx = 0; party_idx < num_parties; ++party_idx) {
+          if (point.utilities[party_idx] <= disagreement[party_idx]) return false;
+        }
+        return true;
+      },
+      [&](const ParetoPoint& point) {
+        double product = 1.0;
+        for (std::size_t party_idx = 0; party_idx < num_parties; ++party_idx) {
+          product *= point.utilities[party_idx] - disagreement[party_idx];
+        }
+        return product;
+      },
+      "no outcome gives every party more than its reservation value");
+
+  solutions.kalai_smorodinsky = Maximise(
+      acceptable, any,
+      [&](const ParetoPoint& point) {
+        double smallest = std::numeric_limits<double>::infinity();
+        for (std::size_t party_idx = 0; party_idx < num_parties; ++party_idx) {
+          double span = solutions.ideal[party_idx] - disagreement[party_idx];
+          // A party whose ideal equals its reservation gains nothing anywhere: fraction 1.
+          double fraction =
+              span > 0 ? (point.utilities[party_idx] - disagreement[party_idx]) / span : 1.0;
+          smallest = std::min(smallest, fraction);
+        }
+        return smallest;
+      },
+      none_acceptable);
+
+  solutions.egalitarian = Maximise(
+      acceptable, any,
+      [&](const ParetoPoint& point) {
+        double smallest = std::numeric_limits<double>::infinity();
+        for (std::size_t party_idx = 0; party_idx < num_parties; ++party_idx) {
+          smallest = std::min(smallest, point.utilities[party_idx] - disagreement[party_idx]);
+        }
+        return smallest;
+      },
+      none_acceptable);
+
+  solutions.utilitarian = Maximise(
+      acceptable, any,
+      [&](const ParetoPoint& point) {
+        double sum = 0;
+        for (double utility : point.utilities) sum += utility;
+        return sum;
+      },
+      none_acceptable);
+
+  // GENIUS's Kalai: smallest sum of pairwise differences; maximising its negation. Ties on that
+  // are then narrowed to the largest welfare.
+  SolutionPoint genius = Maximise(
+      acceptable, any,
+      [&](const ParetoPoint& point) {
+        double spread = 0;
+        for (std::size_t a = 0; a < num_parties; ++a) {
+          for (std::size_t b = a + 1; b < num_parties; ++b) {
+            spread += std::fabs(point.utilities[a] - point.utilities[b]);
+          }
+        }
+        return -spread;
+      },
+      none_acceptable);
+  if (genius.defined && genius.points.size() > 1) {
+    std::vector<const ParetoPoint*> tied;
+    for (const ParetoPoint& point : genius.points) tied.push_back(&point);
+    SolutionPoint narrowed = Maximise(
+        tied, any,
+        [](const ParetoPoint& point) {
+          double sum = 0;
+          for (double utility : point.utilities) sum += utility;
+          return sum;
+        },
+        none_acceptable);
+    genius.points = narrowed.points;
+  }
+  solutions.genius_kalai = genius;
+  return solutions;
+}
+
+}  // namespace parley::analysis
