@@ -11,12 +11,19 @@
 //   unary   := "not" unary | "(" expr ")" | comparison | "true" | "false"
 //   comparison := ISSUE ("==" | "!=" | "<" | "<=" | ">" | ">=") VALUE
 //              |  ISSUE ["not"] "in" "[" VALUE ("," VALUE)* "]"
-//   VALUE   := option label (bare word or "quoted") or number
+//   ISSUE   := issue id (bare word or quoted)
+//   VALUE   := option label (bare word or quoted) or number
 //
-// `<`-style comparisons need a numeric issue or an ordered discrete issue (comparing positions).
-// Parsing resolves every issue and option, so an expression compiles to atoms "issue's option is in
-// this set" joined by not/and/or/implies: evaluation is a few array reads, and analysis can reason
-// about the atoms exactly.
+// Bare words are runs of letters, digits, '_', '-', '.', '+' and non-ASCII bytes; anything else
+// is quoted with "..." or '...' (a backslash takes the next character literally). Keywords (if,
+// then, and, or, not, in, true, false) are lower case; in issue position they must be quoted to
+// name an issue, in value position a bare keyword is a label. Nesting is limited to 100 levels.
+// `<`-style comparisons need a numeric issue (comparing values; on real issues a grid value
+// within 1e-9 of a step of the bound counts as equal to it) or an ordered discrete issue
+// (comparing positions). `==`, `!=` and `in` name options: labels of discrete issues, grid
+// values of numeric ones. Parsing resolves every issue and option, so an expression compiles to
+// atoms "issue's option is in this set" joined by not/and/or/implies: evaluation is a few array
+// reads, and analysis can reason about the atoms exactly.
 #pragma once
 
 #include <memory>
@@ -46,12 +53,14 @@ struct Expression {
 };
 
 // Parses `text` against `issues`. Errors are kInvalidInput whose location column is the 1-based
-// column within `text` of the offending token, and whose message says what was expected (e.g.
-// "unknown issue 'withdrawl'; issues are: ceasefire, withdrawal, ...").
+// (byte) column within `text` of the offending token (line, file and field are left empty for
+// the caller), and whose message says what was expected, e.g. "unknown issue 'withdrawl'; did you
+// mean 'withdrawal'? (issues are: ceasefire, withdrawal, ...)".
 Result<Expression> ParseExpression(std::string_view text, const std::vector<Issue>& issues);
 
-// Writes an expression back as text that ParseExpression accepts (used when a scenario is
-// converted and the original text is not available).
+// Writes an expression back as text that ParseExpression accepts and that has the same truth
+// table (used when a scenario is converted and the original text is not available). Atoms are
+// written as the shortest of an option list, its complement, or up to three ranges.
 std::string FormatExpression(const Expression& expression, const std::vector<Issue>& issues);
 
 struct RedLine {
