@@ -28,7 +28,7 @@ TEST(CliTest, InfoOnCeasefireShowsBannerPartiesAndExactCount) {
   }
   EXPECT_NE(result.out.find("(disabled)"), std::string::npos);
   EXPECT_NE(result.out.find("Initial exchange"), std::string::npos);
-  EXPECT_NE(result.out.find("red line (forbid): ceasefire == permanent_up_front"),
+  EXPECT_NE(result.out.find("red line (forbid): ceasefire in [permanent_agreed_in_phase_two, permanent_up_front]"),
             std::string::npos);
 }
 
