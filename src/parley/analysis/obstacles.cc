@@ -1,0 +1,264 @@
+#include "parley/analysis/obstacles.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <tuple>
+
+#include "parley/analysis/solutions.h"
+
+namespace parley::analysis {
+namespace {
+
+std::string PartyName(const model::Party& party) {
+  return party.name.empty() ? party.id : party.name;
+}
+
+std::string Possessive(const std::string& name) {
+  return name + (!name.empty() && name.back() == 's' ? "'" : "'s");
+}
+
+std::string DescribeRedLine(const model::Party& party, const model::RedLine& red_line) {
+  std::string verb = red_line.kind == model::RedLine::Kind::kForbid ? "forbids" : "requires";
+  if (red_line.description.empty()) {
+    return fmt::format("{} red line ({} {})", Possessive(PartyName(party)), verb, red_line.text);
+  }
+  return fmt::format("{} red line '{}' ({} {})", Possessive(PartyName(party)), red_line.description,
+                     verb, red_line.text);
+}
+
+// A copy of the scenario with the given constraints relaxed: red lines removed, reservation
+// values lowered to minus infinity.
+model::Scenario Relax(const model::Scenario& scenario, const std::vector<Constraint>& constraints) {
+  model::Scenario relaxed = scenario;
+  // Remove red lines from the back so indices stay valid.
+  std::vector<Constraint> sorted = constraints;
+  std::sort(sorted.begin(), sorted.end(), [](const Constraint& a, const Constraint& b) {
+    return std::tie(a.party_idx, a.red_line_idx) > std::tie(b.party_idx, b.red_line_idx);
+  });
+  for (const Constraint& constraint : sorted) {
+    model::Preferences& preferences = *relaxed.parties[constraint.party_idx].preferences;
+    if (constraint.kind == Constraint::Kind::kRedLine) {
+      preferences.red_lines.erase(preferences.red_lines.begin() +
+                                  static_cast<std::ptrdiff_t>(constraint.red_line_idx));
+    } else {
+      preferences.reservation_value = -std::numeric_limits<double>::infinity();
+    }
+  }
+  return relaxed;
+}
+
+// True when some outcome meets every remaining constraint: an acceptable frontier point exists.
+Result<bool> ZopaNonEmpty(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
+                          const std::stop_token& stop) {
+  ParetoOptions options;
+  options.parties = parties;
+  options.respect_red_lines = true;
+  options.respect_reservations = true;
+  options.stop = stop;
+  PARLEY_ASSIGN_OR_RETURN(ParetoFrontier frontier, ComputeParetoFrontier(scenario, options));
+  return !frontier.points.empty();
+}
+
+std::string JoinDescriptions(const std::vector<Constraint>& constraints, const char* joiner) {
+  std::string out;
+  for (std::size_t position = 0; position < constraints.size(); ++position) {
+    if (position > 0) out += position + 1 == constraints.size() ? joiner : ", ";
+    out += constraints[position].description;
+  }
+  return out;
+}
+
+std::string DescribeOpened(const Zopa& zopa) {
+  if (zopa.exact) {
+    return fmt::format("{} outcome{} ({:.3g}% of all outcomes)", zopa.count.ToDisplayString(),
+                       zopa.count == BigCount(1) ? "" : "s", 100.0 * zopa.fraction);
+  }
+  return fmt::format("about {:.3g}% of all outcomes (sampled)", 100.0 * zopa.fraction);
+}
+
+// True when no outcome satisfies both red lines; checked on the issues they mention.
+bool RedLinesExclude(const model::Scenario& scenario, const model::RedLine& a,
+                     const model::RedLine& b) {
+  std::vector<std::size_t> issues = a.expression.MentionedIssues();
+  std::vector<std::size_t> more = b.expression.MentionedIssues();
+  issues.insert(issues.end(), more.begin(), more.end());
+  std::sort(issues.begin(), issues.end());
+  issues.erase(std::unique(issues.begin(), issues.end()), issues.end());
+  std::uint64_t combinations = 1;
+  for (std::size_t issue_idx : issues) {
+    combinations *= scenario.issues[issue_idx].NumOptions();
+    if (combinations > 1'000'000) return false;  // too many to check: not reported
+  }
+  model::Outcome outcome(scenario.issues.size(), 0);
+  for (std::uint64_t index = 0; index < combinations; ++index) {
+    if (a.Allows(outcome) && b.Allows(outcome)) return false;
+    for (std::size_t position = issues.size(); position-- > 0;) {
+      std::size_t issue_idx = issues[position];
+      if (++outcome[issue_idx] < scenario.issues[issue_idx].NumOptions()) break;
+      outcome[issue_idx] = 0;
+    }
+  }
+  return true;
+}
+
+Result<std::vector<double>> NashUtilities(const model::Scenario& scenario,
+                                          const std::vector<std::size_t>& parties,
+                                          const std::stop_token& stop) {
+  ParetoOptions options;
+  options.parties = parties;
+  options.stop = stop;
+  PARLEY_ASSIGN_OR_RETURN(ParetoFrontier frontier, ComputeParetoFrontier(scenario, options));
+  std::vector<double> disagreement = ReservationValues(scenario, parties);
+  for (double& value : disagreement) {
+    if (!std::isfinite(value)) value = 0.0;  // a relaxed reservation: gains counted from 0
+  }
+  BargainingSolutions solutions = ComputeBargainingSolutions(frontier, disagreement);
+  if (!solutions.nash.defined) return std::vector<double>{};
+  return solutions.nash.points.front().utilities;
+}
+
+}  // namespace
+
+std::vector<Constraint> ListConstraints(const model::Scenario& scenario,
+                                        const std::vector<std::size_t>& parties) {
+  std::vector<Constraint> constraints;
+  for (std::size_t party_idx : parties) {
+    const model::Party& party = scenario.parties[party_idx];
+    const model::Preferences& preferences = *party.preferences;
+    for (std::size_t line_idx = 0; line_idx < preferences.red_lines.size(); ++line_idx) {
+      constraints.push_back(Constraint{Constraint::Kind::kRedLine, party_idx, line_idx,
+                                       DescribeRedLine(party, preferences.red_lines[line_idx])});
+    }
+    constraints.push_back(
+        Constraint{Constraint::Kind::kReservation, party_idx, 0,
+                   fmt::format("{} reservation value ({:.4g})", Possessive(PartyName(party)),
+                               preferences.ReservationOrZero())});
+  }
+  return constraints;
+}
+
+Result<ObstacleReport> AnalyzeObstacles(const model::Scenario& scenario,
+                                        const std::vector<std::size_t>& parties,
+                                        const ObstacleOptions& options) {
+  ObstacleReport report;
+  report.parties = parties;
+  const std::stop_token& stop = options.zopa.stop;
+  std::vector<Constraint> constraints = ListConstraints(scenario, parties);
+
+  // Pairs of red lines of different parties that exclude each other, whatever else happens.
+  for (std::size_t a = 0; a < constraints.size(); ++a) {
+    for (std::size_t b = a + 1; b < constraints.size(); ++b) {
+      const Constraint& first = constraints[a];
+      const Constraint& second = constraints[b];
+      if (first.kind != Constraint::Kind::kRedLine || second.kind != Constraint::Kind::kRedLine ||
+          first.party_idx == second.party_idx) {
+        continue;
+      }
+      const auto& first_line =
+          scenario.parties[first.party_idx].preferences->red_lines[first.red_line_idx];
+      const auto& second_line =
+          scenario.parties[second.party_idx].preferences->red_lines[second.red_line_idx];
+      if (RedLinesExclude(scenario, first_line, second_line)) {
+        report.conflicts.push_back(
+            RedLineConflict{first, second,
+                            fmt::format("{} and {} cannot both hold: no outcome satisfies both.",
+                                        first.description, second.description)});
+      }
+    }
+  }
+
+  PARLEY_ASSIGN_OR_RETURN(bool open, ZopaNonEmpty(scenario, parties, stop));
+  report.zopa_empty = !open;
+
+  if (!report.zopa_empty) {
+    PARLEY_ASSIGN_OR_RETURN(std::vector<double> nash, NashUtilities(scenario, parties, stop));
+    for (const Constraint& constraint : constraints) {
+      PARLEY_ASSIGN_OR_RETURN(std::vector<double> relaxed_nash,
+                              NashUtilities(Relax(scenario, {constraint}), parties, stop));
+      bool moved = relaxed_nash.size() != nash.size();
+      for (std::size_t position = 0; !moved && position < nash.size(); ++position) {
+        moved = std::fabs(relaxed_nash[position] - nash[position]) > 1e-12;
+      }
+      if (moved) report.binding_at_nash.push_back(constraint);
+    }
+    report.summary =
+        report.binding_at_nash.empty()
+            ? "A zone of possible agreement exists, and no single red line or reservation value "
+              "shapes its Nash point."
+            : "A zone of possible agreement exists. The Nash point would move if any of these were "
+              "relaxed: " +
+                  JoinDescriptions(report.binding_at_nash, " and ") + ".";
+    return report;
+  }
+
+  // Minimal relaxation sets by increasing size.
+  const std::size_t n = constraints.size();
+  std::size_t max_size = n;
+  if (n > options.max_exhaustive_constraints) {
+    max_size = 2;
+    report.search_limited = true;
+  }
+  std::vector<std::vector<std::size_t>> opening_sets;
+  std::vector<std::size_t> subset;
+  std::function<Status(std::size_t, std::size_t)> visit = [&](std::size_t start,
+                                                              std::size_t size) -> Status {
+    if (subset.size() == size) {
+      // Skip supersets of an opening set: they are not minimal.
+      for (const auto& opening : opening_sets) {
+        if (std::includes(subset.begin(), subset.end(), opening.begin(), opening.end())) {
+          return Status::Ok();
+        }
+      }
+      std::vector<Constraint> relaxed;
+      for (std::size_t index : subset) relaxed.push_back(constraints[index]);
+      PARLEY_ASSIGN_OR_RETURN(bool opens, ZopaNonEmpty(Relax(scenario, relaxed), parties, stop));
+      if (opens) opening_sets.push_back(subset);
+      return Status::Ok();
+    }
+    for (std::size_t index = start; index < n; ++index) {
+      subset.push_back(index);
+      PARLEY_RETURN_IF_ERROR(visit(index + 1, size));
+      subset.pop_back();
+    }
+    return Status::Ok();
+  };
+  for (std::size_t size = 1; size <= max_size; ++size) {
+    PARLEY_RETURN_IF_ERROR(visit(0, size));
+  }
+  for (const auto& opening : opening_sets) {
+    Relaxation relaxation;
+    for (std::size_t index : opening) relaxation.constraints.push_back(constraints[index]);
+    PARLEY_ASSIGN_OR_RETURN(relaxation.opened, ComputeZopa(Relax(scenario, relaxation.constraints),
+                                                           parties, options.zopa));
+    relaxation.explanation =
+        fmt::format("Relaxing {} opens {}.", JoinDescriptions(relaxation.constraints, " and "),
+                    DescribeOpened(relaxation.opened));
+    report.relaxations.push_back(std::move(relaxation));
+  }
+  std::stable_sort(report.relaxations.begin(), report.relaxations.end(),
+                   [](const Relaxation& a, const Relaxation& b) {
+                     if (a.constraints.size() != b.constraints.size()) {
+                       return a.constraints.size() < b.constraints.size();
+                     }
+                     return a.opened.fraction > b.opened.fraction;
+                   });
+
+  std::string summary =
+      "No outcome meets every party's red lines and reservation values: there is "
+      "no zone of possible agreement.";
+  for (const RedLineConflict& conflict : report.conflicts) summary += " " + conflict.explanation;
+  if (report.relaxations.empty()) {
+    summary += report.search_limited ? " No relaxation of one or two constraints opens it."
+                                     : " Even relaxing every constraint does not open it.";
+  } else {
+    for (const Relaxation& relaxation : report.relaxations) summary += " " + relaxation.explanation;
+  }
+  report.summary = summary;
+  return report;
+}
+
+}  // namespace parley::analysis
