@@ -21,5 +21,6 @@ void AddScenarioOptions(CLI::App& command, io::ScenarioSource& source);
 
 void AddInfoCommand(CLI::App& app, std::vector<Action>& actions);
 void AddConvertCommand(CLI::App& app, std::vector<Action>& actions);
+void AddAnalyzeCommand(CLI::App& app, std::vector<Action>& actions);
 
 }  // namespace parley::cli

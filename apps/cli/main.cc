@@ -44,6 +44,7 @@ int Run(int argc, char** argv) {
   std::vector<Action> actions;
   AddInfoCommand(app, actions);
   AddConvertCommand(app, actions);
+  AddAnalyzeCommand(app, actions);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,312 @@
+#include "parley/report/analysis_report.h"
+
+#include <fmt/format.h>
+
+namespace parley::report {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string PartyName(const model::Scenario& scenario, std::size_t party_idx) {
+  const model::Party& party = scenario.parties[party_idx];
+  return party.name.empty() ? party.id : party.name;
+}
+
+ordered_json PointJson(const model::Scenario& scenario, const analysis::ParetoPoint& point) {
+  return {{"outcome", OutcomeJson(scenario, point.outcome)}, {"utilities", point.utilities}};
+}
+
+ordered_json SolutionJson(const model::Scenario& scenario,
+                          const analysis::SolutionPoint& solution) {
+  ordered_json out;
+  out["defined"] = solution.defined;
+  if (!solution.defined) {
+    out["outcome"] = nullptr;
+    out["utilities"] = nullptr;
+    out["note"] = solution.note;
+    return out;
+  }
+  out["outcome"] = OutcomeJson(scenario, solution.points.front().outcome);
+  out["utilities"] = solution.points.front().utilities;
+  out["objective"] = solution.objective;
+  ordered_json ties = ordered_json::array();
+  for (const auto& point : solution.points) ties.push_back(PointJson(scenario, point));
+  out["ties"] = ties;
+  return out;
+}
+
+ordered_json ZopaJson(const analysis::Zopa& zopa) {
+  ordered_json out;
+  out["count"] = zopa.count.ToString();
+  out["fraction"] = zopa.fraction;
+  out["exact"] = zopa.exact;
+  out["method"] = std::string(analysis::ZopaMethodName(zopa.method));
+  if (!zopa.exact) out["fraction_interval_95"] = {zopa.fraction_low, zopa.fraction_high};
+  return out;
+}
+
+ordered_json ConstraintJson(const model::Scenario& scenario,
+                            const analysis::Constraint& constraint) {
+  ordered_json out;
+  out["party"] = scenario.parties[constraint.party_idx].id;
+  if (constraint.kind == analysis::Constraint::Kind::kRedLine) {
+    const model::RedLine& red_line =
+        scenario.parties[constraint.party_idx].preferences->red_lines[constraint.red_line_idx];
+    out["kind"] = "red_line";
+    out["red_line"] = constraint.red_line_idx;
+    out["expression"] = red_line.text;
+  } else {
+    out["kind"] = "reservation";
+  }
+  out["description"] = constraint.description;
+  return out;
+}
+
+ordered_json GapsJson(const model::Scenario& scenario, const analysis::Gaps& gaps, bool ideals) {
+  ordered_json out;
+  out["overall"] = gaps.overall;
+  ordered_json issues = ordered_json::array();
+  for (const auto& issue_gap : gaps.issues) {
+    const model::Issue& issue = scenario.issues[issue_gap.issue_idx];
+    ordered_json entry;
+    entry["issue"] = issue.id;
+    entry["gap"] = issue_gap.gap;
+    entry["weight"] = issue_gap.weight;
+    if (ideals) {
+      ordered_json ideal = ordered_json::object();
+      for (std::size_t position = 0; position < gaps.parties.size(); ++position) {
+        ideal[scenario.parties[gaps.parties[position]].id] =
+            issue.OptionLabel(issue_gap.ideal_options[position]);
+      }
+      entry["ideal"] = ideal;
+    }
+    issues.push_back(entry);
+  }
+  out["issues"] = issues;
+  return out;
+}
+
+std::string Utilities(const std::vector<double>& utilities) {
+  std::string out;
+  for (double utility : utilities)
+    out += (out.empty() ? "" : ", ") + fmt::format("{:.3f}", utility);
+  return "(" + out + ")";
+}
+
+std::string Describe(const model::Scenario& scenario, const model::Outcome& outcome) {
+  std::string out;
+  for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
+    if (!out.empty()) out += ", ";
+    out += scenario.issues[issue_idx].id + "=" +
+           scenario.issues[issue_idx].OptionLabel(outcome[issue_idx]);
+  }
+  return out;
+}
+
+}  // namespace
+
+ordered_json OutcomeJson(const model::Scenario& scenario, const model::Outcome& outcome) {
+  ordered_json out = ordered_json::object();
+  for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
+    const model::Issue& issue = scenario.issues[issue_idx];
+    if (issue.IsNumeric()) {
+      out[issue.id] = issue.NumericValue(outcome[issue_idx]);
+    } else {
+      out[issue.id] = issue.OptionLabel(outcome[issue_idx]);
+    }
+  }
+  return out;
+}
+
+ordered_json AnalysisToJson(const model::Scenario& scenario,
+                            const analysis::ScenarioAnalysis& analysis,
+                            const AnalysisReportOptions& options) {
+  ordered_json out;
+  out["scenario"] = scenario.name;
+  out["outcomes"] = scenario.BuildOutcomeSpace().Count().ToString();
+  ordered_json parties = ordered_json::array();
+  for (std::size_t party_idx : analysis.parties) parties.push_back(scenario.parties[party_idx].id);
+  out["parties"] = parties;
+  out["reservations"] = analysis.solutions.disagreement;
+
+  const analysis::ParetoFrontier& frontier = analysis.pareto;
+  ordered_json pareto;
+  pareto["exact"] = frontier.exact;
+  pareto["size"] = frontier.points.size();
+  pareto["method"] = std::string(analysis::FrontierMethodName(frontier.method));
+  if (frontier.method != analysis::FrontierMethod::kAdditiveMerge) {
+    pareto["outcomes_examined"] = frontier.outcomes_examined.ToString();
+  }
+  if (!frontier.note.empty()) pareto["note"] = frontier.note;
+  pareto["acceptable_size"] = analysis.pareto_acceptable.size();
+  std::size_t shown = options.max_points == 0
+                          ? frontier.points.size()
+                          : std::min(options.max_points, frontier.points.size());
+  ordered_json points = ordered_json::array();
+  for (std::size_t point_idx = 0; point_idx < shown; ++point_idx) {
+    points.push_back(PointJson(scenario, frontier.points[point_idx]));
+  }
+  pareto["points"] = points;
+  if (shown < frontier.points.size()) pareto["points_truncated"] = true;
+  out["pareto"] = pareto;
+
+  out["nash"] = SolutionJson(scenario, analysis.solutions.nash);
+  out["kalai_smorodinsky"] = SolutionJson(scenario, analysis.solutions.kalai_smorodinsky);
+  out["egalitarian"] = SolutionJson(scenario, analysis.solutions.egalitarian);
+  out["utilitarian"] = SolutionJson(scenario, analysis.solutions.utilitarian);
+  out["genius_kalai"] = SolutionJson(scenario, analysis.solutions.genius_kalai);
+  out["zopa"] = ZopaJson(analysis.zopa);
+
+  const analysis::ObstacleReport& obstacles = analysis.obstacles;
+  ordered_json obstacles_json;
+  obstacles_json["zopa_empty"] = obstacles.zopa_empty;
+  obstacles_json["summary"] = obstacles.summary;
+  ordered_json relaxations = ordered_json::array();
+  for (const auto& relaxation : obstacles.relaxations) {
+    ordered_json entry;
+    ordered_json relax = ordered_json::array();
+    for (const auto& constraint : relaxation.constraints) {
+      relax.push_back(ConstraintJson(scenario, constraint));
+    }
+    entry["relax"] = relax;
+    entry["opens"] = ZopaJson(relaxation.opened);
+    entry["explanation"] = relaxation.explanation;
+    relaxations.push_back(entry);
+  }
+  obstacles_json["relaxations"] = relaxations;
+  ordered_json conflicts = ordered_json::array();
+  for (const auto& conflict : obstacles.conflicts) {
+    conflicts.push_back({{"first", ConstraintJson(scenario, conflict.first)},
+                         {"second", ConstraintJson(scenario, conflict.second)},
+                         {"explanation", conflict.explanation}});
+  }
+  obstacles_json["conflicts"] = conflicts;
+  ordered_json binding = ordered_json::array();
+  for (const auto& constraint : obstacles.binding_at_nash) {
+    binding.push_back(ConstraintJson(scenario, constraint));
+  }
+  obstacles_json["binding_at_nash"] = binding;
+  obstacles_json["search_limited"] = obstacles.search_limited;
+  out["obstacles"] = obstacles_json;
+
+  ordered_json gaps = GapsJson(scenario, analysis.ideal_gaps, true);
+  if (analysis.offer_gaps) gaps["offers"] = GapsJson(scenario, *analysis.offer_gaps, false);
+  out["gaps"] = gaps;
+
+  if (analysis.outcome_metrics) {
+    const auto& metrics = *analysis.outcome_metrics;
+    auto optional = [](const std::optional<double>& value) -> ordered_json {
+      return value ? ordered_json(*value) : ordered_json(nullptr);
+    };
+    out["outcome"] = {
+        {"utilities", metrics.utilities},
+        {"welfare", metrics.welfare},
+        {"pareto_optimal", metrics.pareto_optimal},
+        {"distance_to_pareto", metrics.distance_to_pareto},
+        {"distance_to_nash", optional(metrics.distance_to_nash)},
+        {"distance_to_kalai_smorodinsky", optional(metrics.distance_to_kalai_smorodinsky)},
+        {"distance_to_egalitarian", optional(metrics.distance_to_egalitarian)},
+        {"distance_to_utilitarian", optional(metrics.distance_to_utilitarian)}};
+  }
+
+  ordered_json timings;
+  timings["load"] = options.load_ms;
+  for (const auto& [stage, ms] : analysis.timings_ms) timings[stage] = ms;
+  out["timings_ms"] = timings;
+  return out;
+}
+
+std::string RenderAnalysisText(const model::Scenario& scenario,
+                               const analysis::ScenarioAnalysis& analysis) {
+  std::string out;
+  if (!scenario.meta.banner.empty()) out += "NOTE: " + scenario.meta.banner + "\n\n";
+  std::string names;
+  for (std::size_t position = 0; position < analysis.parties.size(); ++position) {
+    if (position > 0) names += position + 1 == analysis.parties.size() ? " and " : ", ";
+    names += PartyName(scenario, analysis.parties[position]);
+  }
+  out += fmt::format("{}: {} ({} outcomes)\n\n",
+                     scenario.meta.title.empty() ? scenario.name : scenario.meta.title, names,
+                     scenario.BuildOutcomeSpace().Count().ToDisplayString());
+
+  // The answer first: is a deal possible?
+  const analysis::Zopa& zopa = analysis.zopa;
+  if (analysis.obstacles.zopa_empty) {
+    out += "No deal is possible as the parties' positions stand.\n";
+  } else {
+    out += fmt::format(
+        "A deal is possible: {} {} outcome{} ({:.3g}% of all) meet every party's "
+        "red lines and reservation values.\n",
+        zopa.exact ? "exactly" : "about", zopa.count.ToDisplayString(),
+        zopa.count == BigCount(1) ? "" : "s", 100.0 * zopa.fraction);
+  }
+  out += "\nWhat blocks or shapes a deal\n";
+  for (const auto& conflict : analysis.obstacles.conflicts) {
+    out += "  - " + conflict.explanation + "\n";
+  }
+  for (const auto& relaxation : analysis.obstacles.relaxations) {
+    out += "  - " + relaxation.explanation + "\n";
+  }
+  if (!analysis.obstacles.zopa_empty) {
+    if (analysis.obstacles.binding_at_nash.empty()) {
+      out += "  - No single red line or reservation value shapes the Nash point.\n";
+    }
+    for (const auto& constraint : analysis.obstacles.binding_at_nash) {
+      out += "  - Binding at the Nash point: " + constraint.description + ".\n";
+    }
+  }
+  if (analysis.obstacles.search_limited) {
+    out += "  (only relaxations of one or two constraints were searched)\n";
+  }
+
+  const analysis::ParetoFrontier& frontier = analysis.pareto;
+  out +=
+      fmt::format("\nPareto frontier: {} outcome{} ({}, {}){}\n", frontier.points.size(),
+                  frontier.points.size() == 1 ? "" : "s", frontier.exact ? "exact" : "approximate",
+                  analysis::FrontierMethodName(frontier.method),
+                  frontier.note.empty() ? "" : "; " + frontier.note);
+  out += fmt::format("  of which every party accepts: {}\n", analysis.pareto_acceptable.size());
+
+  out += "\nBargaining solutions (utilities in party order)\n";
+  auto solution_line = [&](const char* label, const analysis::SolutionPoint& solution) {
+    if (!solution.defined) {
+      out += fmt::format("  {:<18} none: {}\n", label, solution.note);
+      return;
+    }
+    out += fmt::format(
+        "  {:<18} {} {}{}\n", label, Utilities(solution.points.front().utilities),
+        Describe(scenario, solution.points.front().outcome),
+        solution.points.size() > 1 ? fmt::format(" (+{} tied)", solution.points.size() - 1) : "");
+  };
+  solution_line("Nash", analysis.solutions.nash);
+  solution_line("Kalai-Smorodinsky", analysis.solutions.kalai_smorodinsky);
+  solution_line("egalitarian", analysis.solutions.egalitarian);
+  solution_line("utilitarian", analysis.solutions.utilitarian);
+
+  out += "\nGaps between ideal positions (0 = no gap, 1 = opposite ends)\n";
+  for (const auto& issue_gap : analysis.ideal_gaps.issues) {
+    const model::Issue& issue = scenario.issues[issue_gap.issue_idx];
+    std::string ideals;
+    for (std::size_t position = 0; position < analysis.parties.size(); ++position) {
+      if (!ideals.empty()) ideals += " | ";
+      ideals += scenario.parties[analysis.parties[position]].id + ": " +
+                issue.OptionLabel(issue_gap.ideal_options[position]);
+    }
+    out += fmt::format("  {:<24} {:.2f}  {}\n", issue.id, issue_gap.gap, ideals);
+  }
+  out += fmt::format("  {:<24} {:.2f}\n", "overall (weighted)", analysis.ideal_gaps.overall);
+  if (analysis.offer_gaps) {
+    out +=
+        fmt::format("\nGap between the two offers: {:.2f} overall\n", analysis.offer_gaps->overall);
+  }
+  if (analysis.outcome_metrics) {
+    const auto& metrics = *analysis.outcome_metrics;
+    out += fmt::format(
+        "\nGiven outcome: utilities {}, welfare {:.3f}, distance to frontier {:.3f}{}\n",
+        Utilities(metrics.utilities), metrics.welfare, metrics.distance_to_pareto,
+        metrics.distance_to_nash ? fmt::format(", to Nash {:.3f}", *metrics.distance_to_nash) : "");
+  }
+  return out;
+}
+
+}  // namespace parley::report
