@@ -241,9 +241,9 @@ struct BadProfileCase {
   const char* message_part;
 };
 
-class BadProfileTest : public ::testing::TestWithParam<BadProfileCase> {};
+class GeniusWebBadProfileTest : public ::testing::TestWithParam<BadProfileCase> {};
 
-TEST_P(BadProfileTest, IsInvalidInputWithFileAndField) {
+TEST_P(GeniusWebBadProfileTest, IsInvalidInputWithFileAndField) {
   const BadProfileCase& bad = GetParam();
   TempFolder folder;
   std::string domain = folder.Write("d.json", kDomain);
@@ -264,7 +264,7 @@ TEST_P(BadProfileTest, IsInvalidInputWithFileAndField) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Cases, BadProfileTest,
+    Cases, GeniusWebBadProfileTest,
     ::testing::Values(
         BadProfileCase{"weight_is_text", "/LinearAdditiveUtilitySpace/issueWeights/zone", "\"0.5\"",
                        "LinearAdditiveUtilitySpace.issueWeights.zone",
@@ -370,9 +370,9 @@ struct BadDomainCase {
   const char* message_part;
 };
 
-class BadDomainTest : public ::testing::TestWithParam<BadDomainCase> {};
+class GeniusWebBadDomainTest : public ::testing::TestWithParam<BadDomainCase> {};
 
-TEST_P(BadDomainTest, IsInvalidInputWithFileAndField) {
+TEST_P(GeniusWebBadDomainTest, IsInvalidInputWithFileAndField) {
   const BadDomainCase& bad = GetParam();
   TempFolder folder;
   std::string domain = folder.Write("d.json", bad.text);
@@ -386,7 +386,7 @@ TEST_P(BadDomainTest, IsInvalidInputWithFileAndField) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Cases, BadDomainTest,
+    Cases, GeniusWebBadDomainTest,
     ::testing::Values(
         BadDomainCase{"values_not_list", R"({"name": "d", "issuesValues": {"a": {"values": "x"}}})",
                       "issuesValues.a.values", "expected a list of value labels, got string"},
@@ -731,9 +731,9 @@ struct UnsupportedCase {
   const char* message_part;
 };
 
-class UnsupportedExportTest : public ::testing::TestWithParam<UnsupportedCase> {};
+class GeniusWebUnsupportedExportTest : public ::testing::TestWithParam<UnsupportedCase> {};
 
-TEST_P(UnsupportedExportTest, RefusesAndWritesNothing) {
+TEST_P(GeniusWebUnsupportedExportTest, RefusesAndWritesNothing) {
   model::Scenario scenario = MakeScenario();
   GetParam().damage(&scenario);
   Status check = CheckGeniusWebExpressible(scenario);
@@ -747,7 +747,7 @@ TEST_P(UnsupportedExportTest, RefusesAndWritesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Cases, UnsupportedExportTest,
+    Cases, GeniusWebUnsupportedExportTest,
     ::testing::Values(
         UnsupportedCase{"hyper_rectangle",
                         [](model::Scenario* scenario) {
