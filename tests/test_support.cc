@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <fstream>
 #include <random>
 #include <set>
@@ -128,8 +129,19 @@ std::int64_t ExpectSameUtilities(const model::Scenario& expected, const model::S
   std::int64_t compared = 0;
   for (std::size_t pair_idx = 0; pair_idx < expected_parties.size(); ++pair_idx) {
     const model::Party& want = expected.parties[expected_parties[pair_idx]];
-    // Parties are matched by id: a format may list them in another order.
+    // Parties are matched by id: a format may list them in another order, and GeniusWeb names
+    // keep letters and digits only ("carrier-1" comes back as "carrier1").
     std::optional<std::size_t> match = actual.FindParty(want.id);
+    auto alphanumeric = [](const std::string& id) {
+      std::string kept;
+      for (char c : id) {
+        if (std::isalnum(static_cast<unsigned char>(c))) kept += c;
+      }
+      return kept;
+    };
+    for (std::size_t candidate = 0; !match && candidate < actual.parties.size(); ++candidate) {
+      if (alphanumeric(actual.parties[candidate].id) == alphanumeric(want.id)) match = candidate;
+    }
     EXPECT_TRUE(match.has_value()) << "party " << want.id << " is missing";
     if (!match || !actual.parties[*match].preferences) continue;
     const model::Party& got = actual.parties[*match];
