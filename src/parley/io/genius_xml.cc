@@ -645,6 +645,10 @@ Result<ValueFunction> ReadDiscreteEvaluator(const XmlFile& file, const pugi::xml
                                             const Issue& issue, const std::string& field) {
   std::vector<double> evaluations(issue.options.size(), 0.0);
   std::vector<bool> given(issue.options.size(), false);
+  std::map<std::string_view, std::size_t> option_of_label;
+  for (std::size_t option = 0; option < issue.options.size(); ++option) {
+    option_of_label.emplace(issue.options[option], option);
+  }
   for (pugi::xml_node item = node.child("item"); item; item = item.next_sibling("item")) {
     pugi::xml_attribute value = item.attribute("value");
     if (!value) {
@@ -652,8 +656,8 @@ Result<ValueFunction> ReadDiscreteEvaluator(const XmlFile& file, const pugi::xml
                           file.At(item, field + ".item"));
     }
     const std::string item_field = field + ".item[value=" + value.value() + "]";
-    std::optional<std::uint64_t> option = issue.FindOption(value.value());
-    if (!option) {
+    auto option = option_of_label.find(value.value());
+    if (option == option_of_label.end()) {
       return InvalidInput("the profile evaluates " + Quote(value.value()) +
                               ", which is not an option of issue " + Quote(issue.id) +
                               " in the domain",
@@ -672,8 +676,8 @@ Result<ValueFunction> ReadDiscreteEvaluator(const XmlFile& file, const pugi::xml
                               "); GENIUS evaluations are >= 0",
                           file.At(item, item_field + ".evaluation"));
     }
-    evaluations[*option] = evaluation;  // a later duplicate replaces an earlier one, as in GENIUS
-    given[*option] = true;
+    evaluations[option->second] = evaluation;  // a later duplicate replaces an earlier one (GENIUS)
+    given[option->second] = true;
   }
   for (std::size_t option = 0; option < given.size(); ++option) {
     if (!given[option]) {
