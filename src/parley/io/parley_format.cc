@@ -1,0 +1,2300 @@
+// parley's own scenario format (docs/scenario-format.md), read from YAML or JSON and written to
+// either.
+//
+// Reading: the text is parsed with yaml-cpp, which gives a line and column for every node (JSON
+// is read through yaml-cpp too, after nlohmann::json has checked that it is strict JSON; when
+// yaml-cpp cannot reproduce the JSON exactly, the nlohmann tree is used without positions). The
+// reader walks the tree with the schema in hand, remembering the position of every field path it
+// meets, builds the Scenario and runs model::ValidateScenario, translating the field paths of
+// its errors back into positions. Every failure is a kInvalidInput Status naming file, line,
+// column and field; no exception escapes and nothing is returned half-built.
+//
+// Writing: the scenario becomes one nlohmann::ordered_json tree in the documented key order,
+// dumped as JSON or emitted as block-style YAML with yaml-cpp's Emitter. Numbers are written in
+// their shortest round-trip form, so reading the output back gives the same utilities.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parley/io/internal/names.h"
+#include "parley/io/scenario_io.h"
+#include "parley/model/hyper_rectangle_utility.h"
+#include "parley/model/validate.h"
+
+namespace parley::io {
+namespace {
+
+using internal::ListNames;
+using internal::Quote;
+using internal::Suggestion;
+using internal::UnknownName;
+using model::AdditiveUtility;
+using model::HyperRectangleUtility;
+using model::Issue;
+using model::IssueKind;
+using model::Outcome;
+using model::Party;
+using model::Phase;
+using model::Preferences;
+using model::RedLine;
+using model::Scenario;
+using model::ValueFunction;
+using model::ValueFunctionForm;
+using OrderedJson = nlohmann::ordered_json;
+
+// Value functions are tabulated per option; larger numeric issues cannot carry preferences.
+constexpr std::uint64_t kMaxTabulatedOptions = 10'000'000;
+// Red-line atoms hold one bit per option.
+constexpr std::uint64_t kMaxRedLineOptions = std::uint64_t{1} << 26;
+// Bounds the walk over a YAML tree (a safety net; aliases are not walked twice).
+constexpr std::int64_t kMaxNodeVisits = 20'000'000;
+// Nesting depth accepted from JSON that yaml-cpp could not read (yaml-cpp itself stops at 2000).
+constexpr int kMaxJsonDepth = 1000;
+// Utilities may exceed [0, 1] by rounding error (weights normalised by their sum...).
+constexpr double kUtilityTolerance = 1e-9;
+
+// ---------------------------------------------------------------------------------------------
+// Field paths, shared by the reader (provenance, positions) and the writer.
+
+std::string Child(const std::string& path, std::string_view key) {
+  if (path.empty()) return std::string(key);
+  return path + "." + std::string(key);
+}
+std::string Element(const std::string& path, std::size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
+std::string IssuePath(const std::string& id) { return "issues." + id; }
+std::string PartyPath(const std::string& id) { return "parties." + id; }
+std::string PhasePath(const std::string& id) { return "phases." + id; }
+std::string PreferencesPath(const std::string& party_id) {
+  return PartyPath(party_id) + ".preferences";
+}
+std::string RedLinePath(const std::string& party_id, std::size_t index) {
+  return Element(PartyPath(party_id) + ".red_lines", index);
+}
+
+std::string LowerCase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Number parsing: the whole scalar must be a finite number (quoted numbers are accepted).
+
+std::optional<double> ParseDouble(std::string_view text) {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty()) return std::nullopt;
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::int64_t> ParseInteger(std::string_view text) {
+  std::string_view digits = text;
+  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (!digits.empty() && ec == std::errc() && end == digits.data() + digits.size()) return value;
+  // Integral numbers written with a fraction or exponent ("40.0", "1e3").
+  std::optional<double> number = ParseDouble(text);
+  if (number && std::trunc(*number) == *number && std::fabs(*number) <= 9007199254740992.0) {
+    return static_cast<std::int64_t>(*number);
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+std::string DescribeNode(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+      return "nothing (null)";
+    case YAML::NodeType::Scalar:
+      return Quote(node.Scalar());
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Undefined:
+      break;
+  }
+  return "nothing";
+}
+
+// One key of a map, in document order.
+struct Entry {
+  std::string key;
+  YAML::Node key_node;
+  YAML::Node value;
+};
+
+// A map's entries with their nodes (yaml-cpp's own lookup creates zombie nodes on misses).
+struct MapView {
+  YAML::Node node;
+  std::vector<Entry> entries;
+
+  const Entry* Find(std::string_view key) const {
+    for (const Entry& entry : entries) {
+      if (entry.key == key) return &entry;
+    }
+    return nullptr;
+  }
+};
+
+class ParleyReader {
+ public:
+  ParleyReader(std::string file, std::string_view text) : file_(std::move(file)), text_(text) {}
+
+  Status CheckDuplicateKeys(const YAML::Node& root) {
+    std::int64_t visits = 0;
+    std::vector<std::string> path;
+    std::set<int> visited;
+    return CheckDuplicateKeys(root, path, visited, visits);
+  }
+
+  Result<Scenario> Read(const YAML::Node& root);
+
+ private:
+  // --- errors and positions ---
+  Location LocationOfMark(const YAML::Mark& mark, const std::string& field) const {
+    Location location{file_, 0, 0, field};
+    if (!mark.is_null()) {
+      location.line = mark.line + 1;
+      location.column = mark.column + 1;
+    }
+    return location;
+  }
+  Location LocationOf(const YAML::Node& node, const std::string& field) const {
+    return LocationOfMark(node.IsDefined() ? node.Mark() : YAML::Mark::null_mark(), field);
+  }
+  Status ErrorAt(const YAML::Node& node, const std::string& field, std::string message) const {
+    return InvalidInput(std::move(message), LocationOf(node, field));
+  }
+  // An error about the value remembered under `path` (inside {value, source, note} if wrapped).
+  Status ErrorAtPath(const std::string& path, std::string message) const {
+    auto found = marks_.find(path);
+    YAML::Mark mark = found != marks_.end() ? found->second : YAML::Mark::null_mark();
+    return InvalidInput(std::move(message), LocationOfMark(mark, path));
+  }
+  // " (first at line N)" for messages about something given twice.
+  std::string FirstAt(const YAML::Mark& mark) const {
+    Location location = LocationOfMark(mark, "");
+    return location.line > 0 ? " (first at line " + std::to_string(location.line) + ")" : "";
+  }
+  std::string FirstAt(const YAML::Node& node) const {
+    return FirstAt(node.IsDefined() ? node.Mark() : YAML::Mark::null_mark());
+  }
+  // " at line N" when the position is known.
+  std::string AtLine(const YAML::Mark& mark) const {
+    Location location = LocationOfMark(mark, "");
+    return location.line > 0 ? " at line " + std::to_string(location.line) : "";
+  }
+  // Positions are kept as marks, never as node handles: assigning a yaml-cpp node handle to
+  // another rebinds the node it referred to, changing the tree.
+  void Remember(const std::string& path, const YAML::Node& node) {
+    marks_.insert_or_assign(path, node.IsDefined() ? node.Mark() : YAML::Mark::null_mark());
+  }
+  Status CheckDuplicateKeys(const YAML::Node& node, std::vector<std::string>& path,
+                            std::set<int>& visited, std::int64_t& visits);
+  Status ErrorFromValidation(const Status& status) const;
+
+  // --- generic shapes ---
+  Result<MapView> ReadMap(const YAML::Node& node, const std::string& path, std::string_view what,
+                          const std::vector<std::string>& allowed_keys) const;
+  Result<MapView> ReadAnyMap(const YAML::Node& node, const std::string& path,
+                             std::string_view what) const;
+  Result<std::vector<YAML::Node>> ReadList(const YAML::Node& node, const std::string& path,
+                                           std::string_view what) const;
+  Result<YAML::Node> Unwrap(const YAML::Node& node, const std::string& path, bool wrappable);
+  Result<double> ReadNumber(const YAML::Node& node, const std::string& path, bool wrappable = true);
+  Result<std::int64_t> ReadInteger(const YAML::Node& node, const std::string& path);
+  Result<bool> ReadBool(const YAML::Node& node, const std::string& path);
+  Result<std::string> ReadText(const YAML::Node& node, const std::string& path,
+                               bool wrappable = true);
+  Result<std::string> ReadName(const YAML::Node& node, const std::string& path,
+                               std::string_view what) const;
+  Result<double> ReadUnitNumber(const YAML::Node& node, const std::string& path,
+                                std::string_view what);
+  Status ReadEntityProvenance(const MapView& map, const std::string& path);
+
+  // --- schema ---
+  Status ReadMeta(const YAML::Node& node, model::Meta& meta);
+  Status ReadImportedFrom(const YAML::Node& node, Scenario& scenario);
+  Result<Issue> ReadIssue(const YAML::Node& node, std::size_t issue_idx, YAML::Node& phase_node);
+  Status ReadIssueOptions(const YAML::Node& node, const std::string& path, Issue& issue);
+  Status ReadPhases(const YAML::Node& node, Scenario& scenario,
+                    const std::vector<YAML::Node>& issue_phase_nodes);
+  Result<Party> ReadParty(const YAML::Node& node, std::size_t party_idx, const Scenario& scenario);
+  Result<Preferences> ReadPreferences(const YAML::Node& node, const std::string& party_id,
+                                      const Scenario& scenario);
+  Result<std::shared_ptr<const model::UtilityFunction>> ReadAdditive(const MapView& map,
+                                                                     const std::string& path,
+                                                                     const Scenario& scenario);
+  Result<std::shared_ptr<const model::UtilityFunction>> ReadHyperRectangles(
+      const MapView& map, const std::string& path, const Scenario& scenario);
+  Result<ValueFunction> ReadValueFunction(const YAML::Node& node, const std::string& path,
+                                          const Issue& issue);
+  Status ReadTableEntries(const MapView& map, const std::string& path, const Issue& issue,
+                          bool skip_provenance_keys, ValueFunction& function);
+  Status ReadReservation(const YAML::Node& node, const std::string& path, const Scenario& scenario,
+                         Preferences& preferences);
+  Result<std::vector<RedLine>> ReadRedLines(const YAML::Node& node, const std::string& party_id,
+                                            const Scenario& scenario);
+  Status ExpressionError(const YAML::Node& node, const std::string& field,
+                         const std::string& expression, const Status& parse_error) const;
+  Result<std::uint64_t> ReadOptionOf(const YAML::Node& node, const std::string& path,
+                                     const Issue& issue);
+  Result<std::size_t> ReadIssueReference(const YAML::Node& node, const std::string& path,
+                                         const Scenario& scenario) const;
+
+  std::string file_;
+  std::string_view text_;
+  std::map<std::string, YAML::Mark> marks_;  // field path -> position, for later errors
+  model::ProvenanceMap provenance_;
+  // Scenarios imported from GENIUS or GeniusWeb keep their source's utility semantics: values
+  // and utilities outside [0, 1] are accepted.
+  bool relaxed_ = false;
+};
+
+// "a.b[2].c" from path components ("a", "b", "[2]", "c").
+std::string JoinPath(const std::vector<std::string>& components) {
+  std::string out;
+  for (const std::string& component : components) {
+    if (!out.empty() && component.front() != '[') out += '.';
+    out += component;
+  }
+  return out;
+}
+
+// yaml-cpp keeps both entries of a repeated key; a repeated key is an error, not a silent pick.
+// An alias is the node it names: collections are checked once, recognised by their position
+// (`visited`), so aliases that multiply ("billion laughs") cost nothing.
+Status ParleyReader::CheckDuplicateKeys(const YAML::Node& node, std::vector<std::string>& path,
+                                        std::set<int>& visited, std::int64_t& visits) {
+  if (++visits > kMaxNodeVisits) {
+    return ErrorAt(node, JoinPath(path), "the document is too large or repeats aliases too often");
+  }
+  if ((node.IsMap() || node.IsSequence()) && !node.Mark().is_null() &&
+      !visited.insert(node.Mark().pos).second) {
+    return Status::Ok();
+  }
+  if (node.IsMap()) {
+    std::map<std::string, YAML::Mark> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const YAML::Node key = it->first;
+      path.push_back(key.IsScalar() ? key.Scalar() : "?");
+      if (key.IsScalar()) {
+        auto [previous, inserted] = seen.emplace(key.Scalar(), key.Mark());
+        if (!inserted) {
+          return ErrorAt(key, JoinPath(path),
+                         "key " + Quote(key.Scalar()) + " appears twice in the same map" +
+                             FirstAt(previous->second));
+        }
+      }
+      PARLEY_RETURN_IF_ERROR(CheckDuplicateKeys(it->second, path, visited, visits));
+      path.pop_back();
+    }
+  } else if (node.IsSequence()) {
+    std::size_t index = 0;
+    for (auto it = node.begin(); it != node.end(); ++it, ++index) {
+      path.push_back("[" + std::to_string(index) + "]");
+      PARLEY_RETURN_IF_ERROR(CheckDuplicateKeys(*it, path, visited, visits));
+      path.pop_back();
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParleyReader::ErrorFromValidation(const Status& status) const {
+  const std::string& field = status.location().field;
+  std::string probe = field;
+  while (!probe.empty()) {
+    auto found = marks_.find(probe);
+    if (found != marks_.end()) {
+      return Status(status.code(), status.message(), LocationOfMark(found->second, field));
+    }
+    std::size_t cut = probe.back() == ']' ? probe.rfind('[') : probe.rfind('.');
+    if (cut == std::string::npos) break;
+    probe.resize(cut);
+  }
+  return Status(status.code(), status.message(), Location{file_, 0, 0, field});
+}
+
+Result<MapView> ParleyReader::ReadAnyMap(const YAML::Node& node, const std::string& path,
+                                         std::string_view what) const {
+  if (!node.IsMap()) {
+    return ErrorAt(node, path,
+                   "expected " + std::string(what) + " (a map), got " + DescribeNode(node));
+  }
+  MapView view;
+  view.node = node;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const YAML::Node key = it->first;
+    if (!key.IsScalar()) {
+      return ErrorAt(key, path, "map keys must be plain text, got " + DescribeNode(key));
+    }
+    view.entries.push_back(Entry{key.Scalar(), key, it->second});
+  }
+  return view;
+}
+
+Result<MapView> ParleyReader::ReadMap(const YAML::Node& node, const std::string& path,
+                                      std::string_view what,
+                                      const std::vector<std::string>& allowed_keys) const {
+  PARLEY_ASSIGN_OR_RETURN(MapView view, ReadAnyMap(node, path, what));
+  for (const Entry& entry : view.entries) {
+    if (std::find(allowed_keys.begin(), allowed_keys.end(), entry.key) == allowed_keys.end()) {
+      return ErrorAt(entry.key_node, Child(path, entry.key),
+                     "unknown key " + Quote(entry.key) + " in " + std::string(what) +
+                         Suggestion(entry.key, allowed_keys) +
+                         " (allowed keys: " + ListNames(allowed_keys) + ")");
+    }
+  }
+  return view;
+}
+
+Result<std::vector<YAML::Node>> ParleyReader::ReadList(const YAML::Node& node,
+                                                       const std::string& path,
+                                                       std::string_view what) const {
+  if (!node.IsSequence()) {
+    return ErrorAt(node, path,
+                   "expected " + std::string(what) + " (a list), got " + DescribeNode(node));
+  }
+  std::vector<YAML::Node> items;
+  for (auto it = node.begin(); it != node.end(); ++it) items.push_back(*it);
+  return items;
+}
+
+// A scalar may be written as {value, source, note}; returns the node holding the value and
+// records the provenance under `path`.
+Result<YAML::Node> ParleyReader::Unwrap(const YAML::Node& node, const std::string& path,
+                                        bool wrappable) {
+  if (!wrappable || !node.IsMap()) {
+    Remember(path, node);
+    return node;
+  }
+  PARLEY_ASSIGN_OR_RETURN(
+      MapView map, ReadMap(node, path, "a value with provenance", {"value", "source", "note"}));
+  const Entry* value = map.Find("value");
+  if (value == nullptr) {
+    return ErrorAt(node, path, "a map given for a single value needs a 'value' key");
+  }
+  PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
+  Remember(path, value->value);
+  return value->value;
+}
+
+Status ParleyReader::ReadEntityProvenance(const MapView& map, const std::string& path) {
+  model::Provenance provenance;
+  bool given = false;
+  if (const Entry* source = map.Find("source")) {
+    if (!source->value.IsScalar()) {
+      return ErrorAt(source->value, Child(path, "source"),
+                     "expected report, assumption or derived, got " + DescribeNode(source->value));
+    }
+    std::optional<model::Source> parsed = model::ParseSource(source->value.Scalar());
+    if (!parsed) {
+      return ErrorAt(source->value, Child(path, "source"),
+                     UnknownName("source", source->value.Scalar(), "sources",
+                                 {"report", "assumption", "derived"}));
+    }
+    provenance.source = *parsed;
+    given = true;
+  }
+  if (const Entry* note = map.Find("note")) {
+    PARLEY_ASSIGN_OR_RETURN(provenance.note, ReadText(note->value, Child(path, "note"), false));
+    given = true;
+  }
+  if (given) provenance_[path] = provenance;
+  return Status::Ok();
+}
+
+Result<double> ParleyReader::ReadNumber(const YAML::Node& node, const std::string& path,
+                                        bool wrappable) {
+  PARLEY_ASSIGN_OR_RETURN(YAML::Node value, Unwrap(node, path, wrappable));
+  std::optional<double> number;
+  if (value.IsScalar()) number = ParseDouble(value.Scalar());
+  if (!number) return ErrorAt(value, path, "expected a number, got " + DescribeNode(value));
+  return *number;
+}
+
+Result<std::int64_t> ParleyReader::ReadInteger(const YAML::Node& node, const std::string& path) {
+  std::optional<std::int64_t> number;
+  if (node.IsScalar()) number = ParseInteger(node.Scalar());
+  if (!number) return ErrorAt(node, path, "expected an integer, got " + DescribeNode(node));
+  return *number;
+}
+
+Result<bool> ParleyReader::ReadBool(const YAML::Node& node, const std::string& path) {
+  PARLEY_ASSIGN_OR_RETURN(YAML::Node value, Unwrap(node, path, true));
+  if (value.IsScalar()) {
+    std::string text = LowerCase(value.Scalar());
+    if (text == "true") return true;
+    if (text == "false") return false;
+  }
+  return ErrorAt(value, path, "expected true or false, got " + DescribeNode(value));
+}
+
+Result<std::string> ParleyReader::ReadText(const YAML::Node& node, const std::string& path,
+                                           bool wrappable) {
+  PARLEY_ASSIGN_OR_RETURN(YAML::Node value, Unwrap(node, path, wrappable));
+  if (value.IsNull()) return std::string();
+  if (!value.IsScalar()) return ErrorAt(value, path, "expected text, got " + DescribeNode(value));
+  return value.Scalar();
+}
+
+Result<std::string> ParleyReader::ReadName(const YAML::Node& node, const std::string& path,
+                                           std::string_view what) const {
+  if (!node.IsScalar() || node.Scalar().empty()) {
+    return ErrorAt(node, path, "expected " + std::string(what) + ", got " + DescribeNode(node));
+  }
+  return node.Scalar();
+}
+
+Result<double> ParleyReader::ReadUnitNumber(const YAML::Node& node, const std::string& path,
+                                            std::string_view what) {
+  PARLEY_ASSIGN_OR_RETURN(double value, ReadNumber(node, path));
+  if (!relaxed_ && (value < 0 || value > 1)) {
+    return ErrorAtPath(
+        path, std::string(what) + " must lie in [0, 1], got " + model::FormatNumber(value));
+  }
+  return value;
+}
+
+Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
+  if (root.IsNull() || !root.IsDefined()) {
+    return InvalidInput("the document is empty: expected a map with 'issues' and 'parties'",
+                        Location{file_, 1, 1, ""});
+  }
+  PARLEY_ASSIGN_OR_RETURN(MapView top, ReadMap(root, "", "the scenario",
+                                               {"parley", "name", "meta", "imported_from", "phases",
+                                                "issues", "parties"}));
+  Scenario scenario;
+  if (const Entry* version = top.Find("parley")) {
+    PARLEY_ASSIGN_OR_RETURN(std::int64_t number, ReadInteger(version->value, "parley"));
+    if (number != 1) {
+      return ErrorAt(
+          version->value, "parley",
+          "unsupported format version " + std::to_string(number) + "; this parley reads version 1");
+    }
+  }
+  if (const Entry* name = top.Find("name")) {
+    PARLEY_ASSIGN_OR_RETURN(scenario.name, ReadText(name->value, "name"));
+  } else {
+    scenario.name = std::filesystem::path(file_).stem().string();
+  }
+  if (const Entry* imported = top.Find("imported_from")) {
+    PARLEY_RETURN_IF_ERROR(ReadImportedFrom(imported->value, scenario));
+  }
+  if (const Entry* meta = top.Find("meta")) {
+    PARLEY_RETURN_IF_ERROR(ReadMeta(meta->value, scenario.meta));
+  }
+
+  const Entry* issues = top.Find("issues");
+  if (issues == nullptr) return ErrorAt(root, "issues", "the scenario needs 'issues'");
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> issue_nodes,
+                          ReadList(issues->value, "issues", "a list of issues"));
+  if (issue_nodes.empty()) return ErrorAt(issues->value, "issues", "at least one issue is needed");
+  Remember("issues", issues->value);
+  std::map<std::string, YAML::Mark> issue_ids;
+  std::vector<YAML::Node> issue_phase_nodes(issue_nodes.size());
+  for (std::size_t issue_idx = 0; issue_idx < issue_nodes.size(); ++issue_idx) {
+    PARLEY_ASSIGN_OR_RETURN(
+        Issue issue, ReadIssue(issue_nodes[issue_idx], issue_idx, issue_phase_nodes[issue_idx]));
+    auto [previous, inserted] = issue_ids.emplace(issue.id, marks_.at(IssuePath(issue.id) + ".id"));
+    if (!inserted) {
+      return InvalidInput(
+          "issue id " + Quote(issue.id) + " is used twice" + FirstAt(previous->second),
+          LocationOfMark(marks_.at(IssuePath(issue.id) + ".id"), IssuePath(issue.id)));
+    }
+    scenario.issues.push_back(std::move(issue));
+  }
+
+  if (const Entry* phases = top.Find("phases")) {
+    Remember("phases", phases->value);
+    PARLEY_RETURN_IF_ERROR(ReadPhases(phases->value, scenario, issue_phase_nodes));
+  } else {
+    PARLEY_RETURN_IF_ERROR(
+        ReadPhases(YAML::Node(YAML::NodeType::Sequence), scenario, issue_phase_nodes));
+  }
+
+  const Entry* parties = top.Find("parties");
+  if (parties == nullptr) return ErrorAt(root, "parties", "the scenario needs 'parties'");
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> party_nodes,
+                          ReadList(parties->value, "parties", "a list of parties"));
+  if (party_nodes.empty()) {
+    return ErrorAt(parties->value, "parties", "at least one party is needed");
+  }
+  Remember("parties", parties->value);
+  std::map<std::string, YAML::Mark> party_ids;
+  for (std::size_t party_idx = 0; party_idx < party_nodes.size(); ++party_idx) {
+    PARLEY_ASSIGN_OR_RETURN(Party party, ReadParty(party_nodes[party_idx], party_idx, scenario));
+    auto [previous, inserted] = party_ids.emplace(party.id, marks_.at(PartyPath(party.id) + ".id"));
+    if (!inserted) {
+      return InvalidInput(
+          "party id " + Quote(party.id) + " is used twice" + FirstAt(previous->second),
+          LocationOfMark(marks_.at(PartyPath(party.id) + ".id"), PartyPath(party.id)));
+    }
+    scenario.parties.push_back(std::move(party));
+  }
+
+  Status valid = model::ValidateScenario(scenario);
+  if (!valid.ok()) return ErrorFromValidation(valid);
+  scenario.provenance = std::move(provenance_);
+  return scenario;
+}
+
+Status ParleyReader::ReadImportedFrom(const YAML::Node& node, Scenario& scenario) {
+  PARLEY_ASSIGN_OR_RETURN(MapView map,
+                          ReadMap(node, "imported_from", "imported_from", {"format", "files"}));
+  if (const Entry* format = map.Find("format")) {
+    PARLEY_ASSIGN_OR_RETURN(std::string text,
+                            ReadName(format->value, "imported_from.format", "a format name"));
+    if (text == "parley") {
+      scenario.source_format = model::SourceFormat::kParley;
+    } else if (text == "genius") {
+      scenario.source_format = model::SourceFormat::kGenius;
+    } else if (text == "geniusweb") {
+      scenario.source_format = model::SourceFormat::kGeniusWeb;
+    } else {
+      return ErrorAt(format->value, "imported_from.format",
+                     UnknownName("format", text, "formats", {"parley", "genius", "geniusweb"}));
+    }
+  }
+  relaxed_ = scenario.source_format != model::SourceFormat::kParley;
+  if (const Entry* files = map.Find("files")) {
+    PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
+                            ReadList(files->value, "imported_from.files", "a list of file names"));
+    for (std::size_t file_idx = 0; file_idx < items.size(); ++file_idx) {
+      PARLEY_ASSIGN_OR_RETURN(
+          std::string file,
+          ReadText(items[file_idx], Element("imported_from.files", file_idx), false));
+      scenario.source_files.push_back(std::move(file));
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParleyReader::ReadMeta(const YAML::Node& node, model::Meta& meta) {
+  PARLEY_ASSIGN_OR_RETURN(MapView map, ReadMap(node, "meta", "meta",
+                                               {"title", "description", "as_of", "banner",
+                                                "references", "source", "note"}));
+  Remember("meta", node);
+  PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, "meta"));
+  for (auto [key, target] :
+       {std::pair{"title", &meta.title}, std::pair{"description", &meta.description},
+        std::pair{"as_of", &meta.as_of}, std::pair{"banner", &meta.banner}}) {
+    if (const Entry* entry = map.Find(key)) {
+      PARLEY_ASSIGN_OR_RETURN(*target, ReadText(entry->value, Child("meta", key)));
+    }
+  }
+  if (const Entry* references = map.Find("references")) {
+    PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
+                            ReadList(references->value, "meta.references", "a list of references"));
+    for (std::size_t reference_idx = 0; reference_idx < items.size(); ++reference_idx) {
+      PARLEY_ASSIGN_OR_RETURN(
+          std::string reference,
+          ReadText(items[reference_idx], Element("meta.references", reference_idx)));
+      meta.references.push_back(std::move(reference));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Issue> ParleyReader::ReadIssue(const YAML::Node& node, std::size_t issue_idx,
+                                      YAML::Node& phase_node) {
+  const std::string index_path = Element("issues", issue_idx);
+  PARLEY_ASSIGN_OR_RETURN(
+      MapView map, ReadMap(node, index_path, "an issue",
+                           {"id", "name", "description", "type", "ordered", "options", "range",
+                            "step", "phase", "unit", "source", "note"}));
+  const Entry* id = map.Find("id");
+  if (id == nullptr) return ErrorAt(node, index_path, "an issue needs an 'id'");
+  Issue issue;
+  PARLEY_ASSIGN_OR_RETURN(issue.id, ReadName(id->value, Child(index_path, "id"), "an issue id"));
+  const std::string path = IssuePath(issue.id);
+  Remember(path, node);
+  Remember(Child(path, "id"), id->value);
+  PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
+  issue.name = issue.id;
+  if (const Entry* name = map.Find("name")) {
+    PARLEY_ASSIGN_OR_RETURN(issue.name, ReadText(name->value, Child(path, "name")));
+  }
+  if (const Entry* description = map.Find("description")) {
+    PARLEY_ASSIGN_OR_RETURN(issue.description,
+                            ReadText(description->value, Child(path, "description")));
+  }
+  if (const Entry* unit = map.Find("unit")) {
+    PARLEY_ASSIGN_OR_RETURN(issue.unit, ReadText(unit->value, Child(path, "unit")));
+  }
+  if (const Entry* type = map.Find("type")) {
+    PARLEY_ASSIGN_OR_RETURN(std::string kind,
+                            ReadName(type->value, Child(path, "type"), "an issue type"));
+    if (kind == "discrete") {
+      issue.kind = IssueKind::kDiscrete;
+    } else if (kind == "integer") {
+      issue.kind = IssueKind::kInteger;
+    } else if (kind == "real") {
+      issue.kind = IssueKind::kReal;
+    } else {
+      return ErrorAt(type->value, Child(path, "type"),
+                     UnknownName("issue type", kind, "types", {"discrete", "integer", "real"}));
+    }
+  }
+  if (const Entry* phase = map.Find("phase")) {
+    PARLEY_ASSIGN_OR_RETURN(issue.phase,
+                            ReadName(phase->value, Child(path, "phase"), "a phase id"));
+    phase_node = phase->value;
+    Remember(Child(path, "phase"), phase->value);
+  }
+  const Entry* options = map.Find("options");
+  const Entry* range = map.Find("range");
+  const Entry* step = map.Find("step");
+  const Entry* ordered = map.Find("ordered");
+  if (issue.kind == IssueKind::kDiscrete) {
+    for (const Entry* numeric_only : {range, step}) {
+      if (numeric_only != nullptr) {
+        return ErrorAt(numeric_only->key_node, Child(path, numeric_only->key),
+                       "'" + numeric_only->key +
+                           "' applies to integer and real issues; this issue is discrete (set "
+                           "'type')");
+      }
+    }
+    if (options == nullptr) return ErrorAt(node, path, "a discrete issue needs 'options'");
+    if (ordered != nullptr) {
+      PARLEY_ASSIGN_OR_RETURN(issue.ordered, ReadBool(ordered->value, Child(path, "ordered")));
+    }
+    PARLEY_RETURN_IF_ERROR(ReadIssueOptions(options->value, path, issue));
+    return issue;
+  }
+  for (const Entry* discrete_only : {options, ordered}) {
+    if (discrete_only != nullptr) {
+      return ErrorAt(discrete_only->key_node, Child(path, discrete_only->key),
+                     "'" + discrete_only->key + "' applies to discrete issues; this issue is " +
+                         std::string(model::IssueKindName(issue.kind)));
+    }
+  }
+  if (range == nullptr) {
+    return ErrorAt(node, path,
+                   "an " + std::string(model::IssueKindName(issue.kind)) +
+                       " issue needs 'range: [lower, upper]'");
+  }
+  const std::string range_path = Child(path, "range");
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> bounds,
+                          ReadList(range->value, range_path, "[lower, upper]"));
+  Remember(range_path, range->value);
+  if (bounds.size() != 2) {
+    return ErrorAt(range->value, range_path,
+                   "expected [lower, upper], got a list of " + std::to_string(bounds.size()));
+  }
+  if (issue.kind == IssueKind::kInteger) {
+    if (step != nullptr) {
+      return ErrorAt(step->key_node, Child(path, "step"),
+                     "'step' applies to real issues; integer issues take every integer");
+    }
+    PARLEY_ASSIGN_OR_RETURN(issue.integer_lower, ReadInteger(bounds[0], Element(range_path, 0)));
+    PARLEY_ASSIGN_OR_RETURN(issue.integer_upper, ReadInteger(bounds[1], Element(range_path, 1)));
+    if (issue.integer_lower > issue.integer_upper) {
+      return ErrorAt(range->value, range_path,
+                     "lower bound " + std::to_string(issue.integer_lower) +
+                         " is above upper bound " + std::to_string(issue.integer_upper));
+    }
+    if (static_cast<std::uint64_t>(issue.integer_upper) -
+            static_cast<std::uint64_t>(issue.integer_lower) >=
+        (std::uint64_t{1} << 32)) {
+      return ErrorAt(range->value, range_path, "the range holds more than 2^32 values");
+    }
+    return issue;
+  }
+  PARLEY_ASSIGN_OR_RETURN(issue.real_lower, ReadNumber(bounds[0], Element(range_path, 0), false));
+  PARLEY_ASSIGN_OR_RETURN(issue.real_upper, ReadNumber(bounds[1], Element(range_path, 1), false));
+  if (issue.real_lower > issue.real_upper) {
+    return ErrorAt(range->value, range_path,
+                   "lower bound " + model::FormatNumber(issue.real_lower) +
+                       " is above upper bound " + model::FormatNumber(issue.real_upper));
+  }
+  if (step == nullptr) {
+    return ErrorAt(node, path, "a real issue needs 'step' (options are lower, lower + step, ...)");
+  }
+  PARLEY_ASSIGN_OR_RETURN(issue.real_step, ReadNumber(step->value, Child(path, "step")));
+  if (!(issue.real_step > 0)) {
+    return ErrorAtPath(Child(path, "step"),
+                       "step must be positive, got " + model::FormatNumber(issue.real_step));
+  }
+  if ((issue.real_upper - issue.real_lower) / issue.real_step >=
+      static_cast<double>(std::uint64_t{1} << 32)) {
+    return ErrorAt(step->value, Child(path, "step"), "the range holds more than 2^32 steps");
+  }
+  return issue;
+}
+
+Status ParleyReader::ReadIssueOptions(const YAML::Node& node, const std::string& path,
+                                      Issue& issue) {
+  const std::string options_path = Child(path, "options");
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
+                          ReadList(node, options_path, "a list of options"));
+  Remember(options_path, node);
+  if (items.empty())
+    return ErrorAt(node, options_path, "a discrete issue needs at least one option");
+  std::map<std::string, YAML::Mark> seen;
+  std::vector<std::string> descriptions;
+  bool any_description = false;
+  for (std::size_t option_idx = 0; option_idx < items.size(); ++option_idx) {
+    const YAML::Node& item = items[option_idx];
+    const std::string item_path = Element(options_path, option_idx);
+    std::string label;
+    std::string description;
+    YAML::Mark label_mark = item.Mark();
+    if (item.IsMap()) {
+      PARLEY_ASSIGN_OR_RETURN(MapView map, ReadMap(item, item_path, "an option",
+                                                   {"id", "description", "source", "note"}));
+      const Entry* id = map.Find("id");
+      if (id == nullptr) return ErrorAt(item, item_path, "an option given as a map needs an 'id'");
+      PARLEY_ASSIGN_OR_RETURN(label, ReadName(id->value, item_path, "an option label"));
+      label_mark = id->value.Mark();
+      const std::string option_path = Child(options_path, label);
+      PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, option_path));
+      if (const Entry* text = map.Find("description")) {
+        PARLEY_ASSIGN_OR_RETURN(description,
+                                ReadText(text->value, Child(option_path, "description")));
+        any_description = any_description || !description.empty();
+      }
+    } else {
+      PARLEY_ASSIGN_OR_RETURN(label, ReadName(item, item_path, "an option label"));
+    }
+    auto [previous, inserted] = seen.emplace(label, label_mark);
+    if (!inserted) {
+      return InvalidInput("option " + Quote(label) + " is listed twice" + FirstAt(previous->second),
+                          LocationOfMark(label_mark, options_path));
+    }
+    Remember(Child(options_path, label), item);
+    issue.options.push_back(std::move(label));
+    descriptions.push_back(std::move(description));
+  }
+  if (any_description) issue.option_descriptions = std::move(descriptions);
+  return Status::Ok();
+}
+
+Status ParleyReader::ReadPhases(const YAML::Node& node, Scenario& scenario,
+                                const std::vector<YAML::Node>& issue_phase_nodes) {
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
+                          ReadList(node, "phases", "a list of phases"));
+  std::map<std::string, YAML::Mark> phase_ids;
+  // For each issue: the phase that lists it and where.
+  std::vector<std::optional<std::size_t>> listed_by(scenario.issues.size());
+  std::vector<YAML::Mark> listed_at(scenario.issues.size(), YAML::Mark::null_mark());
+  for (std::size_t phase_idx = 0; phase_idx < items.size(); ++phase_idx) {
+    const std::string index_path = Element("phases", phase_idx);
+    PARLEY_ASSIGN_OR_RETURN(MapView map,
+                            ReadMap(items[phase_idx], index_path, "a phase",
+                                    {"id", "label", "description", "issues", "source", "note"}));
+    const Entry* id = map.Find("id");
+    if (id == nullptr) return ErrorAt(items[phase_idx], index_path, "a phase needs an 'id'");
+    Phase phase;
+    PARLEY_ASSIGN_OR_RETURN(phase.id, ReadName(id->value, Child(index_path, "id"), "a phase id"));
+    const std::string path = PhasePath(phase.id);
+    auto [previous, inserted] = phase_ids.emplace(phase.id, id->value.Mark());
+    if (!inserted) {
+      return ErrorAt(id->value, path,
+                     "phase id " + Quote(phase.id) + " is used twice" + FirstAt(previous->second));
+    }
+    Remember(path, items[phase_idx]);
+    PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
+    if (const Entry* label = map.Find("label")) {
+      PARLEY_ASSIGN_OR_RETURN(phase.label, ReadText(label->value, Child(path, "label")));
+    }
+    if (const Entry* description = map.Find("description")) {
+      PARLEY_ASSIGN_OR_RETURN(phase.description,
+                              ReadText(description->value, Child(path, "description")));
+    }
+    if (const Entry* issues = map.Find("issues")) {
+      const std::string issues_path = Child(path, "issues");
+      Remember(issues_path, issues->value);
+      PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> references,
+                              ReadList(issues->value, issues_path, "a list of issue ids"));
+      for (const YAML::Node& reference : references) {
+        PARLEY_ASSIGN_OR_RETURN(std::size_t issue_idx,
+                                ReadIssueReference(reference, issues_path, scenario));
+        if (listed_by[issue_idx]) {
+          std::string where = *listed_by[issue_idx] == phase_idx
+                                  ? " is listed twice in this phase"
+                                  : " is already settled by phase " +
+                                        Quote(scenario.phases[*listed_by[issue_idx]].id);
+          return ErrorAt(reference, issues_path,
+                         "issue " + Quote(scenario.issues[issue_idx].id) + where +
+                             FirstAt(listed_at[issue_idx]) +
+                             "; an issue is settled by at most one phase");
+        }
+        listed_by[issue_idx] = phase_idx;
+        listed_at[issue_idx] = reference.Mark();
+        phase.issue_indices.push_back(issue_idx);
+      }
+    }
+    scenario.phases.push_back(std::move(phase));
+  }
+  // Issues may name their phase instead; both ways must agree.
+  std::vector<std::string> phase_names;
+  for (const Phase& phase : scenario.phases) phase_names.push_back(phase.id);
+  for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
+    Issue& issue = scenario.issues[issue_idx];
+    const std::string field = IssuePath(issue.id) + ".phase";
+    if (!issue.phase.empty()) {
+      std::optional<std::size_t> phase_idx = scenario.FindPhase(issue.phase);
+      if (!phase_idx) {
+        return ErrorAt(issue_phase_nodes[issue_idx], field,
+                       UnknownName("phase", issue.phase, "phases", phase_names));
+      }
+      if (listed_by[issue_idx] && *listed_by[issue_idx] != *phase_idx) {
+        return ErrorAt(issue_phase_nodes[issue_idx], field,
+                       "issue " + Quote(issue.id) + " names phase " + Quote(issue.phase) +
+                           " but phase " + Quote(scenario.phases[*listed_by[issue_idx]].id) +
+                           " lists it" + AtLine(listed_at[issue_idx]));
+      }
+      if (!listed_by[issue_idx]) {
+        scenario.phases[*phase_idx].issue_indices.push_back(issue_idx);
+        listed_by[issue_idx] = *phase_idx;
+      }
+    } else if (listed_by[issue_idx]) {
+      issue.phase = scenario.phases[*listed_by[issue_idx]].id;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::size_t> ParleyReader::ReadIssueReference(const YAML::Node& node,
+                                                     const std::string& path,
+                                                     const Scenario& scenario) const {
+  PARLEY_ASSIGN_OR_RETURN(std::string id, ReadName(node, path, "an issue id"));
+  if (std::optional<std::size_t> issue_idx = scenario.FindIssue(id)) return *issue_idx;
+  std::vector<std::string> ids;
+  for (const Issue& issue : scenario.issues) ids.push_back(issue.id);
+  return ErrorAt(node, path, UnknownName("issue", id, "issues", ids));
+}
+
+Result<Party> ParleyReader::ReadParty(const YAML::Node& node, std::size_t party_idx,
+                                      const Scenario& scenario) {
+  const std::string index_path = Element("parties", party_idx);
+  PARLEY_ASSIGN_OR_RETURN(MapView map, ReadMap(node, index_path, "a party",
+                                               {"id", "name", "role", "enabled", "description",
+                                                "preferences", "source_file", "source", "note"}));
+  const Entry* id = map.Find("id");
+  if (id == nullptr) return ErrorAt(node, index_path, "a party needs an 'id'");
+  Party party;
+  PARLEY_ASSIGN_OR_RETURN(party.id, ReadName(id->value, Child(index_path, "id"), "a party id"));
+  const std::string path = PartyPath(party.id);
+  Remember(path, node);
+  Remember(Child(path, "id"), id->value);
+  PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
+  party.name = party.id;
+  if (const Entry* name = map.Find("name")) {
+    PARLEY_ASSIGN_OR_RETURN(party.name, ReadText(name->value, Child(path, "name")));
+  }
+  if (const Entry* description = map.Find("description")) {
+    PARLEY_ASSIGN_OR_RETURN(party.description,
+                            ReadText(description->value, Child(path, "description")));
+  }
+  if (const Entry* source_file = map.Find("source_file")) {
+    PARLEY_ASSIGN_OR_RETURN(party.source_file,
+                            ReadText(source_file->value, Child(path, "source_file"), false));
+  }
+  if (const Entry* role = map.Find("role")) {
+    PARLEY_ASSIGN_OR_RETURN(std::string text, ReadName(role->value, Child(path, "role"), "a role"));
+    std::optional<model::Role> parsed = model::ParseRole(text);
+    if (!parsed) {
+      return ErrorAt(role->value, Child(path, "role"),
+                     UnknownName("role", text, "roles", {"principal", "mediator", "observer"}));
+    }
+    party.role = *parsed;
+  }
+  if (const Entry* enabled = map.Find("enabled")) {
+    PARLEY_ASSIGN_OR_RETURN(party.enabled, ReadBool(enabled->value, Child(path, "enabled")));
+  }
+  if (const Entry* preferences = map.Find("preferences")) {
+    PARLEY_ASSIGN_OR_RETURN(party.preferences,
+                            ReadPreferences(preferences->value, party.id, scenario));
+  } else if (party.enabled && party.role == model::Role::kPrincipal) {
+    return ErrorAt(id->value, path,
+                   "principal " + Quote(party.id) +
+                       " has no preferences (principals that take part need them; add "
+                       "'preferences', set 'enabled: false' or give another role)");
+  }
+  return party;
+}
+
+Result<Preferences> ParleyReader::ReadPreferences(const YAML::Node& node,
+                                                  const std::string& party_id,
+                                                  const Scenario& scenario) {
+  const std::string path = PreferencesPath(party_id);
+  PARLEY_ASSIGN_OR_RETURN(MapView any, ReadAnyMap(node, path, "preferences"));
+  Remember(path, node);
+  std::string type = "additive";
+  if (const Entry* type_entry = any.Find("type")) {
+    PARLEY_ASSIGN_OR_RETURN(type,
+                            ReadName(type_entry->value, Child(path, "type"), "a preference type"));
+    if (type != "additive" && type != "hyper_rectangle") {
+      return ErrorAt(
+          type_entry->value, Child(path, "type"),
+          UnknownName("preference type", type, "types", {"additive", "hyper_rectangle"}));
+    }
+  }
+  const std::vector<std::string> common = {"type",      "reservation", "discount",
+                                           "red_lines", "source",      "note"};
+  std::vector<std::string> allowed = common;
+  if (type == "additive") {
+    allowed.insert(allowed.begin() + 1, {"weights", "normalize_weights", "offset", "values"});
+  } else {
+    allowed.insert(allowed.begin() + 1, {"max_utility", "sets"});
+  }
+  PARLEY_ASSIGN_OR_RETURN(MapView map, ReadMap(node, path,
+                                               type == "additive" ? "additive preferences"
+                                                                  : "hyper-rectangle preferences",
+                                               allowed));
+  PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
+  Preferences preferences;
+  if (type == "additive") {
+    PARLEY_ASSIGN_OR_RETURN(preferences.utility, ReadAdditive(map, path, scenario));
+  } else {
+    PARLEY_ASSIGN_OR_RETURN(preferences.utility, ReadHyperRectangles(map, path, scenario));
+  }
+  if (const Entry* reservation = map.Find("reservation")) {
+    PARLEY_RETURN_IF_ERROR(
+        ReadReservation(reservation->value, Child(path, "reservation"), scenario, preferences));
+  }
+  if (const Entry* discount = map.Find("discount")) {
+    const std::string discount_path = Child(path, "discount");
+    PARLEY_ASSIGN_OR_RETURN(preferences.discount, ReadNumber(discount->value, discount_path));
+    if (!(preferences.discount > 0 && preferences.discount <= 1)) {
+      return ErrorAtPath(discount_path, "discount must lie in (0, 1] (1 means none), got " +
+                                            model::FormatNumber(preferences.discount));
+    }
+  }
+  if (const Entry* red_lines = map.Find("red_lines")) {
+    PARLEY_ASSIGN_OR_RETURN(preferences.red_lines,
+                            ReadRedLines(red_lines->value, party_id, scenario));
+  }
+  return preferences;
+}
+
+// Lists the ids of `issues` for which `present` is false.
+std::vector<std::string> MissingIssues(const std::vector<Issue>& issues,
+                                       const std::vector<bool>& present) {
+  std::vector<std::string> missing;
+  for (std::size_t issue_idx = 0; issue_idx < issues.size(); ++issue_idx) {
+    if (!present[issue_idx]) missing.push_back(issues[issue_idx].id);
+  }
+  return missing;
+}
+
+Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadAdditive(
+    const MapView& map, const std::string& path, const Scenario& scenario) {
+  const std::size_t num_issues = scenario.issues.size();
+  std::vector<std::string> issue_ids;
+  for (const Issue& issue : scenario.issues) issue_ids.push_back(issue.id);
+
+  const Entry* weights_entry = map.Find("weights");
+  if (weights_entry == nullptr) {
+    return ErrorAt(map.node, path, "additive preferences need 'weights' (one per issue)");
+  }
+  const std::string weights_path = Child(path, "weights");
+  PARLEY_ASSIGN_OR_RETURN(MapView weights_map,
+                          ReadAnyMap(weights_entry->value, weights_path, "weights per issue"));
+  Remember(weights_path, weights_entry->value);
+  std::vector<double> weights(num_issues, 0.0);
+  std::vector<bool> has_weight(num_issues, false);
+  for (const Entry& entry : weights_map.entries) {
+    std::optional<std::size_t> issue_idx = scenario.FindIssue(entry.key);
+    if (!issue_idx) {
+      return ErrorAt(entry.key_node, Child(weights_path, entry.key),
+                     UnknownName("issue", entry.key, "issues", issue_ids));
+    }
+    const std::string weight_path = Child(weights_path, entry.key);
+    PARLEY_ASSIGN_OR_RETURN(double weight, ReadNumber(entry.value, weight_path));
+    if (weight < 0) {
+      return ErrorAtPath(weight_path,
+                         "weight must be non-negative, got " + model::FormatNumber(weight));
+    }
+    weights[*issue_idx] = weight;
+    has_weight[*issue_idx] = true;
+  }
+  std::vector<std::string> missing = MissingIssues(scenario.issues, has_weight);
+  if (!missing.empty()) {
+    return ErrorAt(weights_entry->value, weights_path,
+                   "no weight for issue(s) " + ListNames(missing) +
+                       " (every issue needs a weight; write 0 for issues the party does not "
+                       "care about)");
+  }
+  bool normalize = true;
+  if (const Entry* entry = map.Find("normalize_weights")) {
+    PARLEY_ASSIGN_OR_RETURN(normalize, ReadBool(entry->value, Child(path, "normalize_weights")));
+  }
+  if (normalize) {
+    double sum = 0;
+    for (double weight : weights) sum += weight;
+    if (!(sum > 0) || !std::isfinite(sum)) {
+      return ErrorAt(weights_entry->value, weights_path,
+                     "weights sum to " + model::FormatNumber(sum) +
+                         " and cannot be normalised (give a positive weight, or set "
+                         "'normalize_weights: false')");
+    }
+    for (double& weight : weights) weight /= sum;
+  }
+  double offset = 0;
+  if (const Entry* entry = map.Find("offset")) {
+    PARLEY_ASSIGN_OR_RETURN(offset, ReadNumber(entry->value, Child(path, "offset")));
+  }
+
+  const Entry* values_entry = map.Find("values");
+  if (values_entry == nullptr) {
+    return ErrorAt(map.node, path, "additive preferences need 'values' (one function per issue)");
+  }
+  const std::string values_path = Child(path, "values");
+  PARLEY_ASSIGN_OR_RETURN(MapView values_map, ReadAnyMap(values_entry->value, values_path,
+                                                         "value functions per issue"));
+  Remember(values_path, values_entry->value);
+  std::vector<ValueFunction> values(num_issues);
+  std::vector<bool> has_values(num_issues, false);
+  for (const Entry& entry : values_map.entries) {
+    std::optional<std::size_t> issue_idx = scenario.FindIssue(entry.key);
+    if (!issue_idx) {
+      return ErrorAt(entry.key_node, Child(values_path, entry.key),
+                     UnknownName("issue", entry.key, "issues", issue_ids));
+    }
+    PARLEY_ASSIGN_OR_RETURN(
+        values[*issue_idx],
+        ReadValueFunction(entry.value, Child(values_path, entry.key), scenario.issues[*issue_idx]));
+    has_values[*issue_idx] = true;
+  }
+  missing = MissingIssues(scenario.issues, has_values);
+  if (!missing.empty()) {
+    return ErrorAt(values_entry->value, values_path,
+                   "no value function for issue(s) " + ListNames(missing) +
+                       " (every issue needs one; {type: constant, value: 0} if it does not "
+                       "matter)");
+  }
+  auto utility = std::make_shared<AdditiveUtility>(std::move(weights), std::move(values), offset);
+  if (!relaxed_) {
+    model::UtilityRange range = model::ComputeUtilityRange(*utility, scenario.BuildOutcomeSpace());
+    if (range.min < -kUtilityTolerance || range.max > 1 + kUtilityTolerance) {
+      bool low = range.min < -kUtilityTolerance;
+      return ErrorAt(map.node, path,
+                     "utilities range from " + model::FormatNumber(range.min) + " to " +
+                         model::FormatNumber(range.max) + " but must lie in [0, 1]; " +
+                         (low ? "lowest" : "highest") + " at " +
+                         scenario.DescribeOutcome(low ? range.argmin : range.argmax) +
+                         " (check weights, offset and normalize_weights)");
+    }
+  }
+  return std::shared_ptr<const model::UtilityFunction>(std::move(utility));
+}
+
+Result<ValueFunction> ParleyReader::ReadValueFunction(const YAML::Node& node,
+                                                      const std::string& path, const Issue& issue) {
+  Remember(path, node);
+  if (!node.IsMap()) {
+    return ErrorAt(node, path,
+                   "expected a value function (a map of option values, or {type: ...}), got " +
+                       DescribeNode(node));
+  }
+  if (issue.NumOptions() > kMaxTabulatedOptions) {
+    return ErrorAt(node, path,
+                   "issue " + Quote(issue.id) + " has " + std::to_string(issue.NumOptions()) +
+                       " options; value functions are tabulated and support at most " +
+                       std::to_string(kMaxTabulatedOptions) + " (use a coarser step)");
+  }
+  PARLEY_ASSIGN_OR_RETURN(MapView any, ReadAnyMap(node, path, "a value function"));
+  ValueFunction function;
+  const Entry* type_entry = any.Find("type");
+  if (type_entry == nullptr) {
+    // Short form: a table keyed by option; 'source' and 'note' give provenance.
+    PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(any, path));
+    PARLEY_RETURN_IF_ERROR(ReadTableEntries(any, path, issue, true, function));
+    return function;
+  }
+  PARLEY_ASSIGN_OR_RETURN(
+      std::string type, ReadName(type_entry->value, Child(path, "type"), "a value-function type"));
+  static const std::vector<std::string> kTypes = {"table", "linear", "piecewise_linear",
+                                                  "triangular", "constant"};
+  static const std::map<std::string, std::vector<std::string>> kKeys = {
+      {"table", {"type", "values", "source", "note"}},
+      {"linear", {"type", "at_lower", "at_upper", "source", "note"}},
+      {"piecewise_linear", {"type", "points", "source", "note"}},
+      {"triangular", {"type", "lower", "peak", "upper", "source", "note"}},
+      {"constant", {"type", "value", "source", "note"}}};
+  auto keys = kKeys.find(type);
+  if (keys == kKeys.end()) {
+    return ErrorAt(type_entry->value, Child(path, "type"),
+                   UnknownName("value-function type", type, "types", kTypes));
+  }
+  if (type != "table" && type != "constant" && !issue.IsNumeric()) {
+    return ErrorAt(type_entry->value, Child(path, "type"),
+                   "a " + type + " value function needs a numeric issue; issue " + Quote(issue.id) +
+                       " is discrete (use a table)");
+  }
+  PARLEY_ASSIGN_OR_RETURN(MapView map,
+                          ReadMap(node, path, "a " + type + " value function", keys->second));
+  PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
+  auto require = [&](const char* key) -> Result<const Entry*> {
+    const Entry* entry = map.Find(key);
+    if (entry == nullptr) {
+      return ErrorAt(node, path, "a " + type + " value function needs '" + key + "'");
+    }
+    return entry;
+  };
+  if (type == "table") {
+    PARLEY_ASSIGN_OR_RETURN(const Entry* values, require("values"));
+    PARLEY_ASSIGN_OR_RETURN(MapView table,
+                            ReadAnyMap(values->value, Child(path, "values"), "option values"));
+    PARLEY_RETURN_IF_ERROR(ReadTableEntries(table, path, issue, false, function));
+    return function;
+  }
+
+  const double lower = issue.NumericValue(0);
+  const double upper = issue.NumericValue(issue.NumOptions() - 1);
+  if (type == "linear") {
+    PARLEY_ASSIGN_OR_RETURN(const Entry* at_lower, require("at_lower"));
+    PARLEY_ASSIGN_OR_RETURN(const Entry* at_upper, require("at_upper"));
+    function.form = ValueFunctionForm::kLinear;
+    PARLEY_ASSIGN_OR_RETURN(double value_lower,
+                            ReadUnitNumber(at_lower->value, Child(path, "at_lower"), "a value"));
+    PARLEY_ASSIGN_OR_RETURN(double value_upper,
+                            ReadUnitNumber(at_upper->value, Child(path, "at_upper"), "a value"));
+    function.points = {{lower, value_lower}, {upper, value_upper}};
+  } else if (type == "piecewise_linear") {
+    PARLEY_ASSIGN_OR_RETURN(const Entry* points, require("points"));
+    const std::string points_path = Child(path, "points");
+    PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
+                            ReadList(points->value, points_path, "a list of [x, value] points"));
+    if (items.empty()) return ErrorAt(points->value, points_path, "at least one point is needed");
+    function.form = ValueFunctionForm::kPiecewiseLinear;
+    for (std::size_t point_idx = 0; point_idx < items.size(); ++point_idx) {
+      const std::string point_path = Element(points_path, point_idx);
+      PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> pair,
+                              ReadList(items[point_idx], point_path, "a point [x, value]"));
+      if (pair.size() != 2) {
+        return ErrorAt(items[point_idx], point_path,
+                       "a point is [x, value], got a list of " + std::to_string(pair.size()));
+      }
+      PARLEY_ASSIGN_OR_RETURN(double x, ReadNumber(pair[0], point_path, false));
+      PARLEY_ASSIGN_OR_RETURN(double value, ReadNumber(pair[1], point_path, false));
+      if (!relaxed_ && (value < 0 || value > 1)) {
+        return ErrorAt(pair[1], point_path,
+                       "a value must lie in [0, 1], got " + model::FormatNumber(value));
+      }
+      if (!function.points.empty() && x < function.points.back().first) {
+        return ErrorAt(pair[0], point_path,
+                       "points must be listed by increasing x; " + model::FormatNumber(x) +
+                           " comes after " + model::FormatNumber(function.points.back().first));
+      }
+      function.points.emplace_back(x, value);
+    }
+  } else if (type == "triangular") {
+    PARLEY_ASSIGN_OR_RETURN(const Entry* lower_entry, require("lower"));
+    PARLEY_ASSIGN_OR_RETURN(const Entry* peak_entry, require("peak"));
+    PARLEY_ASSIGN_OR_RETURN(const Entry* upper_entry, require("upper"));
+    function.form = ValueFunctionForm::kTriangular;
+    PARLEY_ASSIGN_OR_RETURN(double tri_lower, ReadNumber(lower_entry->value, Child(path, "lower")));
+    PARLEY_ASSIGN_OR_RETURN(double peak, ReadNumber(peak_entry->value, Child(path, "peak")));
+    PARLEY_ASSIGN_OR_RETURN(double tri_upper, ReadNumber(upper_entry->value, Child(path, "upper")));
+    if (!(tri_lower < peak && peak < tri_upper)) {
+      return ErrorAt(node, path,
+                     "a triangular value function needs lower < peak < upper, got " +
+                         model::FormatNumber(tri_lower) + ", " + model::FormatNumber(peak) + ", " +
+                         model::FormatNumber(tri_upper));
+    }
+    function.points = {{tri_lower, 0.0}, {peak, 1.0}, {tri_upper, 0.0}};
+  } else {
+    PARLEY_ASSIGN_OR_RETURN(const Entry* value_entry, require("value"));
+    function.form = ValueFunctionForm::kConstant;
+    PARLEY_ASSIGN_OR_RETURN(double value,
+                            ReadUnitNumber(value_entry->value, Child(path, "value"), "a value"));
+    function.points = {{0.0, value}};
+  }
+  function.Tabulate(issue);
+  return function;
+}
+
+Status ParleyReader::ReadTableEntries(const MapView& map, const std::string& path,
+                                      const Issue& issue, bool skip_provenance_keys,
+                                      ValueFunction& function) {
+  function.form = ValueFunctionForm::kTable;
+  const std::uint64_t num_options = issue.NumOptions();
+  function.table.assign(num_options, 0.0);
+  std::vector<bool> given(num_options, false);
+  std::vector<YAML::Mark> given_at(num_options, YAML::Mark::null_mark());
+  for (const Entry& entry : map.entries) {
+    if (skip_provenance_keys && (entry.key == "source" || entry.key == "note")) continue;
+    std::optional<std::uint64_t> option = issue.FindOption(entry.key);
+    if (!option) {
+      std::string message = issue.kind == IssueKind::kDiscrete
+                                ? UnknownName("option", entry.key, "options", issue.options)
+                                : Quote(entry.key) + " is not a value of issue " + Quote(issue.id) +
+                                      " (from " + issue.OptionLabel(0) + " to " +
+                                      issue.OptionLabel(num_options - 1) + ")";
+      return ErrorAt(entry.key_node, Child(path, entry.key), message);
+    }
+    const std::string entry_path = Child(path, issue.OptionLabel(*option));
+    if (given[*option]) {
+      return ErrorAt(entry.key_node, entry_path,
+                     "option " + Quote(issue.OptionLabel(*option)) + " is listed twice" +
+                         FirstAt(given_at[*option]));
+    }
+    PARLEY_ASSIGN_OR_RETURN(function.table[*option],
+                            ReadUnitNumber(entry.value, entry_path, "a value"));
+    given[*option] = true;
+    given_at[*option] = entry.key_node.Mark();
+  }
+  std::vector<std::string> missing;
+  for (std::uint64_t option = 0; option < num_options && missing.size() <= 20; ++option) {
+    if (!given[option]) missing.push_back(issue.OptionLabel(option));
+  }
+  if (!missing.empty()) {
+    return ErrorAt(map.node, path,
+                   "the table gives no value for option(s) " + ListNames(missing) + " of issue " +
+                       Quote(issue.id) + " (every option needs a value)");
+  }
+  return Status::Ok();
+}
+
+Result<std::uint64_t> ParleyReader::ReadOptionOf(const YAML::Node& node, const std::string& path,
+                                                 const Issue& issue) {
+  PARLEY_ASSIGN_OR_RETURN(std::string label, ReadName(node, path, "an option"));
+  if (std::optional<std::uint64_t> option = issue.FindOption(label)) return *option;
+  if (issue.kind == IssueKind::kDiscrete) {
+    return ErrorAt(node, path, UnknownName("option", label, "options", issue.options));
+  }
+  return ErrorAt(
+      node, path,
+      Quote(label) + " is not a value of issue " + Quote(issue.id) + " (from " +
+          issue.OptionLabel(0) + " to " + issue.OptionLabel(issue.NumOptions() - 1) +
+          (issue.kind == IssueKind::kReal ? " in steps of " + model::FormatNumber(issue.real_step)
+                                          : std::string()) +
+          ")");
+}
+
+Status ParleyReader::ReadReservation(const YAML::Node& node, const std::string& path,
+                                     const Scenario& scenario, Preferences& preferences) {
+  Remember(path, node);
+  bool is_outcome = false;
+  if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() == "outcome") is_outcome = true;
+    }
+  }
+  if (!is_outcome) {
+    PARLEY_ASSIGN_OR_RETURN(double value, ReadNumber(node, path));
+    if (!relaxed_ && (value < 0 || value > 1)) {
+      return ErrorAtPath(path, "reservation must lie in [0, 1], got " + model::FormatNumber(value));
+    }
+    preferences.reservation_value = value;
+    return Status::Ok();
+  }
+  PARLEY_ASSIGN_OR_RETURN(
+      MapView map, ReadMap(node, path, "a reservation outcome", {"outcome", "source", "note"}));
+  PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
+  const Entry* outcome_entry = map.Find("outcome");
+  const std::string outcome_path = Child(path, "outcome");
+  PARLEY_ASSIGN_OR_RETURN(MapView options,
+                          ReadAnyMap(outcome_entry->value, outcome_path, "one option per issue"));
+  std::vector<std::string> issue_ids;
+  for (const Issue& issue : scenario.issues) issue_ids.push_back(issue.id);
+  Outcome outcome(scenario.issues.size(), 0);
+  std::vector<bool> given(scenario.issues.size(), false);
+  for (const Entry& entry : options.entries) {
+    std::optional<std::size_t> issue_idx = scenario.FindIssue(entry.key);
+    if (!issue_idx) {
+      return ErrorAt(entry.key_node, Child(outcome_path, entry.key),
+                     UnknownName("issue", entry.key, "issues", issue_ids));
+    }
+    PARLEY_ASSIGN_OR_RETURN(
+        std::uint64_t option,
+        ReadOptionOf(entry.value, Child(outcome_path, entry.key), scenario.issues[*issue_idx]));
+    outcome[*issue_idx] = static_cast<model::OptionIndex>(option);
+    given[*issue_idx] = true;
+  }
+  std::vector<std::string> missing = MissingIssues(scenario.issues, given);
+  if (!missing.empty()) {
+    return ErrorAt(outcome_entry->value, outcome_path,
+                   "the reservation outcome gives no option for issue(s) " + ListNames(missing));
+  }
+  preferences.reservation_value = preferences.utility->Evaluate(outcome);
+  preferences.reservation_outcome = std::move(outcome);
+  return Status::Ok();
+}
+
+Status ParleyReader::ExpressionError(const YAML::Node& node, const std::string& field,
+                                     const std::string& expression,
+                                     const Status& parse_error) const {
+  Location location = LocationOf(node, field);
+  std::string message = parse_error.message();
+  int expression_column = parse_error.location().column;
+  if (location.line > 0 && expression_column > 0) {
+    // Point at the token when the expression stands on one line exactly as written (plain, or
+    // quoted without escapes); otherwise name the column within the expression.
+    std::size_t pos = static_cast<std::size_t>(node.Mark().pos);
+    std::size_t quote = pos < text_.size() && (text_[pos] == '"' || text_[pos] == '\'') ? 1 : 0;
+    bool verbatim = expression.find('\n') == std::string::npos &&
+                    pos + quote + expression.size() <= text_.size() &&
+                    text_.compare(pos + quote, expression.size(), expression) == 0;
+    if (verbatim) {
+      location.column += static_cast<int>(quote) + expression_column - 1;
+    } else {
+      message += " (column " + std::to_string(expression_column) + " of the expression)";
+    }
+  }
+  return InvalidInput(message, location);
+}
+
+Result<std::vector<RedLine>> ParleyReader::ReadRedLines(const YAML::Node& node,
+                                                        const std::string& party_id,
+                                                        const Scenario& scenario) {
+  const std::string list_path = PartyPath(party_id) + ".red_lines";
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
+                          ReadList(node, list_path, "a list of red lines"));
+  std::vector<RedLine> red_lines;
+  for (std::size_t line_idx = 0; line_idx < items.size(); ++line_idx) {
+    const std::string path = RedLinePath(party_id, line_idx);
+    PARLEY_ASSIGN_OR_RETURN(MapView map,
+                            ReadMap(items[line_idx], path, "a red line",
+                                    {"forbid", "require", "description", "source", "note"}));
+    Remember(path, items[line_idx]);
+    const Entry* forbid = map.Find("forbid");
+    const Entry* require = map.Find("require");
+    if ((forbid == nullptr) == (require == nullptr)) {
+      return ErrorAt(items[line_idx], path,
+                     "a red line needs exactly one of 'forbid' or 'require'");
+    }
+    RedLine red_line;
+    red_line.kind = forbid != nullptr ? RedLine::Kind::kForbid : RedLine::Kind::kRequire;
+    const Entry* expression_entry = forbid != nullptr ? forbid : require;
+    const std::string expression_path = Child(path, expression_entry->key);
+    PARLEY_ASSIGN_OR_RETURN(red_line.text,
+                            ReadName(expression_entry->value, expression_path, "an expression"));
+    PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
+    if (const Entry* description = map.Find("description")) {
+      PARLEY_ASSIGN_OR_RETURN(red_line.description,
+                              ReadText(description->value, Child(path, "description")));
+    }
+    for (const Issue& issue : scenario.issues) {
+      if (issue.NumOptions() > kMaxRedLineOptions &&
+          red_line.text.find(issue.id) != std::string::npos) {
+        return ErrorAt(expression_entry->value, expression_path,
+                       "issue " + Quote(issue.id) + " has too many options (" +
+                           std::to_string(issue.NumOptions()) + ") for red lines");
+      }
+    }
+    Result<model::Expression> expression = model::ParseExpression(red_line.text, scenario.issues);
+    if (!expression.ok()) {
+      return ExpressionError(expression_entry->value, expression_path, red_line.text,
+                             expression.status());
+    }
+    red_line.expression = std::move(expression).value();
+    red_lines.push_back(std::move(red_line));
+  }
+  return red_lines;
+}
+
+Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadHyperRectangles(
+    const MapView& map, const std::string& path, const Scenario& scenario) {
+  double max_utility = 1;
+  if (const Entry* entry = map.Find("max_utility")) {
+    const std::string max_path = Child(path, "max_utility");
+    PARLEY_ASSIGN_OR_RETURN(max_utility, ReadNumber(entry->value, max_path));
+    if (!(max_utility > 0)) {
+      return ErrorAtPath(max_path,
+                         "max_utility must be positive, got " + model::FormatNumber(max_utility));
+    }
+  }
+  const Entry* sets_entry = map.Find("sets");
+  if (sets_entry == nullptr) {
+    return ErrorAt(map.node, path, "hyper-rectangle preferences need 'sets'");
+  }
+  const std::string sets_path = Child(path, "sets");
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> set_nodes,
+                          ReadList(sets_entry->value, sets_path, "a list of rectangle sets"));
+  std::vector<std::string> issue_ids;
+  for (const Issue& issue : scenario.issues) issue_ids.push_back(issue.id);
+  std::vector<model::RectangleSet> sets;
+  for (std::size_t set_idx = 0; set_idx < set_nodes.size(); ++set_idx) {
+    const std::string set_path = Element(sets_path, set_idx);
+    PARLEY_ASSIGN_OR_RETURN(MapView set_map,
+                            ReadMap(set_nodes[set_idx], set_path, "a rectangle set",
+                                    {"weight", "aggregation", "rectangles"}));
+    model::RectangleSet set;
+    if (const Entry* weight = set_map.Find("weight")) {
+      PARLEY_ASSIGN_OR_RETURN(set.weight, ReadNumber(weight->value, Child(set_path, "weight")));
+    }
+    if (const Entry* aggregation = set_map.Find("aggregation")) {
+      PARLEY_ASSIGN_OR_RETURN(
+          std::string text,
+          ReadName(aggregation->value, Child(set_path, "aggregation"), "an aggregation"));
+      std::optional<model::Aggregation> parsed = model::ParseAggregation(text);
+      if (!parsed) {
+        return ErrorAt(aggregation->value, Child(set_path, "aggregation"),
+                       UnknownName("aggregation", text, "aggregations", {"sum", "min", "max"}));
+      }
+      set.aggregation = *parsed;
+    }
+    const Entry* rectangles = set_map.Find("rectangles");
+    if (rectangles == nullptr) {
+      return ErrorAt(set_nodes[set_idx], set_path, "a rectangle set needs 'rectangles'");
+    }
+    const std::string rectangles_path = Child(set_path, "rectangles");
+    PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> rectangle_nodes,
+                            ReadList(rectangles->value, rectangles_path, "a list of rectangles"));
+    for (std::size_t rectangle_idx = 0; rectangle_idx < rectangle_nodes.size(); ++rectangle_idx) {
+      const std::string rectangle_path = Element(rectangles_path, rectangle_idx);
+      PARLEY_ASSIGN_OR_RETURN(MapView rectangle_map,
+                              ReadMap(rectangle_nodes[rectangle_idx], rectangle_path, "a rectangle",
+                                      {"utility", "includes", "excludes"}));
+      model::HyperRectangle rectangle;
+      const Entry* utility = rectangle_map.Find("utility");
+      if (utility == nullptr) {
+        return ErrorAt(rectangle_nodes[rectangle_idx], rectangle_path,
+                       "a rectangle needs 'utility'");
+      }
+      PARLEY_ASSIGN_OR_RETURN(rectangle.utility,
+                              ReadNumber(utility->value, Child(rectangle_path, "utility")));
+      for (const char* key : {"includes", "excludes"}) {
+        const Entry* bounds_entry = rectangle_map.Find(key);
+        if (bounds_entry == nullptr) continue;
+        const std::string bounds_path = Child(rectangle_path, key);
+        PARLEY_ASSIGN_OR_RETURN(MapView bounds_map, ReadAnyMap(bounds_entry->value, bounds_path,
+                                                               "{issue: [min, max], ...}"));
+        for (const Entry& entry : bounds_map.entries) {
+          std::optional<std::size_t> issue_idx = scenario.FindIssue(entry.key);
+          const std::string bound_path = Child(bounds_path, entry.key);
+          if (!issue_idx) {
+            return ErrorAt(entry.key_node, bound_path,
+                           UnknownName("issue", entry.key, "issues", issue_ids));
+          }
+          PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> pair,
+                                  ReadList(entry.value, bound_path, "[min, max]"));
+          if (pair.size() != 2) {
+            return ErrorAt(entry.value, bound_path,
+                           "expected [min, max], got a list of " + std::to_string(pair.size()));
+          }
+          model::RectangleBound bound;
+          bound.issue_idx = *issue_idx;
+          PARLEY_ASSIGN_OR_RETURN(bound.min, ReadNumber(pair[0], bound_path, false));
+          PARLEY_ASSIGN_OR_RETURN(bound.max, ReadNumber(pair[1], bound_path, false));
+          (std::string_view(key) == "includes" ? rectangle.includes : rectangle.excludes)
+              .push_back(bound);
+        }
+      }
+      set.rectangles.push_back(std::move(rectangle));
+    }
+    sets.push_back(std::move(set));
+  }
+  return std::shared_ptr<const model::UtilityFunction>(
+      std::make_shared<HyperRectangleUtility>(scenario.issues, std::move(sets), max_utility));
+}
+
+// Loads the single YAML document of `text` (yaml-cpp exceptions propagate to the caller).
+Result<YAML::Node> LoadSingleDocument(const std::string& text, const std::string& file_name) {
+  std::vector<YAML::Node> documents = YAML::LoadAll(text);
+  if (documents.size() > 1) {
+    Location location{file_name, 0, 0, ""};
+    YAML::Mark mark = documents[1].Mark();
+    if (!mark.is_null()) {
+      location.line = mark.line + 1;
+      location.column = mark.column + 1;
+    }
+    return InvalidInput("the file holds " + std::to_string(documents.size()) +
+                            " YAML documents; a scenario is one document",
+                        location);
+  }
+  if (documents.empty()) return YAML::Node(YAML::NodeType::Null);
+  return documents.front();
+}
+
+Status YamlError(const YAML::Exception& error, const std::string& file_name) {
+  Location location{file_name, 0, 0, ""};
+  if (!error.mark.is_null()) {
+    location.line = error.mark.line + 1;
+    location.column = error.mark.column + 1;
+  }
+  return InvalidInput("not valid YAML: " + error.msg, location);
+}
+
+Result<Scenario> ReadYamlTree(const YAML::Node& root, const std::string& text,
+                              const std::string& file_name, bool check_duplicates) {
+  ParleyReader reader(file_name, text);
+  if (check_duplicates) PARLEY_RETURN_IF_ERROR(reader.CheckDuplicateKeys(root));
+  return reader.Read(root);
+}
+
+// ---- JSON specifics ----
+
+// Line and column of a byte offset in `text` (1-based).
+Location LocationOfOffset(const std::string& text, std::size_t offset, const std::string& file) {
+  Location location{file, 1, 1, ""};
+  for (std::size_t pos = 0; pos < offset && pos < text.size(); ++pos) {
+    if (text[pos] == '\n') {
+      ++location.line;
+      location.column = 1;
+    } else {
+      ++location.column;
+    }
+  }
+  return location;
+}
+
+// Refuses JSON nested deeper than kMaxJsonDepth, at the position where it gets too deep (a cheap
+// scan before any parser recurses).
+Status CheckJsonDepth(const std::string& text, const std::string& file) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    char c = text[pos];
+    if (in_string) {
+      if (c == '\\') {
+        ++pos;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        return InvalidInput(
+            "the JSON is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep",
+            LocationOfOffset(text, pos, file));
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return Status::Ok();
+}
+
+// True when the yaml-cpp tree holds exactly the JSON value (yaml-cpp reads nearly all JSON the
+// same way; this catches the rest, such as escaped surrogate pairs).
+bool SameTree(const YAML::Node& yaml, const OrderedJson& json) {
+  switch (json.type()) {
+    case OrderedJson::value_t::object: {
+      if (!yaml.IsMap() || yaml.size() != json.size()) return false;
+      auto json_it = json.begin();
+      for (auto it = yaml.begin(); it != yaml.end(); ++it, ++json_it) {
+        if (!it->first.IsScalar() || it->first.Scalar() != json_it.key()) return false;
+        if (!SameTree(it->second, json_it.value())) return false;
+      }
+      return true;
+    }
+    case OrderedJson::value_t::array: {
+      if (!yaml.IsSequence() || yaml.size() != json.size()) return false;
+      std::size_t index = 0;
+      for (auto it = yaml.begin(); it != yaml.end(); ++it, ++index) {
+        if (!SameTree(*it, json[index])) return false;
+      }
+      return true;
+    }
+    case OrderedJson::value_t::string:
+      return yaml.IsScalar() && yaml.Scalar() == json.get_ref<const std::string&>();
+    case OrderedJson::value_t::boolean:
+      return yaml.IsScalar() && yaml.Scalar() == (json.get<bool>() ? "true" : "false");
+    case OrderedJson::value_t::null:
+      return yaml.IsNull();
+    case OrderedJson::value_t::number_integer:
+    case OrderedJson::value_t::number_unsigned:
+    case OrderedJson::value_t::number_float: {
+      if (!yaml.IsScalar()) return false;
+      std::optional<double> number = ParseDouble(yaml.Scalar());
+      return number && *number == json.get<double>();
+    }
+    default:
+      return false;
+  }
+}
+
+// Builds a yaml-cpp tree (without positions) from JSON that yaml-cpp could not read itself.
+Result<YAML::Node> JsonToYaml(const OrderedJson& json, int depth, const std::string& file) {
+  if (depth > kMaxJsonDepth) {
+    return InvalidInput(
+        "the JSON is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep",
+        Location::InFile(file));
+  }
+  switch (json.type()) {
+    case OrderedJson::value_t::object: {
+      YAML::Node node(YAML::NodeType::Map);
+      for (auto it = json.begin(); it != json.end(); ++it) {
+        PARLEY_ASSIGN_OR_RETURN(YAML::Node child, JsonToYaml(it.value(), depth + 1, file));
+        node.force_insert(it.key(), child);
+      }
+      return node;
+    }
+    case OrderedJson::value_t::array: {
+      YAML::Node node(YAML::NodeType::Sequence);
+      for (const OrderedJson& item : json) {
+        PARLEY_ASSIGN_OR_RETURN(YAML::Node child, JsonToYaml(item, depth + 1, file));
+        node.push_back(child);
+      }
+      return node;
+    }
+    case OrderedJson::value_t::string:
+      return YAML::Node(json.get<std::string>());
+    case OrderedJson::value_t::boolean:
+      return YAML::Node(std::string(json.get<bool>() ? "true" : "false"));
+    case OrderedJson::value_t::number_integer:
+      return YAML::Node(std::to_string(json.get<std::int64_t>()));
+    case OrderedJson::value_t::number_unsigned:
+      return YAML::Node(std::to_string(json.get<std::uint64_t>()));
+    case OrderedJson::value_t::number_float:
+      return YAML::Node(model::FormatNumber(json.get<double>()));
+    default:
+      return YAML::Node(YAML::NodeType::Null);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+// Integral numbers are written without a fraction ("3", not "3.0").
+OrderedJson Number(double value) {
+  if (std::trunc(value) == value && std::fabs(value) < 1e15) {
+    return static_cast<std::int64_t>(value);
+  }
+  return value;
+}
+
+// Reading divides weights by their sum unless told not to. Finds weights to write such that the
+// reader's division gives back exactly `weights`, preferring short ones: the weights scaled by a
+// small factor and rounded (so weights read as 4, 1, 2, 2, 1 are written so again, and
+// 0.24999999999999994 normalised from a file's 0.25 becomes 0.25), or the weights themselves
+// when they sum to exactly 1. Returns false (write normalize_weights: false) when none works.
+bool NormalizableWeights(std::vector<double>& weights) {
+  auto reproduces = [&](const std::vector<double>& candidate) {
+    double sum = 0;
+    for (double weight : candidate) sum += weight;
+    if (!(sum > 0) || !std::isfinite(sum)) return false;
+    for (std::size_t idx = 0; idx < candidate.size(); ++idx) {
+      if (candidate[idx] / sum != weights[idx]) return false;
+    }
+    return true;
+  };
+  double smallest = 0;
+  for (double weight : weights) {
+    if (weight > 0 && (smallest == 0 || weight < smallest)) smallest = weight;
+  }
+  std::vector<double> scales = {1};
+  if (smallest > 0 && std::isfinite(1 / smallest)) scales.push_back(1 / smallest);
+  for (int scale = 2; scale <= 100; ++scale) scales.push_back(scale);
+  for (int digits : {6, 10, 15}) {
+    for (double scale : scales) {
+      std::vector<double> rounded;
+      for (double weight : weights) {
+        char buffer[64];
+        std::snprintf(buffer, sizeof buffer, "%.*g", digits, weight * scale);
+        rounded.push_back(std::strtod(buffer, nullptr));
+      }
+      if (reproduces(rounded)) {
+        weights = std::move(rounded);
+        return true;
+      }
+    }
+  }
+  return reproduces(weights);
+}
+
+class ParleyWriter {
+ public:
+  explicit ParleyWriter(const Scenario& scenario) : scenario_(scenario) {}
+  OrderedJson Write() const;
+
+ private:
+  // The value, or {value, source, note} when provenance is recorded at `path`.
+  OrderedJson Scalar(const std::string& path, OrderedJson value) const {
+    auto found = scenario_.provenance.find(path);
+    if (found == scenario_.provenance.end()) return value;
+    OrderedJson wrapped = OrderedJson::object();
+    wrapped["value"] = std::move(value);
+    AddProvenance(wrapped, found->second);
+    return wrapped;
+  }
+  void AddProvenance(OrderedJson& object, const model::Provenance& provenance) const {
+    if (provenance.source != model::Source::kUnspecified) {
+      object["source"] = std::string(model::SourceName(provenance.source));
+    }
+    if (!provenance.note.empty()) object["note"] = provenance.note;
+  }
+  // Adds `source` / `note` keys for the entity at `path`.
+  void AddEntityProvenance(OrderedJson& object, const std::string& path) const {
+    auto found = scenario_.provenance.find(path);
+    if (found != scenario_.provenance.end()) AddProvenance(object, found->second);
+  }
+  bool HasProvenance(const std::string& path) const { return scenario_.provenance.count(path) > 0; }
+  void AddText(OrderedJson& object, const std::string& path, const char* key,
+               const std::string& text) const {
+    const std::string field = Child(path, key);
+    if (!text.empty() || HasProvenance(field)) object[key] = Scalar(field, text);
+  }
+
+  OrderedJson WriteMeta() const;
+  OrderedJson WriteIssue(const Issue& issue) const;
+  OrderedJson WritePhase(const Phase& phase) const;
+  OrderedJson WriteParty(const Party& party) const;
+  OrderedJson WritePreferences(const Party& party) const;
+  void WriteAdditive(const AdditiveUtility& utility, const std::string& path,
+                     OrderedJson& out) const;
+  void WriteHyperRectangles(const HyperRectangleUtility& utility, const std::string& path,
+                            OrderedJson& out) const;
+  OrderedJson WriteValueFunction(const ValueFunction& function, const Issue& issue,
+                                 const std::string& path) const;
+  OrderedJson WriteRedLine(const RedLine& red_line, const std::string& path) const;
+
+  const Scenario& scenario_;
+};
+
+OrderedJson ParleyWriter::Write() const {
+  OrderedJson out = OrderedJson::object();
+  out["parley"] = 1;
+  if (!scenario_.name.empty() || HasProvenance("name")) {
+    out["name"] = Scalar("name", scenario_.name);
+  }
+  if (scenario_.source_format != model::SourceFormat::kParley || !scenario_.source_files.empty()) {
+    OrderedJson imported = OrderedJson::object();
+    imported["format"] = std::string(model::SourceFormatName(scenario_.source_format));
+    if (!scenario_.source_files.empty()) imported["files"] = scenario_.source_files;
+    out["imported_from"] = std::move(imported);
+  }
+  OrderedJson meta = WriteMeta();
+  if (!meta.empty()) out["meta"] = std::move(meta);
+  if (!scenario_.phases.empty()) {
+    OrderedJson phases = OrderedJson::array();
+    for (const Phase& phase : scenario_.phases) phases.push_back(WritePhase(phase));
+    out["phases"] = std::move(phases);
+  }
+  OrderedJson issues = OrderedJson::array();
+  for (const Issue& issue : scenario_.issues) issues.push_back(WriteIssue(issue));
+  out["issues"] = std::move(issues);
+  OrderedJson parties = OrderedJson::array();
+  for (const Party& party : scenario_.parties) parties.push_back(WriteParty(party));
+  out["parties"] = std::move(parties);
+  return out;
+}
+
+OrderedJson ParleyWriter::WriteMeta() const {
+  const model::Meta& meta = scenario_.meta;
+  OrderedJson out = OrderedJson::object();
+  AddText(out, "meta", "title", meta.title);
+  AddText(out, "meta", "description", meta.description);
+  AddText(out, "meta", "as_of", meta.as_of);
+  AddText(out, "meta", "banner", meta.banner);
+  if (!meta.references.empty()) {
+    OrderedJson references = OrderedJson::array();
+    for (std::size_t reference_idx = 0; reference_idx < meta.references.size(); ++reference_idx) {
+      references.push_back(
+          Scalar(Element("meta.references", reference_idx), meta.references[reference_idx]));
+    }
+    out["references"] = std::move(references);
+  }
+  AddEntityProvenance(out, "meta");
+  return out;
+}
+
+OrderedJson ParleyWriter::WritePhase(const Phase& phase) const {
+  const std::string path = PhasePath(phase.id);
+  OrderedJson out = OrderedJson::object();
+  out["id"] = phase.id;
+  AddText(out, path, "label", phase.label);
+  AddText(out, path, "description", phase.description);
+  OrderedJson issues = OrderedJson::array();
+  for (std::size_t issue_idx : phase.issue_indices) {
+    if (issue_idx < scenario_.issues.size()) issues.push_back(scenario_.issues[issue_idx].id);
+  }
+  out["issues"] = std::move(issues);
+  AddEntityProvenance(out, path);
+  return out;
+}
+
+OrderedJson ParleyWriter::WriteIssue(const Issue& issue) const {
+  const std::string path = IssuePath(issue.id);
+  OrderedJson out = OrderedJson::object();
+  out["id"] = issue.id;
+  if (issue.name != issue.id) out["name"] = Scalar(Child(path, "name"), issue.name);
+  AddText(out, path, "description", issue.description);
+  switch (issue.kind) {
+    case IssueKind::kDiscrete: {
+      if (issue.ordered) out["ordered"] = Scalar(Child(path, "ordered"), true);
+      OrderedJson options = OrderedJson::array();
+      for (std::size_t option_idx = 0; option_idx < issue.options.size(); ++option_idx) {
+        const std::string& label = issue.options[option_idx];
+        const std::string option_path = Child(path, "options." + label);
+        std::string description = option_idx < issue.option_descriptions.size()
+                                      ? issue.option_descriptions[option_idx]
+                                      : std::string();
+        if (description.empty() && !HasProvenance(option_path) &&
+            !HasProvenance(Child(option_path, "description"))) {
+          options.push_back(label);
+          continue;
+        }
+        OrderedJson option = OrderedJson::object();
+        option["id"] = label;
+        AddText(option, option_path, "description", description);
+        AddEntityProvenance(option, option_path);
+        options.push_back(std::move(option));
+      }
+      out["options"] = std::move(options);
+      break;
+    }
+    case IssueKind::kInteger:
+      out["type"] = "integer";
+      out["range"] = {issue.integer_lower, issue.integer_upper};
+      break;
+    case IssueKind::kReal:
+      out["type"] = "real";
+      out["range"] = {Number(issue.real_lower), Number(issue.real_upper)};
+      out["step"] = Scalar(Child(path, "step"), Number(issue.real_step));
+      break;
+  }
+  // Phases list their issues; an issue names its phase only when the phase does not list it.
+  if (!issue.phase.empty()) {
+    std::optional<std::size_t> phase_idx = scenario_.FindPhase(issue.phase);
+    std::optional<std::size_t> issue_idx = scenario_.FindIssue(issue.id);
+    bool listed = phase_idx && issue_idx &&
+                  std::count(scenario_.phases[*phase_idx].issue_indices.begin(),
+                             scenario_.phases[*phase_idx].issue_indices.end(), *issue_idx) > 0;
+    if (!listed) out["phase"] = issue.phase;
+  }
+  AddText(out, path, "unit", issue.unit);
+  AddEntityProvenance(out, path);
+  return out;
+}
+
+OrderedJson ParleyWriter::WriteParty(const Party& party) const {
+  const std::string path = PartyPath(party.id);
+  OrderedJson out = OrderedJson::object();
+  out["id"] = party.id;
+  if (party.name != party.id) out["name"] = Scalar(Child(path, "name"), party.name);
+  out["role"] = std::string(model::RoleName(party.role));
+  if (!party.enabled || HasProvenance(Child(path, "enabled"))) {
+    out["enabled"] = Scalar(Child(path, "enabled"), party.enabled);
+  }
+  AddText(out, path, "description", party.description);
+  if (!party.source_file.empty()) out["source_file"] = party.source_file;
+  AddEntityProvenance(out, path);
+  if (party.preferences) out["preferences"] = WritePreferences(party);
+  return out;
+}
+
+OrderedJson ParleyWriter::WritePreferences(const Party& party) const {
+  const Preferences& preferences = *party.preferences;
+  const std::string path = PreferencesPath(party.id);
+  OrderedJson out = OrderedJson::object();
+  if (const auto* additive = dynamic_cast<const AdditiveUtility*>(preferences.utility.get())) {
+    WriteAdditive(*additive, path, out);
+  } else if (const auto* rectangles =
+                 dynamic_cast<const HyperRectangleUtility*>(preferences.utility.get())) {
+    WriteHyperRectangles(*rectangles, path, out);
+  }
+  const std::string reservation_path = Child(path, "reservation");
+  if (preferences.reservation_outcome &&
+      preferences.reservation_outcome->size() == scenario_.issues.size()) {
+    OrderedJson outcome = OrderedJson::object();
+    for (std::size_t issue_idx = 0; issue_idx < scenario_.issues.size(); ++issue_idx) {
+      const Issue& issue = scenario_.issues[issue_idx];
+      std::uint64_t option = (*preferences.reservation_outcome)[issue_idx];
+      if (option >= issue.NumOptions()) continue;
+      if (issue.kind == IssueKind::kDiscrete) {
+        outcome[issue.id] = issue.options[option];
+      } else if (issue.kind == IssueKind::kInteger) {
+        outcome[issue.id] = issue.integer_lower + static_cast<std::int64_t>(option);
+      } else {
+        outcome[issue.id] = Number(issue.NumericValue(option));
+      }
+    }
+    OrderedJson reservation = OrderedJson::object();
+    reservation["outcome"] = std::move(outcome);
+    AddEntityProvenance(reservation, reservation_path);
+    out["reservation"] = std::move(reservation);
+  } else if (preferences.reservation_value) {
+    out["reservation"] = Scalar(reservation_path, Number(*preferences.reservation_value));
+  }
+  const std::string discount_path = Child(path, "discount");
+  if (preferences.discount != 1 || HasProvenance(discount_path)) {
+    out["discount"] = Scalar(discount_path, Number(preferences.discount));
+  }
+  if (!preferences.red_lines.empty()) {
+    OrderedJson red_lines = OrderedJson::array();
+    for (std::size_t line_idx = 0; line_idx < preferences.red_lines.size(); ++line_idx) {
+      red_lines.push_back(
+          WriteRedLine(preferences.red_lines[line_idx], RedLinePath(party.id, line_idx)));
+    }
+    out["red_lines"] = std::move(red_lines);
+  }
+  AddEntityProvenance(out, path);
+  return out;
+}
+
+void ParleyWriter::WriteAdditive(const AdditiveUtility& utility, const std::string& path,
+                                 OrderedJson& out) const {
+  const std::size_t num_issues = std::min(utility.NumIssues(), scenario_.issues.size());
+  std::vector<double> written(utility.weights().begin(),
+                              utility.weights().begin() + static_cast<std::ptrdiff_t>(num_issues));
+  bool normalize = NormalizableWeights(written);
+  OrderedJson weights = OrderedJson::object();
+  for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
+    const std::string& id = scenario_.issues[issue_idx].id;
+    weights[id] = Scalar(Child(path, "weights." + id), Number(written[issue_idx]));
+  }
+  out["weights"] = std::move(weights);
+  const std::string normalize_path = Child(path, "normalize_weights");
+  if (!normalize || HasProvenance(normalize_path)) {
+    out["normalize_weights"] = Scalar(normalize_path, normalize);
+  }
+  const std::string offset_path = Child(path, "offset");
+  if (utility.offset() != 0 || HasProvenance(offset_path)) {
+    out["offset"] = Scalar(offset_path, Number(utility.offset()));
+  }
+  OrderedJson values = OrderedJson::object();
+  for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
+    const Issue& issue = scenario_.issues[issue_idx];
+    values[issue.id] =
+        WriteValueFunction(utility.values()[issue_idx], issue, Child(path, "values." + issue.id));
+  }
+  out["values"] = std::move(values);
+}
+
+// True when tabulating `candidate` for the issue reproduces `table` (to 1e-12).
+bool Reproduces(ValueFunction candidate, const Issue& issue, const std::vector<double>& table) {
+  candidate.Tabulate(issue);
+  if (candidate.table.size() != table.size()) return false;
+  for (std::size_t option = 0; option < table.size(); ++option) {
+    if (!(std::fabs(candidate.table[option] - table[option]) <= 1e-12)) return false;
+  }
+  return true;
+}
+
+OrderedJson ParleyWriter::WriteValueFunction(const ValueFunction& function, const Issue& issue,
+                                             const std::string& path) const {
+  OrderedJson out = OrderedJson::object();
+  const std::uint64_t num_options = issue.NumOptions();
+  const auto& points = function.points;
+  // A form is written only when re-reading it gives the same table; otherwise the table itself.
+  if (issue.IsNumeric() && num_options > 0 && function.form != ValueFunctionForm::kTable) {
+    const double lower = issue.NumericValue(0);
+    const double upper = issue.NumericValue(num_options - 1);
+    if (function.form == ValueFunctionForm::kLinear && points.size() == 2 &&
+        points[0].first == lower && points[1].first == upper) {
+      ValueFunction candidate{ValueFunctionForm::kLinear, points, {}};
+      if (Reproduces(candidate, issue, function.table)) {
+        out["type"] = "linear";
+        out["at_lower"] = Scalar(Child(path, "at_lower"), Number(points[0].second));
+        out["at_upper"] = Scalar(Child(path, "at_upper"), Number(points[1].second));
+      }
+    } else if (function.form == ValueFunctionForm::kTriangular && points.size() == 3 &&
+               points[0].second == 0 && points[1].second == 1 && points[2].second == 0 &&
+               points[0].first < points[1].first && points[1].first < points[2].first) {
+      ValueFunction candidate{ValueFunctionForm::kTriangular, points, {}};
+      if (Reproduces(candidate, issue, function.table)) {
+        out["type"] = "triangular";
+        out["lower"] = Scalar(Child(path, "lower"), Number(points[0].first));
+        out["peak"] = Scalar(Child(path, "peak"), Number(points[1].first));
+        out["upper"] = Scalar(Child(path, "upper"), Number(points[2].first));
+      }
+    }
+    if (out.empty() && function.form != ValueFunctionForm::kConstant && !points.empty() &&
+        std::is_sorted(points.begin(), points.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; })) {
+      // Linear functions whose points are not the bounds read as piecewise-linear ones.
+      ValueFunction candidate{ValueFunctionForm::kPiecewiseLinear, points, {}};
+      if (Reproduces(candidate, issue, function.table)) {
+        out["type"] = "piecewise_linear";
+        OrderedJson list = OrderedJson::array();
+        for (const auto& [x, value] : points) list.push_back({Number(x), Number(value)});
+        out["points"] = std::move(list);
+      }
+    }
+  }
+  if (out.empty() && function.form == ValueFunctionForm::kConstant && points.size() == 1) {
+    ValueFunction candidate{ValueFunctionForm::kConstant, points, {}};
+    if (Reproduces(candidate, issue, function.table)) {
+      out["type"] = "constant";
+      out["value"] = Scalar(Child(path, "value"), Number(points[0].second));
+    }
+  }
+  if (out.empty()) {
+    OrderedJson table = OrderedJson::object();
+    for (std::uint64_t option = 0; option < num_options && option < function.table.size();
+         ++option) {
+      const std::string label = issue.OptionLabel(option);
+      table[label] = Scalar(Child(path, label), Number(function.table[option]));
+    }
+    // The short form needs option labels that cannot be taken for the form's own keys.
+    bool short_form = issue.kind == IssueKind::kDiscrete;
+    for (const std::string& label : issue.options) {
+      if (label == "type" || label == "source" || label == "note") short_form = false;
+    }
+    if (short_form) {
+      out = std::move(table);
+    } else {
+      out["type"] = "table";
+      out["values"] = std::move(table);
+    }
+  }
+  AddEntityProvenance(out, path);
+  return out;
+}
+
+void ParleyWriter::WriteHyperRectangles(const HyperRectangleUtility& utility,
+                                        const std::string& path, OrderedJson& out) const {
+  out["type"] = "hyper_rectangle";
+  out["max_utility"] = Scalar(Child(path, "max_utility"), Number(utility.max_utility()));
+  OrderedJson sets = OrderedJson::array();
+  for (std::size_t set_idx = 0; set_idx < utility.sets().size(); ++set_idx) {
+    const model::RectangleSet& set = utility.sets()[set_idx];
+    const std::string set_path = Element(Child(path, "sets"), set_idx);
+    OrderedJson set_out = OrderedJson::object();
+    set_out["weight"] = Scalar(Child(set_path, "weight"), Number(set.weight));
+    set_out["aggregation"] = std::string(model::AggregationName(set.aggregation));
+    OrderedJson rectangles = OrderedJson::array();
+    for (std::size_t rectangle_idx = 0; rectangle_idx < set.rectangles.size(); ++rectangle_idx) {
+      const model::HyperRectangle& rectangle = set.rectangles[rectangle_idx];
+      const std::string rectangle_path = Element(Child(set_path, "rectangles"), rectangle_idx);
+      OrderedJson rectangle_out = OrderedJson::object();
+      rectangle_out["utility"] =
+          Scalar(Child(rectangle_path, "utility"), Number(rectangle.utility));
+      for (const auto& [key, bounds] : {std::pair{"includes", &rectangle.includes},
+                                        std::pair{"excludes", &rectangle.excludes}}) {
+        if (bounds->empty()) continue;
+        OrderedJson bounds_out = OrderedJson::object();
+        for (const model::RectangleBound& bound : *bounds) {
+          if (bound.issue_idx >= scenario_.issues.size()) continue;
+          const std::string& id = scenario_.issues[bound.issue_idx].id;
+          if (bounds_out.contains(id)) {
+            // Two ranges on one issue of a box: the box's side is their intersection.
+            double min = std::max(bounds_out[id][0].get<double>(), bound.min);
+            double max = std::min(bounds_out[id][1].get<double>(), bound.max);
+            bounds_out[id] = {Number(min), Number(max)};
+          } else {
+            bounds_out[id] = {Number(bound.min), Number(bound.max)};
+          }
+        }
+        rectangle_out[key] = std::move(bounds_out);
+      }
+      rectangles.push_back(std::move(rectangle_out));
+    }
+    set_out["rectangles"] = std::move(rectangles);
+    sets.push_back(std::move(set_out));
+  }
+  out["sets"] = std::move(sets);
+}
+
+OrderedJson ParleyWriter::WriteRedLine(const RedLine& red_line, const std::string& path) const {
+  OrderedJson out = OrderedJson::object();
+  // The text as written, unless it no longer reads against the issues (then a rewrite).
+  std::string text = red_line.text;
+  if (text.empty() || !model::ParseExpression(text, scenario_.issues).ok()) {
+    text = model::FormatExpression(red_line.expression, scenario_.issues);
+  }
+  out[red_line.kind == RedLine::Kind::kForbid ? "forbid" : "require"] = text;
+  AddText(out, path, "description", red_line.description);
+  AddEntityProvenance(out, path);
+  return out;
+}
+
+// ---- YAML emission ----
+
+// Strings that YAML 1.1/1.2 readers (not yaml-cpp, which parley reads everything with as text)
+// would take for numbers, booleans or null are quoted, so other tools read them as text too.
+bool LooksLikeNonString(const std::string& text) {
+  static const std::set<std::string> kWords = {"true", "false", "yes", "no",   "on",    "off", "y",
+                                               "n",    "null",  "~",   ".inf", "-.inf", ".nan"};
+  if (kWords.count(LowerCase(text)) > 0) return true;
+  if (text.empty()) return false;
+  // Dates (YAML 1.1 timestamps) such as 2024-05-06 or 2024-05.
+  if (text.size() >= 7 && text.size() <= 10 && std::isdigit(static_cast<unsigned char>(text[0])) &&
+      text[4] == '-' && std::all_of(text.begin(), text.end(), [](char c) {
+        return c == '-' || std::isdigit(static_cast<unsigned char>(c));
+      })) {
+    return true;
+  }
+  char* end = nullptr;
+  std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size() && !std::isspace(static_cast<unsigned char>(text[0]));
+}
+
+std::string ScalarText(const OrderedJson& value) {
+  switch (value.type()) {
+    case OrderedJson::value_t::number_integer:
+      return std::to_string(value.get<std::int64_t>());
+    case OrderedJson::value_t::number_unsigned:
+      return std::to_string(value.get<std::uint64_t>());
+    case OrderedJson::value_t::number_float:
+      return model::FormatNumber(value.get<double>());
+    case OrderedJson::value_t::boolean:
+      return value.get<bool>() ? "true" : "false";
+    case OrderedJson::value_t::string:
+      return value.get<std::string>();
+    default:
+      return "";
+  }
+}
+
+// Collections of scalars (and lists of short lists, such as points) that fit on a line are
+// written in flow style: `range: [0, 40]`, `{value: 0.3, source: assumption}`.
+bool FitsFlow(const OrderedJson& value, std::size_t& width, int depth) {
+  constexpr std::size_t kMaxWidth = 72;
+  if (value.is_primitive()) {
+    if (value.is_string()) {
+      const std::string& text = value.get_ref<const std::string&>();
+      if (text.find('\n') != std::string::npos) return false;
+      width += text.size() + 2;
+    } else {
+      width += ScalarText(value).size();
+    }
+    return width <= kMaxWidth;
+  }
+  // Empty collections at the top are left to the emitter, which writes them as [] or {}.
+  if (depth >= 2 || (depth == 0 && value.empty())) return false;
+  width += 2;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (value.is_object()) {
+      if (!it.value().is_primitive()) return false;
+      width += it.key().size() + 2;
+    }
+    if (!FitsFlow(it.value(), width, depth + 1)) return false;
+    width += 2;
+  }
+  return width <= kMaxWidth;
+}
+
+void EmitString(YAML::Emitter& out, const std::string& text) {
+  if (LooksLikeNonString(text)) out << YAML::DoubleQuoted;
+  out << text;
+}
+
+// `depth` counts collections from the document; the document, its top-level lists and their
+// items (issues, parties...) stay in block style however short.
+void EmitYaml(YAML::Emitter& out, const OrderedJson& value, bool in_flow, int depth) {
+  if (value.is_object() || value.is_array()) {
+    std::size_t width = 0;
+    bool flow = in_flow || (depth > 2 && FitsFlow(value, width, 0));
+    if (flow) out << YAML::Flow;
+    if (value.is_object()) {
+      out << YAML::BeginMap;
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        out << YAML::Key;
+        EmitString(out, it.key());
+        out << YAML::Value;
+        EmitYaml(out, it.value(), flow, depth + 1);
+      }
+      out << YAML::EndMap;
+    } else {
+      out << YAML::BeginSeq;
+      for (const OrderedJson& item : value) EmitYaml(out, item, flow, depth + 1);
+      out << YAML::EndSeq;
+    }
+    return;
+  }
+  if (value.is_string()) {
+    EmitString(out, value.get_ref<const std::string&>());
+  } else {
+    out << ScalarText(value);
+  }
+}
+
+}  // namespace
+
+Result<model::Scenario> ReadParleyYaml(const std::string& text, const std::string& file_name) {
+  try {
+    PARLEY_ASSIGN_OR_RETURN(YAML::Node root, LoadSingleDocument(text, file_name));
+    return ReadYamlTree(root, text, file_name, true);
+  } catch (const YAML::Exception& error) {
+    return YamlError(error, file_name);
+  } catch (const std::exception& error) {
+    return InvalidInput(std::string("cannot read the scenario: ") + error.what(),
+                        Location::InFile(file_name));
+  }
+}
+
+Result<model::Scenario> ReadParleyJson(const std::string& text, const std::string& file_name) {
+  try {
+    // nlohmann checks that the text is strict JSON and gives precise syntax errors; it keeps the
+    // last of duplicate keys, so the callback notes the first duplicate.
+    std::vector<std::set<std::string>> keys_by_depth;
+    std::string duplicate;
+    auto note_duplicates = [&](int /*depth*/, nlohmann::json::parse_event_t event,
+                               OrderedJson& parsed) {
+      using Event = nlohmann::json::parse_event_t;
+      if (event == Event::object_start) {
+        keys_by_depth.emplace_back();
+      } else if (event == Event::object_end && !keys_by_depth.empty()) {
+        keys_by_depth.pop_back();
+      } else if (event == Event::key && !keys_by_depth.empty() && parsed.is_string()) {
+        if (!keys_by_depth.back().insert(parsed.get<std::string>()).second && duplicate.empty()) {
+          duplicate = parsed.get<std::string>();
+        }
+      }
+      return true;
+    };
+    PARLEY_RETURN_IF_ERROR(CheckJsonDepth(text, file_name));
+    OrderedJson json;
+    try {
+      json = OrderedJson::parse(text, note_duplicates);
+    } catch (const nlohmann::json::parse_error& error) {
+      std::string message = error.what();
+      // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
+      std::size_t detail = message.find(": ");
+      if (detail != std::string::npos) message = message.substr(detail + 2);
+      Location location = LocationOfOffset(text, error.byte > 0 ? error.byte - 1 : 0, file_name);
+      return InvalidInput("not valid JSON: " + message, location);
+    }
+    // yaml-cpp gives every node a position; use its tree when it holds exactly the JSON.
+    std::optional<YAML::Node> root;
+    try {
+      Result<YAML::Node> loaded = LoadSingleDocument(text, file_name);
+      if (loaded.ok()) root = *loaded;
+    } catch (const YAML::Exception&) {
+      root.reset();
+    }
+    if (root) {
+      ParleyReader reader(file_name, text);
+      PARLEY_RETURN_IF_ERROR(reader.CheckDuplicateKeys(*root));
+      if (SameTree(*root, json)) return reader.Read(*root);
+    }
+    if (!duplicate.empty()) {
+      return InvalidInput("key " + Quote(duplicate) + " appears twice in the same object",
+                          Location::InFile(file_name));
+    }
+    PARLEY_ASSIGN_OR_RETURN(YAML::Node converted, JsonToYaml(json, 0, file_name));
+    return ReadYamlTree(converted, text, file_name, false);
+  } catch (const YAML::Exception& error) {
+    return YamlError(error, file_name);
+  } catch (const std::exception& error) {
+    return InvalidInput(std::string("cannot read the scenario: ") + error.what(),
+                        Location::InFile(file_name));
+  }
+}
+
+std::string WriteParleyYaml(const model::Scenario& scenario) {
+  OrderedJson document = ParleyWriter(scenario).Write();
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out.SetOutputCharset(YAML::EmitNonAscii);
+  EmitYaml(out, document, false, 0);
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string WriteParleyJson(const model::Scenario& scenario) {
+  OrderedJson document = ParleyWriter(scenario).Write();
+  return document.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
+}
+
+}  // namespace parley::io
