@@ -112,6 +112,7 @@ Result<ScenarioAnalysis> AnalyzeScenario(const model::Scenario& scenario,
   Stopwatch pareto_clock;
   ParetoOptions pareto_options = options.pareto;
   pareto_options.parties = analysis.parties;
+  analysis.respect_red_lines = pareto_options.respect_red_lines;
   PARLEY_ASSIGN_OR_RETURN(analysis.pareto, ComputeParetoFrontier(scenario, pareto_options));
   analysis.timings_ms["pareto"] = pareto_clock.ElapsedMs();
 

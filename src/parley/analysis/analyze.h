@@ -29,6 +29,7 @@ struct AnalysisOptions {
 
 struct ScenarioAnalysis {
   std::vector<std::size_t> parties;
+  bool respect_red_lines = true;  // the frontier and solutions honour red lines
   ParetoFrontier pareto;
   std::vector<ParetoPoint> pareto_acceptable;  // frontier points every party accepts
   BargainingSolutions solutions;

@@ -17,9 +17,7 @@ std::string PartyName(const model::Party& party) {
   return party.name.empty() ? party.id : party.name;
 }
 
-std::string Possessive(const std::string& name) {
-  return name + (!name.empty() && name.back() == 's' ? "'" : "'s");
-}
+std::string Possessive(const std::string& name) { return name + "'s"; }
 
 std::string DescribeRedLine(const model::Party& party, const model::RedLine& red_line) {
   std::string verb = red_line.kind == model::RedLine::Kind::kForbid ? "forbids" : "requires";

@@ -105,19 +105,6 @@ std::string Describe(const model::Scenario& scenario, const model::Outcome& outc
 
 }  // namespace
 
-ordered_json OutcomeJson(const model::Scenario& scenario, const model::Outcome& outcome) {
-  ordered_json out = ordered_json::object();
-  for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
-    const model::Issue& issue = scenario.issues[issue_idx];
-    if (issue.IsNumeric()) {
-      out[issue.id] = issue.NumericValue(outcome[issue_idx]);
-    } else {
-      out[issue.id] = issue.OptionLabel(outcome[issue_idx]);
-    }
-  }
-  return out;
-}
-
 ordered_json AnalysisToJson(const model::Scenario& scenario,
                             const analysis::ScenarioAnalysis& analysis,
                             const AnalysisReportOptions& options) {
@@ -260,11 +247,12 @@ std::string RenderAnalysisText(const model::Scenario& scenario,
   }
 
   const analysis::ParetoFrontier& frontier = analysis.pareto;
-  out +=
-      fmt::format("\nPareto frontier: {} outcome{} ({}, {}){}\n", frontier.points.size(),
-                  frontier.points.size() == 1 ? "" : "s", frontier.exact ? "exact" : "approximate",
-                  analysis::FrontierMethodName(frontier.method),
-                  frontier.note.empty() ? "" : "; " + frontier.note);
+  out += fmt::format("\nPareto frontier{}: {} outcome{} ({}, {}){}\n",
+                     analysis.respect_red_lines ? " of the outcomes no red line forbids" : "",
+                     frontier.points.size(), frontier.points.size() == 1 ? "" : "s",
+                     frontier.exact ? "exact" : "approximate",
+                     analysis::FrontierMethodName(frontier.method),
+                     frontier.note.empty() ? "" : "; " + frontier.note);
   out += fmt::format("  of which every party accepts: {}\n", analysis.pareto_acceptable.size());
 
   out += "\nBargaining solutions (utilities in party order)\n";

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "parley/analysis/analyze.h"
+#include "parley/report/outcome_json.h"
 
 namespace parley::report {
 
@@ -23,8 +24,5 @@ nlohmann::ordered_json AnalysisToJson(const model::Scenario& scenario,
 
 std::string RenderAnalysisText(const model::Scenario& scenario,
                                const analysis::ScenarioAnalysis& analysis);
-
-// {issue id: option label or number} for an outcome.
-nlohmann::ordered_json OutcomeJson(const model::Scenario& scenario, const model::Outcome& outcome);
 
 }  // namespace parley::report

@@ -6,24 +6,12 @@
 #include <cmath>
 
 #include "parley/model/hyper_rectangle_utility.h"
+#include "parley/report/outcome_json.h"
 
 namespace parley::report {
 namespace {
 
 using nlohmann::ordered_json;
-
-ordered_json OutcomeToJson(const model::Scenario& scenario, const model::Outcome& outcome) {
-  ordered_json out = ordered_json::object();
-  for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
-    const model::Issue& issue = scenario.issues[issue_idx];
-    if (issue.IsNumeric()) {
-      out[issue.id] = issue.NumericValue(outcome[issue_idx]);
-    } else {
-      out[issue.id] = issue.OptionLabel(outcome[issue_idx]);
-    }
-  }
-  return out;
-}
 
 ordered_json IssueToJson(const model::Scenario& scenario, const model::Issue& issue) {
   ordered_json out;
@@ -79,8 +67,8 @@ ordered_json PartyToJson(const model::Scenario& scenario, const model::OutcomeSp
     prefs["utility_range"] = {{"min", range.min},
                               {"max", range.max},
                               {"exact", range.exact},
-                              {"worst", OutcomeToJson(scenario, range.argmin)},
-                              {"best", OutcomeToJson(scenario, range.argmax)}};
+                              {"worst", OutcomeJson(scenario, range.argmin)},
+                              {"best", OutcomeJson(scenario, range.argmax)}};
   }
   if (preferences.reservation_value) {
     prefs["reservation"] = *preferences.reservation_value;
@@ -88,7 +76,7 @@ ordered_json PartyToJson(const model::Scenario& scenario, const model::OutcomeSp
     prefs["reservation"] = nullptr;
   }
   if (preferences.reservation_outcome) {
-    prefs["reservation_outcome"] = OutcomeToJson(scenario, *preferences.reservation_outcome);
+    prefs["reservation_outcome"] = OutcomeJson(scenario, *preferences.reservation_outcome);
   }
   prefs["discount"] = preferences.discount;
   if (const auto* additive =
@@ -180,18 +168,12 @@ std::string DescribeIssueOptions(const ordered_json& issue) {
     }
     return out;
   }
-  std::string out = fmt::format("{} .. {}", issue["range"][0].dump(), issue["range"][1].dump());
-  if (type == "real") out += fmt::format(" step {}", issue["step"].dump());
+  auto number = [](const ordered_json& value) {
+    return value.is_number_float() ? model::FormatNumber(value.get<double>()) : value.dump();
+  };
+  std::string out = fmt::format("{} .. {}", number(issue["range"][0]), number(issue["range"][1]));
+  if (type == "real") out += fmt::format(" step {}", number(issue["step"]));
   if (issue.contains("unit")) out += " " + issue["unit"].get<std::string>();
-  return out;
-}
-
-std::string DescribeOutcome(const ordered_json& outcome) {
-  std::string out;
-  for (const auto& [issue, value] : outcome.items()) {
-    if (!out.empty()) out += ", ";
-    out += issue + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
-  }
   return out;
 }
 
@@ -240,7 +222,7 @@ std::string RenderScenarioSummaryText(const ordered_json& summary) {
     }
     out += "\n";
     if (!prefs["utility_range"].is_null() && summary["issues"].size() <= 12) {
-      out += "      best:  " + DescribeOutcome(prefs["utility_range"]["best"]) + "\n";
+      out += "      best:  " + DescribeOutcomeJson(prefs["utility_range"]["best"]) + "\n";
     }
     for (const auto& red_line : prefs["red_lines"]) {
       out += fmt::format("      red line ({}): {}", red_line["kind"].get<std::string>(),
