@@ -57,8 +57,6 @@ using OrderedJson = nlohmann::ordered_json;
 
 // Value functions are tabulated per option; larger numeric issues cannot carry preferences.
 constexpr std::uint64_t kMaxTabulatedOptions = 10'000'000;
-// Red-line atoms hold one bit per option.
-constexpr std::uint64_t kMaxRedLineOptions = std::uint64_t{1} << 26;
 // Bounds the walk over a YAML tree (a safety net; aliases are not walked twice).
 constexpr std::int64_t kMaxNodeVisits = 20'000'000;
 // Nesting depth accepted from JSON that yaml-cpp could not read (yaml-cpp itself stops at 2000).
@@ -1391,23 +1389,16 @@ Result<std::vector<RedLine>> ParleyReader::ReadRedLines(const YAML::Node& node,
       PARLEY_ASSIGN_OR_RETURN(red_line.description,
                               ReadText(description->value, Child(path, "description")));
     }
-    for (const Issue& issue : scenario.issues) {
-      if (issue.NumOptions() > kMaxRedLineOptions &&
-          red_line.text.find(issue.id) != std::string::npos) {
-        return ErrorAt(expression_entry->value, expression_path,
-                       "issue " + Quote(issue.id) + " has too many options (" +
-                           std::to_string(issue.NumOptions()) + ") for red lines");
-      }
-    }
-    Result<model::Expression> expression = model::ParseExpression(red_line.text, scenario.issues);
-    if (!expression.ok()) {
-      return ExpressionError(expression_entry->value, expression_path, red_line.text,
-                             expression.status());
-    }
-    red_line.expression = std::move(expression).value();
-    red_lines.push_back(std::move(red_line));
   }
-  return red_lines;
+  Result<model::Expression> expression = model::ParseExpression(red_line.text, scenario.issues);
+  if (!expression.ok()) {
+    return ExpressionError(expression_entry->value, expression_path, red_line.text,
+                           expression.status());
+  }
+  red_line.expression = std::move(expression).value();
+  red_lines.push_back(std::move(red_line));
+}
+return red_lines;
 }
 
 Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadHyperRectangles(
@@ -1674,11 +1665,14 @@ OrderedJson Number(double value) {
 }
 
 // Reading divides weights by their sum unless told not to. Finds weights to write such that the
-// reader's division gives back exactly `weights`, preferring short ones: the weights scaled by a
-// small factor and rounded (so weights read as 4, 1, 2, 2, 1 are written so again, and
-// 0.24999999999999994 normalised from a file's 0.25 becomes 0.25), or the weights themselves
-// when they sum to exactly 1. Returns false (write normalize_weights: false) when none works.
-bool NormalizableWeights(std::vector<double>& weights) {
+// reader's division gives back exactly `weights`, as a person would have written them:
+// - the weights themselves, or rounded to fewer digits (0.24999999999999994, normalised from a
+//   file's 0.25 and siblings, is written as 0.25 again; weights summing to exactly 1 as they are);
+// - when `look_for_integers` (scenarios written in parley's format), small integers proportional
+//   to the weights (weights read as 4, 1, 2, 2, 1 are written so again).
+// Returns false (write normalize_weights: false and the weights as they are) when none works;
+// imported scenarios then keep their source's figures.
+bool NormalizableWeights(std::vector<double>& weights, bool look_for_integers) {
   auto reproduces = [&](const std::vector<double>& candidate) {
     double sum = 0;
     for (double weight : candidate) sum += weight;
@@ -1688,28 +1682,38 @@ bool NormalizableWeights(std::vector<double>& weights) {
     }
     return true;
   };
-  double smallest = 0;
-  for (double weight : weights) {
-    if (weight > 0 && (smallest == 0 || weight < smallest)) smallest = weight;
-  }
-  std::vector<double> scales = {1};
-  if (smallest > 0 && std::isfinite(1 / smallest)) scales.push_back(1 / smallest);
-  for (int scale = 2; scale <= 100; ++scale) scales.push_back(scale);
-  for (int digits : {6, 10, 15}) {
-    for (double scale : scales) {
-      std::vector<double> rounded;
-      for (double weight : weights) {
-        char buffer[64];
-        std::snprintf(buffer, sizeof buffer, "%.*g", digits, weight * scale);
-        rounded.push_back(std::strtod(buffer, nullptr));
-      }
-      if (reproduces(rounded)) {
-        weights = std::move(rounded);
-        return true;
-      }
+  for (int digits : {6, 10, 15, 17}) {
+    std::vector<double> rounded;
+    for (double weight : weights) {
+      char buffer[64];
+      std::snprintf(buffer, sizeof buffer, "%.*g", digits, weight);
+      rounded.push_back(std::strtod(buffer, nullptr));
+    }
+    if (reproduces(rounded)) {
+      weights = std::move(rounded);
+      return true;
     }
   }
-  return reproduces(weights);
+  if (!look_for_integers) return false;
+  constexpr int kMaxInteger = 100;
+  for (int total = 1; total <= kMaxInteger; ++total) {
+    // Integers proportional to the weights, for a largest weight of `total`.
+    double largest = *std::max_element(weights.begin(), weights.end());
+    if (!(largest > 0)) return false;
+    std::vector<double> integers;
+    bool integral = true;
+    for (double weight : weights) {
+      double scaled = weight / largest * total;
+      double nearest = std::round(scaled);
+      if (std::fabs(scaled - nearest) > 1e-9 * total) integral = false;
+      integers.push_back(nearest);
+    }
+    if (integral && reproduces(integers)) {
+      weights = std::move(integers);
+      return true;
+    }
+  }
+  return false;
 }
 
 class ParleyWriter {
@@ -1947,7 +1951,8 @@ void ParleyWriter::WriteAdditive(const AdditiveUtility& utility, const std::stri
   const std::size_t num_issues = std::min(utility.NumIssues(), scenario_.issues.size());
   std::vector<double> written(utility.weights().begin(),
                               utility.weights().begin() + static_cast<std::ptrdiff_t>(num_issues));
-  bool normalize = NormalizableWeights(written);
+  bool normalize =
+      NormalizableWeights(written, scenario_.source_format == model::SourceFormat::kParley);
   OrderedJson weights = OrderedJson::object();
   for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
     const std::string& id = scenario_.issues[issue_idx].id;
@@ -2166,7 +2171,8 @@ bool FitsFlow(const OrderedJson& value, std::size_t& width, int depth) {
   width += 2;
   for (auto it = value.begin(); it != value.end(); ++it) {
     if (value.is_object()) {
-      if (!it.value().is_primitive()) return false;
+      // Map values are scalars or lists ({c1-i9: [7, 9]}), never maps.
+      if (it.value().is_object()) return false;
       width += it.key().size() + 2;
     }
     if (!FitsFlow(it.value(), width, depth + 1)) return false;
@@ -2180,34 +2186,50 @@ void EmitString(YAML::Emitter& out, const std::string& text) {
   out << text;
 }
 
+enum class Style { kAuto, kBlock, kFlow };
+
 // `depth` counts collections from the document; the document, its top-level lists and their
-// items (issues, parties...) stay in block style however short.
-void EmitYaml(YAML::Emitter& out, const OrderedJson& value, bool in_flow, int depth) {
-  if (value.is_object() || value.is_array()) {
-    std::size_t width = 0;
-    bool flow = in_flow || (depth > 2 && FitsFlow(value, width, 0));
-    if (flow) out << YAML::Flow;
-    if (value.is_object()) {
-      out << YAML::BeginMap;
-      for (auto it = value.begin(); it != value.end(); ++it) {
-        out << YAML::Key;
-        EmitString(out, it.key());
-        out << YAML::Value;
-        EmitYaml(out, it.value(), flow, depth + 1);
-      }
-      out << YAML::EndMap;
+// items (issues, parties...) stay in block style however short. The maps of one list are either
+// all in flow style or all in block style, so options read alike.
+void EmitYaml(YAML::Emitter& out, const OrderedJson& value, Style style, int depth) {
+  if (value.is_primitive()) {
+    if (value.is_string()) {
+      EmitString(out, value.get_ref<const std::string&>());
     } else {
-      out << YAML::BeginSeq;
-      for (const OrderedJson& item : value) EmitYaml(out, item, flow, depth + 1);
-      out << YAML::EndSeq;
+      out << ScalarText(value);
     }
     return;
   }
-  if (value.is_string()) {
-    EmitString(out, value.get_ref<const std::string&>());
-  } else {
-    out << ScalarText(value);
+  std::size_t width = 0;
+  bool flow =
+      style == Style::kFlow || (style == Style::kAuto && depth > 2 && FitsFlow(value, width, 0));
+  if (flow) out << YAML::Flow;
+  if (value.is_object()) {
+    out << YAML::BeginMap;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      out << YAML::Key;
+      EmitString(out, it.key());
+      out << YAML::Value;
+      EmitYaml(out, it.value(), flow ? Style::kFlow : Style::kAuto, depth + 1);
+    }
+    out << YAML::EndMap;
+    return;
   }
+  Style item_style = flow ? Style::kFlow : Style::kAuto;
+  if (!flow) {
+    for (const OrderedJson& item : value) {
+      std::size_t item_width = 0;
+      if (item.is_object() && !(depth + 1 > 2 && FitsFlow(item, item_width, 0))) {
+        item_style = Style::kBlock;
+      }
+    }
+  }
+  out << YAML::BeginSeq;
+  for (const OrderedJson& item : value) {
+    EmitYaml(out, item, item.is_object() ? item_style : (flow ? Style::kFlow : Style::kAuto),
+             depth + 1);
+  }
+  out << YAML::EndSeq;
 }
 
 }  // namespace
@@ -2288,7 +2310,7 @@ std::string WriteParleyYaml(const model::Scenario& scenario) {
   YAML::Emitter out;
   out.SetIndent(2);
   out.SetOutputCharset(YAML::EmitNonAscii);
-  EmitYaml(out, document, false, 0);
+  EmitYaml(out, document, Style::kAuto, 0);
   return std::string(out.c_str()) + "\n";
 }
 

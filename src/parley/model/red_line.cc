@@ -14,6 +14,8 @@ namespace {
 
 // Deeper nesting is refused so that hostile input cannot exhaust the stack.
 constexpr int kMaxDepth = 100;
+// Largest issue a red line may mention (its atoms hold one bit per option).
+constexpr std::uint64_t kMaxAtomOptions = std::uint64_t{1} << 26;
 // Error messages list at most this many issues or options.
 constexpr std::size_t kMaxListed = 15;
 
@@ -53,9 +55,12 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
 
 // "; did you mean 'x'?" when one candidate is close to `name`, else "".
 std::string Suggestion(std::string_view name, const std::vector<std::string>& candidates) {
+  // Long names are not compared: the quadratic distance would cost too much on hostile input.
+  if (name.size() > 200) return "";
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
   const std::string* best = nullptr;
   for (const std::string& candidate : candidates) {
+    if (candidate.size() > 200) continue;
     std::size_t distance = EditDistance(name, candidate);
     if (distance < best_distance) {
       best_distance = distance;
@@ -370,10 +375,12 @@ class Parser {
     const Token issue_token = Next();
     PARLEY_ASSIGN_OR_RETURN(std::size_t issue_idx, ResolveIssue(issue_token));
     const Issue& issue = issues_[issue_idx];
-    // A label set beyond 2^32 options is refused by validation; guard memory here as well.
+    // Atoms hold one bit per option; red lines on larger issues are refused.
     std::uint64_t num_options = issue.NumOptions();
-    if (num_options > (std::uint64_t{1} << 32)) {
-      return ErrorAt(issue_token.column, "issue " + Quote(issue.id) + " has too many options");
+    if (num_options > kMaxAtomOptions) {
+      return ErrorAt(issue_token.column,
+                     "issue " + Quote(issue.id) + " has " + std::to_string(num_options) +
+                         " options; red lines support at most " + std::to_string(kMaxAtomOptions));
     }
     Expression atom;
     atom.kind = Expression::Kind::kAtom;
