@@ -1389,16 +1389,15 @@ Result<std::vector<RedLine>> ParleyReader::ReadRedLines(const YAML::Node& node,
       PARLEY_ASSIGN_OR_RETURN(red_line.description,
                               ReadText(description->value, Child(path, "description")));
     }
+    Result<model::Expression> expression = model::ParseExpression(red_line.text, scenario.issues);
+    if (!expression.ok()) {
+      return ExpressionError(expression_entry->value, expression_path, red_line.text,
+                             expression.status());
+    }
+    red_line.expression = std::move(expression).value();
+    red_lines.push_back(std::move(red_line));
   }
-  Result<model::Expression> expression = model::ParseExpression(red_line.text, scenario.issues);
-  if (!expression.ok()) {
-    return ExpressionError(expression_entry->value, expression_path, red_line.text,
-                           expression.status());
-  }
-  red_line.expression = std::move(expression).value();
-  red_lines.push_back(std::move(red_line));
-}
-return red_lines;
+  return red_lines;
 }
 
 Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadHyperRectangles(
