@@ -75,7 +75,8 @@ struct ParetoOptions {
   std::uint64_t max_composite_size = 1'000'000;
   // Outcomes the search method may evaluate.
   std::uint64_t search_budget = 2'000'000;
-  // Threads for enumeration and merging; 0 means all hardware threads.
+  // Threads for enumeration and search (the additive merge runs on one); 0 means all hardware
+  // threads. The result does not depend on it.
   int threads = 0;
   std::uint64_t seed = 1;
   std::stop_token stop;

@@ -43,14 +43,21 @@ double Draw(std::mt19937_64& rng, Values values) {
   return 0;
 }
 
+// "p" + number, written so that GCC 12's -Wrestrict false positive (PR 105329) stays quiet.
+std::string Numbered(std::string_view prefix, std::size_t number) {
+  std::string text(prefix);
+  text += std::to_string(number);
+  return text;
+}
+
 std::vector<model::Issue> MakeIssues(const std::vector<std::size_t>& cardinalities) {
   std::vector<model::Issue> issues;
   for (std::size_t issue_idx = 0; issue_idx < cardinalities.size(); ++issue_idx) {
     std::vector<std::string> labels;
     for (std::size_t option = 0; option < cardinalities[issue_idx]; ++option) {
-      labels.push_back("o" + std::to_string(option));
+      labels.push_back(Numbered("o", option));
     }
-    issues.push_back(model::Issue::Discrete("i" + std::to_string(issue_idx), labels));
+    issues.push_back(model::Issue::Discrete(Numbered("i", issue_idx), labels));
   }
   return issues;
 }
@@ -88,7 +95,7 @@ model::Scenario RandomAdditiveScenario(std::mt19937_64& rng, std::size_t num_par
   scenario.issues = MakeIssues(cards);
   for (std::size_t party_idx = 0; party_idx < num_parties; ++party_idx) {
     scenario.parties.push_back(
-        Principal("p" + std::to_string(party_idx), RandomAdditive(rng, cards, values)));
+        Principal(Numbered("p", party_idx), RandomAdditive(rng, cards, values)));
   }
   return scenario;
 }
@@ -644,7 +651,7 @@ TEST(ParetoTest, NonAdditiveEnumerationEqualsBruteForce) {
           } else {
             utility = std::make_shared<PairwiseUtility>(rng, cards, values);
           }
-          scenario.parties.push_back(Principal("p" + std::to_string(party_idx), utility));
+          scenario.parties.push_back(Principal(Numbered("p", party_idx), utility));
         }
         if (trial >= 2) AddRandomRedLines(rng, scenario, 1, 1);
         Result<ParetoFrontier> frontier = ComputeParetoFrontier(scenario);
@@ -681,7 +688,7 @@ TEST(ParetoTest, HyperRectangleUtilitiesEqualBruteForce) {
         set.rectangles.push_back(rectangle);
       }
       scenario.parties.push_back(Principal(
-          "p" + std::to_string(party_idx),
+          Numbered("p", party_idx),
           std::make_shared<model::HyperRectangleUtility>(scenario.issues, std::vector{set}, 30.0)));
     }
     Result<ParetoFrontier> frontier = ComputeParetoFrontier(scenario);
@@ -727,7 +734,7 @@ TEST(ParetoTest, ThreadCountDoesNotChangeTheResult) {
   scenario.issues = MakeIssues(cards);
   for (int party_idx = 0; party_idx < 2; ++party_idx) {
     scenario.parties.push_back(
-        Principal("p" + std::to_string(party_idx),
+        Principal(Numbered("p", party_idx),
                   std::make_shared<PairwiseUtility>(rng, cards, Values::kContinuous)));
   }
   ParetoOptions search;
@@ -834,7 +841,7 @@ TEST(ParetoTest, SearchApproximatesTheFrontier) {
     scenario.issues = MakeIssues(cards);
     for (int party_idx = 0; party_idx < 2 + trial % 2; ++party_idx) {
       scenario.parties.push_back(
-          Principal("p" + std::to_string(party_idx),
+          Principal(Numbered("p", party_idx),
                     std::make_shared<PairwiseUtility>(rng, cards, Values::kContinuous)));
     }
     if (trial % 2 == 0) AddRandomRedLines(rng, scenario, 1, 1);
