@@ -162,11 +162,11 @@ Result<ParetoFrontier> ComputeParetoFrontier(const model::Scenario& scenario,
     frontier.method = FrontierMethod::kSearch;
     frontier.exact = false;
     std::string why = problem.AllAdditive() ? "" : "utilities are not all additive and ";
-    note = Join(note, "APPROXIMATE: " + why + "the space of " + space_text +
-                          " exceeds the enumeration limit (" +
-                          std::to_string(options.enumeration_limit) +
-                          "); frontier of the outcomes seen by local search (" +
-                          output.outcomes_examined.ToDisplayString() + " evaluated)");
+    note = Join(note,
+                "APPROXIMATE: " + why + "the space of " + space_text +
+                    " exceeds the enumeration limit (" + std::to_string(options.enumeration_limit) +
+                    "); frontier of the outcomes seen by local search (" +
+                    output.outcomes_examined.ToDisplayString() + " evaluated), " + output.note);
   }
   frontier.outcomes_examined = std::move(output.outcomes_examined);
   frontier.points = std::move(output.points);

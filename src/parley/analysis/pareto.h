@@ -27,9 +27,10 @@
 // additive utilities are summed from per-issue tables in issue order, so they too equal Evaluate.
 //
 // Search method (spaces above the enumeration limit that the additive merge cannot handle):
-// simulated annealing on weighted sums from each party's best outcome and random starts, then
-// Pareto local search (internal/pareto_search.h); `exact` is false and `outcomes_examined` says
-// how much was seen. Deterministic for a seed, whatever the thread count.
+// simulated annealing on weighted sums, seeded from each party's best outcome, the frontier of an
+// additive relaxation and random starts, then Pareto local search (internal/pareto_search.h);
+// `exact` is false and `outcomes_examined` says how much was seen; at most 16 tied outcomes are
+// listed per utility vector. Deterministic for a seed, whatever the thread count.
 //
 // The frontier of the acceptable region (every analysed party at or above its reservation value)
 // equals the full frontier's acceptable points, since anything dominating an acceptable outcome is
