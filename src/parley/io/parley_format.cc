@@ -12,6 +12,7 @@
 // Writing: the scenario becomes one nlohmann::ordered_json tree in the documented key order,
 // dumped as JSON or emitted as block-style YAML with yaml-cpp's Emitter. Numbers are written in
 // their shortest round-trip form, so reading the output back gives the same utilities.
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -1496,22 +1498,50 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadHyperRec
       std::make_shared<HyperRectangleUtility>(scenario.issues, std::move(sets), max_utility));
 }
 
+// Notes where each document of a YAML stream starts; ignores everything else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
 // Loads the single YAML document of `text` (yaml-cpp exceptions propagate to the caller).
+// YAML::LoadAll is not used: on a stray ',' or similar at document level yaml-cpp 0.7 starts an
+// empty document again and again without consuming it, until memory runs out. Counting at most
+// two document starts tells a second document from text the parser cannot get past.
 Result<YAML::Node> LoadSingleDocument(const std::string& text, const std::string& file_name) {
-  std::vector<YAML::Node> documents = YAML::LoadAll(text);
-  if (documents.size() > 1) {
-    Location location{file_name, 0, 0, ""};
-    YAML::Mark mark = documents[1].Mark();
-    if (!mark.is_null()) {
-      location.line = mark.line + 1;
-      location.column = mark.column + 1;
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentStarts documents;
+  int num_documents = 0;
+  while (num_documents < 2 && parser.HandleNextDocument(documents)) ++num_documents;
+  if (num_documents == 2 && documents.starts.size() >= 2) {
+    const YAML::Mark& first = documents.starts[0];
+    const YAML::Mark& second = documents.starts[1];
+    Location location{file_name, second.line + 1, second.column + 1, ""};
+    if (second.pos <= first.pos) {
+      std::string shown = second.pos >= 0 && static_cast<std::size_t>(second.pos) < text.size()
+                              ? Quote(std::string(1, text[static_cast<std::size_t>(second.pos)]))
+                              : "text";
+      return InvalidInput("not valid YAML: unexpected " + shown + " here", location);
     }
-    return InvalidInput("the file holds " + std::to_string(documents.size()) +
-                            " YAML documents; a scenario is one document",
+    return InvalidInput("the file holds more than one YAML document; a scenario is one document",
                         location);
   }
-  if (documents.empty()) return YAML::Node(YAML::NodeType::Null);
-  return documents.front();
+  if (num_documents == 0) return YAML::Node(YAML::NodeType::Null);
+  return YAML::Load(text);
 }
 
 Status YamlError(const YAML::Exception& error, const std::string& file_name) {

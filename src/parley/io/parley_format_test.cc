@@ -665,8 +665,11 @@ TEST(ParleyFormatErrorTest, DuplicatesAndNames) {
 
 TEST(ParleyFormatErrorTest, DocumentLevel) {
   ExpectYamlError(Edit("parley: 1", "parley: 2"), 1, "2", "unsupported format version 2");
-  ExpectYamlError(std::string(kSmallYaml) + "---\nname: again\n", 56, "name",
-                  "holds 2 YAML documents");
+  ExpectYamlError(std::string(kSmallYaml) + "---\nname: again\n", 55, "---",
+                  "holds more than one YAML document");
+  // yaml-cpp's LoadAll would loop on this until memory runs out.
+  ExpectYamlError("# comment\n, stray\n" + std::string(kSmallYaml), 2, ",",
+                  "not valid YAML: unexpected ','");
   Result<Scenario> broken = ReadParleyYaml(Edit("range: [1, 3]", "range: [1, 3"), "broken.yaml");
   ASSERT_FALSE(broken.ok());
   EXPECT_THAT(broken.status().message(), HasSubstr("not valid YAML"));

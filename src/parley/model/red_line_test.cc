@@ -210,6 +210,14 @@ TEST(RedLineTest, DeepNestingIsRefusedNotACrash) {
   EXPECT_TRUE(ParseExpression("((((not not (true))))) and (((false)) or true)", issues).ok());
 }
 
+TEST(RedLineTest, RefusesIssuesTooLargeForAtoms) {
+  std::vector<Issue> issues = {Issue::Integer("count", 0, std::int64_t{1} << 30)};
+  Result<Expression> parsed = ParseExpression("count > 5", issues);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().location().column, 1);
+  EXPECT_THAT(parsed.status().message(), HasSubstr("red lines support at most"));
+}
+
 TEST(RedLineTest, FormatsAtomsReadably) {
   auto issues = SampleIssues();
   EXPECT_EQ(FormatExpression(MustParse("ceasefire == permanent_up_front", issues), issues),
