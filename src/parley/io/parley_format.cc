@@ -16,12 +16,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -29,6 +29,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "parley/io/internal/names.h"
@@ -1238,9 +1239,20 @@ Status ParleyReader::ReadTableEntries(const MapView& map, const std::string& pat
   function.table.assign(num_options, 0.0);
   std::vector<bool> given(num_options, false);
   std::vector<YAML::Mark> given_at(num_options, YAML::Mark::null_mark());
+  // Labels are looked up by hash: Issue::FindOption scans the list, quadratic on long tables.
+  std::unordered_map<std::string_view, std::uint64_t> labels;
+  for (std::size_t option_idx = 0; option_idx < issue.options.size(); ++option_idx) {
+    labels.emplace(issue.options[option_idx], option_idx);
+  }
   for (const Entry& entry : map.entries) {
     if (skip_provenance_keys && (entry.key == "source" || entry.key == "note")) continue;
-    std::optional<std::uint64_t> option = issue.FindOption(entry.key);
+    std::optional<std::uint64_t> option;
+    if (issue.kind == IssueKind::kDiscrete) {
+      auto found = labels.find(entry.key);
+      if (found != labels.end()) option = found->second;
+    } else {
+      option = issue.FindOption(entry.key);
+    }
     if (!option) {
       std::string message = issue.kind == IssueKind::kDiscrete
                                 ? UnknownName("option", entry.key, "options", issue.options)

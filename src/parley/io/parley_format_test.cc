@@ -636,6 +636,8 @@ TEST(ParleyFormatErrorTest, PhasesAndIds) {
                        "    source: report\n  - id: second\n    "
                        "issues: [price, color]\nissues:"),
                   12, "color", "issue 'color' is already settled by phase 'first'");
+  ExpectYamlError(Edit("    source: report\nissues:", "    source: report\n  - id: first\nissues:"),
+                  11, "first", "phase id 'first' is used twice (first at line 8)", "phases.first");
   ExpectYamlError(Edit("phase: first", "phase: second"), 17, "second",
                   "unknown phase 'second' (phases are: first)", "issues.size.phase");
 }
