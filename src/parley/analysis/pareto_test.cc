@@ -1038,7 +1038,10 @@ TEST(ParetoCorpusTest, SearchReachesGeniusReferenceFrontier) {
     run = tied ? run + 1 : 1;
     EXPECT_LE(run, 16u);
   }
-  for (const auto& [u1, u2] : reference) {
+  for (const std::pair<double, double>& target : reference) {
+    // Plain copies: clang 14 cannot capture structured bindings.
+    double u1 = target.first;
+    double u2 = target.second;
     bool reached = std::any_of(
         searched->points.begin(), searched->points.end(), [&](const ParetoPoint& point) {
           return point.utilities[0] >= u1 - 1e-6 && point.utilities[1] >= u2 - 1e-6;
