@@ -1,0 +1,1 @@
+#include "parley/session/session.h"

@@ -1,0 +1,2 @@
+// Strategies register themselves from their folders; this file keeps the module non-empty.
+#include "parley/strategies/strategy.h"
