@@ -1070,5 +1070,68 @@ TEST(AnalyzeScenarioPropertyTest, MatchesBruteForceOnRandomScenariosWithRedLines
   EXPECT_GT(open_zones, 5);
 }
 
+// A reservation met within the 1e-12 tolerance counts everywhere: an outcome worth
+// 0.6 * 0.2 + 0.4 * 0.7 = 0.39999999999999997 to a party whose reservation value is 0.4 is in the
+// zone of agreement (as InZopa says), so the zone's count, the obstacle report and the solutions
+// must all see it. Here it is the only outcome both parties accept.
+model::Scenario OutcomeOneUlpBelowReservation() {
+  model::Scenario scenario;
+  scenario.name = "one-ulp-below";
+  scenario.issues.push_back(model::Issue::Discrete("a", {"x", "y"}));
+  scenario.issues.push_back(model::Issue::Discrete("b", {"p", "q"}));
+  auto party = [](const std::string& id, std::vector<double> weights,
+                  std::vector<std::vector<double>> tables, double reservation) {
+    std::vector<model::ValueFunction> values;
+    for (std::vector<double>& table : tables) {
+      model::ValueFunction value;
+      value.table = std::move(table);
+      values.push_back(std::move(value));
+    }
+    model::Party result;
+    result.id = id;
+    result.preferences.emplace();
+    result.preferences->utility =
+        std::make_shared<model::AdditiveUtility>(std::move(weights), std::move(values));
+    result.preferences->reservation_value = reservation;
+    return result;
+  };
+  // (x, p) is worth 0.39999999999999997 to "first" and 1 to "second"; every other outcome is
+  // below "second"'s reservation value of 0.9.
+  scenario.parties.push_back(party("first", {0.6, 0.4}, {{0.2, 1.0}, {0.7, 0.0}}, 0.4));
+  scenario.parties.push_back(party("second", {0.5, 0.5}, {{1.0, 0.0}, {1.0, 0.0}}, 0.9));
+  return scenario;
+}
+
+TEST(AnalysisToleranceTest, AnOutcomeWithinToleranceOfAReservationIsInTheZoneEverywhere) {
+  model::Scenario scenario = OutcomeOneUlpBelowReservation();
+  const model::Outcome only = {0, 0};
+  const double first_utility = scenario.parties[0].preferences->utility->Evaluate(only);
+  ASSERT_LT(first_utility, 0.4);  // the premise: one rounding step below the reservation
+  ASSERT_GT(first_utility, 0.4 - 1e-12);
+  ASSERT_TRUE(analysis::InZopa(scenario, {0, 1}, only));
+
+  Result<analysis::Zopa> zopa = analysis::ComputeZopa(scenario, {0, 1});
+  ASSERT_TRUE(zopa.ok()) << zopa.status().ToString();
+  EXPECT_EQ(zopa->count.ToString(), "1") << analysis::ZopaMethodName(zopa->method);
+
+  Result<analysis::ScenarioAnalysis> analysis = analysis::AnalyzeScenario(scenario);
+  ASSERT_TRUE(analysis.ok()) << analysis.status().ToString();
+  EXPECT_EQ(analysis->zopa.count.ToString(), "1");
+  EXPECT_FALSE(analysis->obstacles.zopa_empty) << analysis->obstacles.summary;
+  EXPECT_TRUE(analysis->obstacles.relaxations.empty());
+  ASSERT_EQ(analysis->pareto_acceptable.size(), 1u);
+  EXPECT_EQ(analysis->pareto_acceptable[0].outcome, only);
+  // The zone's one outcome is the fair point of every solution but Nash, which needs every gain
+  // to be positive.
+  EXPECT_FALSE(analysis->solutions.nash.defined);
+  for (const analysis::SolutionPoint* solution :
+       {&analysis->solutions.kalai_smorodinsky, &analysis->solutions.egalitarian,
+        &analysis->solutions.utilitarian}) {
+    ASSERT_TRUE(solution->defined) << solution->note;
+    ASSERT_EQ(solution->points.size(), 1u);
+    EXPECT_EQ(solution->points[0].outcome, only);
+  }
+}
+
 }  // namespace
 }  // namespace parley::testing

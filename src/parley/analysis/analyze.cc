@@ -121,7 +121,8 @@ Result<ScenarioAnalysis> AnalyzeScenario(const model::Scenario& scenario,
   for (const ParetoPoint& point : analysis.pareto.points) {
     bool acceptable = true;
     for (std::size_t position = 0; position < disagreement.size(); ++position) {
-      if (point.utilities[position] < disagreement[position]) acceptable = false;
+      // Met within the zone of agreement's tolerance (zopa.h), as the solutions count it.
+      if (point.utilities[position] < disagreement[position] - 1e-12) acceptable = false;
     }
     if (acceptable) analysis.pareto_acceptable.push_back(point);
   }

@@ -13,6 +13,8 @@
 namespace parley::analysis {
 namespace {
 
+constexpr double kReservationTolerance = 1e-12;  // as in the zone of agreement (zopa.h)
+
 std::string PartyName(const model::Party& party) {
   return party.name.empty() ? party.id : party.name;
 }
@@ -49,16 +51,26 @@ model::Scenario Relax(const model::Scenario& scenario, const std::vector<Constra
   return relaxed;
 }
 
-// True when some outcome meets every remaining constraint: an acceptable frontier point exists.
+// True when some outcome meets every remaining constraint: a frontier point meets every
+// reservation value, within the zone of agreement's tolerance (zopa.h).
 Result<bool> ZopaNonEmpty(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
                           const std::stop_token& stop) {
   ParetoOptions options;
   options.parties = parties;
   options.respect_red_lines = true;
-  options.respect_reservations = true;
   options.stop = stop;
   PARLEY_ASSIGN_OR_RETURN(ParetoFrontier frontier, ComputeParetoFrontier(scenario, options));
-  return !frontier.points.empty();
+  const std::vector<double> reservations = ReservationValues(scenario, parties);
+  for (const ParetoPoint& point : frontier.points) {
+    bool acceptable = true;
+    for (std::size_t position = 0; position < reservations.size(); ++position) {
+      if (point.utilities[position] < reservations[position] - kReservationTolerance) {
+        acceptable = false;
+      }
+    }
+    if (acceptable) return true;
+  }
+  return false;
 }
 
 std::string JoinDescriptions(const std::vector<Constraint>& constraints, const char* joiner) {

@@ -8,10 +8,12 @@ namespace parley::analysis {
 namespace {
 
 constexpr double kTieTolerance = 1e-12;
+// A reservation value is met within this, as in the zone of agreement (zopa.h).
+constexpr double kReservationTolerance = 1e-12;
 
 bool Acceptable(const ParetoPoint& point, const std::vector<double>& disagreement) {
   for (std::size_t party_idx = 0; party_idx < disagreement.size(); ++party_idx) {
-    if (point.utilities[party_idx] < disagreement[party_idx]) return false;
+    if (point.utilities[party_idx] < disagreement[party_idx] - kReservationTolerance) return false;
   }
   return true;
 }

@@ -1,7 +1,7 @@
 // Bargaining solutions: the "fair" points on a Pareto frontier that the literature proposes.
 //
 // All are computed over the frontier's points whose utilities are at or above every analysed
-// party's reservation value (the disagreement point d). Optima are exact over those points; points
+// party's reservation value within 1e-12, as in the zone of agreement (the disagreement point d). Optima are exact over those points; points
 // whose objective is within 1e-12 of the optimum are reported together as ties.
 // - Nash (Nash 1950): maximises the product of gains prod_i (u_i - d_i), over points where every
 //   gain is positive.

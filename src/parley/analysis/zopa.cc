@@ -320,19 +320,32 @@ Result<Zopa> ComputeZopa(const model::Scenario& scenario, const std::vector<std:
   };
   if (total == BigCount(0)) return finish_exact(BigCount(0), ZopaMethod::kEnumeration);
 
-  // An acceptable outcome exists exactly when an acceptable frontier point does.
+  // An acceptable outcome exists exactly when an acceptable frontier point does. Acceptability is
+  // checked here, within the tolerance, rather than by the frontier's own reservation filter,
+  // which compares exactly and would miss an outcome a rounding step below a reservation.
   ParetoOptions frontier_options;
   frontier_options.parties = parties;
   frontier_options.respect_red_lines = true;
-  frontier_options.respect_reservations = true;
   frontier_options.stop = options.stop;
   // Only a cheap exact answer helps here; anything else falls through to counting.
   frontier_options.max_frontier_size = 200'000;
   frontier_options.enumeration_limit = 0;
   frontier_options.search_budget = 0;
   Result<ParetoFrontier> frontier = ComputeParetoFrontier(scenario, frontier_options);
-  if (frontier.ok() && frontier->exact && frontier->points.empty()) {
-    return finish_exact(BigCount(0), ZopaMethod::kFrontier);
+  if (frontier.ok() && frontier->exact) {
+    const std::vector<double> thresholds = Thresholds(scenario, parties);
+    bool any_acceptable = false;
+    for (const ParetoPoint& point : frontier->points) {
+      bool acceptable = true;
+      for (std::size_t position = 0; position < thresholds.size(); ++position) {
+        if (point.utilities[position] < thresholds[position]) acceptable = false;
+      }
+      if (acceptable) {
+        any_acceptable = true;
+        break;
+      }
+    }
+    if (!any_acceptable) return finish_exact(BigCount(0), ZopaMethod::kFrontier);
   }
   if (!frontier.ok() && frontier.status().code() == ErrorCode::kCancelled) {
     return frontier.status();
