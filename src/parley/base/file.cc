@@ -36,7 +36,11 @@ Status WriteFileAtomically(const std::string& path, const std::string& content) 
     return NotFound("output folder does not exist: " + folder.string(), Location::InFile(path));
   }
   std::random_device random;
-  fs::path temp = folder / ("." + target.filename().string() + ".tmp" + std::to_string(random()));
+  std::string temp_name = ".";  // built by appending: see status.cc on GCC 12's -Wrestrict
+  temp_name.append(target.filename().string());
+  temp_name.append(".tmp");
+  temp_name.append(std::to_string(random()));
+  fs::path temp = folder / temp_name;
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) {

@@ -15,8 +15,13 @@ void CheckFailed(const char* expression, const char* file, int line) {
 std::string Location::ToString() const {
   std::string out = file;
   if (line > 0) {
-    out += (out.empty() ? "line " : ":") + std::to_string(line);
-    if (column > 0) out += ":" + std::to_string(column);
+    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string.
+    out.append(out.empty() ? "line " : ":");
+    out.append(std::to_string(line));
+    if (column > 0) {
+      out.append(":");
+      out.append(std::to_string(column));
+    }
   }
   return out;
 }
