@@ -1133,5 +1133,20 @@ TEST(AnalysisToleranceTest, AnOutcomeWithinToleranceOfAReservationIsInTheZoneEve
   }
 }
 
+// gaps.h promises gaps in [0, 1]. On the ceasefire example every issue's ideal gap is 1 (each
+// party's ideal option is the other's worst), and the weights, normalised in floating point, sum
+// to one rounding step above 1, which must not push the overall gap above 1.
+TEST(AnalysisGapsTest, OverallIdealGapStaysWithinZeroAndOne) {
+  Result<model::Scenario> scenario = io::LoadScenario(SourceDir() + "/examples/ceasefire.yaml");
+  ASSERT_TRUE(scenario.ok()) << scenario.status().ToString();
+  analysis::Gaps gaps = analysis::ComputeIdealGaps(*scenario, scenario->PrincipalIndices());
+  ASSERT_FALSE(gaps.issues.empty());
+  for (const analysis::IssueGap& issue_gap : gaps.issues) {
+    EXPECT_EQ(issue_gap.gap, 1.0) << scenario->issues[issue_gap.issue_idx].id;
+  }
+  EXPECT_LE(gaps.overall, 1.0);
+  EXPECT_NEAR(gaps.overall, 1.0, 1e-12);
+}
+
 }  // namespace
 }  // namespace parley::testing

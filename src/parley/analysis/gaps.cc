@@ -73,6 +73,8 @@ model::OptionIndex IdealOption(const model::Scenario& scenario, std::size_t part
 void FinishOverall(Gaps& gaps) {
   gaps.overall = 0;
   for (const IssueGap& issue_gap : gaps.issues) gaps.overall += issue_gap.weight * issue_gap.gap;
+  // Normalised weights sum to 1 only up to rounding; keep the documented range.
+  gaps.overall = std::clamp(gaps.overall, 0.0, 1.0);
 }
 
 }  // namespace
