@@ -35,6 +35,8 @@ build: deps
 
 demo: build
 	$(PARLEY) info examples/ceasefire.yaml
+	@echo
+	$(PARLEY) analyze examples/ceasefire.yaml
 
 test: test-release test-asan
 
