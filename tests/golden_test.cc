@@ -36,5 +36,11 @@ TEST(GoldenTest, RiversideInfo) {
   ExpectGolden({"info", SourceDir() + "/examples/riverside.yaml"}, "riverside_info.txt");
 }
 
+// What `parley analyze` tells a person about the ceasefire example: no zone of agreement, the
+// conflicting red lines, the relaxations that would open one, and the gaps (no timings).
+TEST(GoldenTest, CeasefireAnalyze) {
+  ExpectGolden({"analyze", SourceDir() + "/examples/ceasefire.yaml"}, "ceasefire_analyze.txt");
+}
+
 }  // namespace
 }  // namespace parley::testing
