@@ -1,5 +1,6 @@
 #include "parley/protocols/registry.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -49,6 +50,12 @@ Status CheckValue(const std::string& owner, const ParameterSpec& spec, const std
       break;
     case ParameterType::kString:
       break;
+  }
+  if (!spec.choices.empty() &&
+      std::find(spec.choices.begin(), spec.choices.end(), value) == spec.choices.end()) {
+    std::string listed;
+    for (const std::string& choice : spec.choices) listed += (listed.empty() ? "" : ", ") + choice;
+    return bad("one of " + listed);
   }
   return Status::Ok();
 }

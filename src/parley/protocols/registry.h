@@ -24,6 +24,9 @@ struct ParameterSpec {
   ParameterType type = ParameterType::kDouble;
   std::string default_value;  // as text, parsed like a user's value
   std::string help;
+  // The accepted values when the parameter is an enumeration (e.g. {"relative", "absolute"});
+  // empty: any value of the type.
+  std::vector<std::string> choices = {};
 };
 
 // Parameter values after parsing and checking against the specs (every declared parameter is
