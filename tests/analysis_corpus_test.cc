@@ -825,16 +825,10 @@ std::vector<std::uint64_t> OpenedByRelaxing(const BruteForceWorld& world) {
 }
 
 // Nash point utilities over the outcomes the red lines outside `relaxed` allow, with each
-// party's disagreement value its reservation, or 0 when its reservation is in `relaxed` (the
-// convention of obstacles.cc: a relaxed reservation counts gains from 0). Empty when undefined.
+// party's disagreement value its reservation (unchanged by relaxation: obstacles.cc compares like
+// for like). Empty when undefined.
 std::vector<double> BruteForceNash(const BruteForceWorld& world, std::uint32_t relaxed) {
   std::vector<double> disagreement = world.reservations;
-  std::size_t position = 0;
-  for (std::size_t idx = 0; idx < world.constraints.size(); ++idx) {
-    if (world.constraints[idx].red_line_idx) continue;
-    if (relaxed & (std::uint32_t{1} << idx)) disagreement[position] = 0;
-    ++position;
-  }
   const std::uint32_t red_lines = world.RedLineBits() & ~relaxed;
   double best = 0;
   std::vector<double> best_utilities;
@@ -986,6 +980,7 @@ void CheckAnalysisAgainstBruteForce(const model::Scenario& scenario, std::uint64
     std::vector<double> nash = BruteForceNash(world, 0);
     std::set<std::size_t> expected_binding;
     for (std::size_t idx = 0; idx < world.constraints.size(); ++idx) {
+      if (!world.constraints[idx].red_line_idx) continue;  // reservations cannot bind
       std::vector<double> moved = BruteForceNash(world, std::uint32_t{1} << idx);
       bool differs = moved.size() != nash.size();
       for (std::size_t party = 0; !differs && party < nash.size(); ++party) {

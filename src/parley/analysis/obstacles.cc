@@ -115,17 +115,16 @@ bool RedLinesExclude(const model::Scenario& scenario, const model::RedLine& a,
   return true;
 }
 
+// Nash point utilities of `scenario` with the given disagreement point (the original scenario's
+// reservation values, so relaxing a red line is compared like for like). Empty when undefined.
 Result<std::vector<double>> NashUtilities(const model::Scenario& scenario,
                                           const std::vector<std::size_t>& parties,
+                                          const std::vector<double>& disagreement,
                                           const std::stop_token& stop) {
   ParetoOptions options;
   options.parties = parties;
   options.stop = stop;
   PARLEY_ASSIGN_OR_RETURN(ParetoFrontier frontier, ComputeParetoFrontier(scenario, options));
-  std::vector<double> disagreement = ReservationValues(scenario, parties);
-  for (double& value : disagreement) {
-    if (!std::isfinite(value)) value = 0.0;  // a relaxed reservation: gains counted from 0
-  }
   BargainingSolutions solutions = ComputeBargainingSolutions(frontier, disagreement);
   if (!solutions.nash.defined) return std::vector<double>{};
   return solutions.nash.points.front().utilities;
@@ -185,10 +184,17 @@ Result<ObstacleReport> AnalyzeObstacles(const model::Scenario& scenario,
   report.zopa_empty = !open;
 
   if (!report.zopa_empty) {
-    PARLEY_ASSIGN_OR_RETURN(std::vector<double> nash, NashUtilities(scenario, parties, stop));
+    // Only red lines can bind: the Nash point already requires every party to gain over its
+    // reservation value, so dropping a reservation as a constraint (with the same disagreement
+    // point) never moves it.
+    std::vector<double> disagreement = ReservationValues(scenario, parties);
+    PARLEY_ASSIGN_OR_RETURN(std::vector<double> nash,
+                            NashUtilities(scenario, parties, disagreement, stop));
     for (const Constraint& constraint : constraints) {
-      PARLEY_ASSIGN_OR_RETURN(std::vector<double> relaxed_nash,
-                              NashUtilities(Relax(scenario, {constraint}), parties, stop));
+      if (constraint.kind != Constraint::Kind::kRedLine) continue;
+      PARLEY_ASSIGN_OR_RETURN(
+          std::vector<double> relaxed_nash,
+          NashUtilities(Relax(scenario, {constraint}), parties, disagreement, stop));
       bool moved = relaxed_nash.size() != nash.size();
       for (std::size_t position = 0; !moved && position < nash.size(); ++position) {
         moved = std::fabs(relaxed_nash[position] - nash[position]) > 1e-12;
@@ -197,8 +203,7 @@ Result<ObstacleReport> AnalyzeObstacles(const model::Scenario& scenario,
     }
     report.summary =
         report.binding_at_nash.empty()
-            ? "A zone of possible agreement exists, and no single red line or reservation value "
-              "shapes its Nash point."
+            ? "A zone of possible agreement exists, and no single red line shapes its Nash point."
             : "A zone of possible agreement exists. The Nash point would move if any of these were "
               "relaxed: " +
                   JoinDescriptions(report.binding_at_nash, " and ") + ".";

@@ -4,8 +4,9 @@
 // possible agreement is empty, the report lists the minimal sets of constraints whose relaxation
 // opens it (no proper subset does), ranked by how many outcomes each relaxation opens, and the
 // pairs of red lines of different parties that no outcome can satisfy together. When the zone is
-// not empty, it lists the constraints binding at the Nash point: those whose relaxation alone moves
-// the Nash point.
+// not empty, it lists the red lines binding at the Nash point: those whose relaxation alone moves
+// the Nash point (computed with the same disagreement point; reservation values cannot bind, since
+// the Nash point already gives every party more than its reservation).
 //
 // Relaxation sets are searched by increasing size over all 2^n subsets when there are at most
 // `max_exhaustive_constraints` constraints, otherwise over sets of one and two constraints only

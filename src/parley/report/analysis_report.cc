@@ -236,7 +236,7 @@ std::string RenderAnalysisText(const model::Scenario& scenario,
   }
   if (!analysis.obstacles.zopa_empty) {
     if (analysis.obstacles.binding_at_nash.empty()) {
-      out += "  - No single red line or reservation value shapes the Nash point.\n";
+      out += "  - No single red line shapes the Nash point.\n";
     }
     for (const auto& constraint : analysis.obstacles.binding_at_nash) {
       out += "  - Binding at the Nash point: " + constraint.description + ".\n";
