@@ -10,18 +10,35 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
 
+#include "parley/analysis/solutions.h"
 #include "parley/model/scenario.h"
 #include "parley/protocols/protocol.h"
 
 namespace parley::session {
 
 inline constexpr int kTraceFormatVersion = 1;
+
+// The principals' Pareto frontier and bargaining solutions: the reference points a session's
+// outcome is measured against. Computed once per scenario and shared by every session on it (a
+// tournament runs thousands). `frontier` is absent when no exact frontier is affordable (then the
+// result's distances are absent too) and `note` says why.
+struct ScenarioReference {
+  std::optional<analysis::ParetoFrontier> frontier;
+  analysis::BargainingSolutions solutions;
+  std::string note;
+};
+
+// Never enumerates more than a few million outcomes and never runs the approximate search.
+std::shared_ptr<const ScenarioReference> ComputeScenarioReference(const model::Scenario& scenario,
+                                                                  std::stop_token stop = {});
 
 struct SessionConfig {
   std::string protocol = "alternating_offers";  // spec, e.g. "single_text(max_rounds=50)"
@@ -34,12 +51,18 @@ struct SessionConfig {
   std::uint64_t seed = 1;
   bool use_discount = true;  // apply each party's discount per round to its final utility
   std::stop_token stop;
+  // Precomputed reference points (ComputeScenarioReference); computed by the session when null.
+  std::shared_ptr<const ScenarioReference> reference;
+  // Called at the end of the session with each taking part party's view, in scenario order (for
+  // tests and `parley negotiate --views`): exactly what that party was shown.
+  std::function<void(const protocols::PartyView& view)> on_view;
 };
 
 // A message as the trace records it: the message and the analyst-only utilities.
 struct TraceEvent {
   protocols::Message message;
-  std::vector<double> utilities;  // one per party with preferences (Scenario order); empty if no outcome
+  std::vector<double>
+      utilities;  // one per party with preferences (Scenario order); empty if no outcome
 };
 
 struct IllegalAction {
@@ -77,12 +100,16 @@ struct SessionResult {
 struct Trace {
   int version = kTraceFormatVersion;
   std::string scenario_name;
+  // How to load the scenario again (replay): one path (a file or folder), or a domain file
+  // followed by its profile files. Filled by the caller, who knows where the scenario came from.
   std::vector<std::string> scenario_files;
-  std::string protocol;                          // canonical spec
-  std::map<std::size_t, std::string> strategies;  // canonical specs
+  std::string protocol;                           // canonical spec
+  std::map<std::size_t, std::string> strategies;  // canonical specs, one per taking part party
   int rounds = 0;
+  std::optional<double> time_limit_seconds;
   std::uint64_t seed = 0;
-  std::vector<protocols::PublicParty> parties;
+  bool use_discount = true;
+  std::vector<protocols::PublicParty> parties;  // every scenario party; message parties index it
   std::vector<TraceEvent> events;
   SessionResult result;
 };

@@ -1,0 +1,757 @@
+#include "parley/session/trace_json.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace parley::session {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+constexpr protocols::ActionType kActionTypes[] = {
+    protocols::ActionType::kOffer,    protocols::ActionType::kAccept,
+    protocols::ActionType::kReject,   protocols::ActionType::kEndNegotiation,
+    protocols::ActionType::kVote,     protocols::ActionType::kRelay,
+    protocols::ActionType::kFeedback, protocols::ActionType::kConfide,
+    protocols::ActionType::kPass};
+
+std::string Dump(const ordered_json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Containers near the top are spread over lines (one party, event or gap sample per line);
+// anything deeper stays on one line.
+bool Spread(const ordered_json& value, int depth) {
+  if (!value.is_structured() || value.empty()) return false;
+  return depth < 2 || (depth == 2 && value.is_array());
+}
+
+void Emit(const ordered_json& value, int depth, std::string& out) {
+  if (!Spread(value, depth)) {
+    out += Dump(value);
+    return;
+  }
+  std::string indent(static_cast<std::size_t>(depth + 1) * 2, ' ');
+  bool is_object = value.is_object();
+  out += is_object ? "{\n" : "[\n";
+  bool first = true;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (!first) out += ",\n";
+    first = false;
+    out += indent;
+    if (is_object) out += Dump(ordered_json(it.key())) + ": ";
+    Emit(it.value(), depth + 1, out);
+  }
+  out += "\n" + std::string(static_cast<std::size_t>(depth) * 2, ' ') + (is_object ? "}" : "]");
+}
+
+const std::string& PartyId(const std::vector<protocols::PublicParty>& parties, std::size_t index) {
+  static const std::string kUnknown = "?";
+  return index < parties.size() ? parties[index].id : kUnknown;
+}
+
+ordered_json OptionalNumber(const std::optional<double>& value) {
+  return value ? ordered_json(*value) : ordered_json(nullptr);
+}
+
+// ---------------------------------------------------------------- reading helpers
+
+Status Bad(const std::string& file, const std::string& field, const std::string& message) {
+  return InvalidInput(message, Location{file, 0, 0, field});
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+  const std::string& file() const { return file_; }
+
+  Result<const json*> Member(const json& object, const std::string& key,
+                             const std::string& field) const {
+    if (!object.is_object()) return Bad(file_, field, "expected an object");
+    auto it = object.find(key);
+    if (it == object.end()) {
+      return Bad(file_, Join(field, key), "missing field '" + key + "'");
+    }
+    return &*it;
+  }
+  Result<std::string> String(const json& object, const std::string& key,
+                             const std::string& field) const {
+    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    if (!value->is_string()) return Bad(file_, Join(field, key), "expected a string");
+    return value->get<std::string>();
+  }
+  Result<double> Number(const json& value, const std::string& field) const {
+    if (!value.is_number()) return Bad(file_, field, "expected a number");
+    return value.get<double>();
+  }
+  Result<double> Number(const json& object, const std::string& key,
+                        const std::string& field) const {
+    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    return Number(*value, Join(field, key));
+  }
+  Result<std::optional<double>> OptionalNumberField(const json& object, const std::string& key,
+                                                    const std::string& field) const {
+    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    if (value->is_null()) return std::optional<double>();
+    PARLEY_ASSIGN_OR_RETURN(double number, Number(*value, Join(field, key)));
+    return std::optional<double>(number);
+  }
+  Result<std::int64_t> Integer(const json& object, const std::string& key,
+                               const std::string& field) const {
+    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    if (!value->is_number_integer()) return Bad(file_, Join(field, key), "expected an integer");
+    if (value->is_number_unsigned()) {
+      auto unsigned_value = value->get<std::uint64_t>();
+      if (unsigned_value > static_cast<std::uint64_t>(INT64_MAX)) {
+        return Bad(file_, Join(field, key), "integer out of range");
+      }
+    }
+    return value->get<std::int64_t>();
+  }
+  Result<int> Int(const json& object, const std::string& key, const std::string& field) const {
+    PARLEY_ASSIGN_OR_RETURN(std::int64_t value, Integer(object, key, field));
+    if (value < INT32_MIN || value > INT32_MAX) {
+      return Bad(file_, Join(field, key), "integer out of range");
+    }
+    return static_cast<int>(value);
+  }
+  Result<bool> Bool(const json& object, const std::string& key, const std::string& field) const {
+    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    if (!value->is_boolean()) return Bad(file_, Join(field, key), "expected true or false");
+    return value->get<bool>();
+  }
+  Result<const json*> Array(const json& object, const std::string& key,
+                            const std::string& field) const {
+    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    if (!value->is_array()) return Bad(file_, Join(field, key), "expected a list");
+    return value;
+  }
+  Result<const json*> Object(const json& object, const std::string& key,
+                             const std::string& field) const {
+    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    if (!value->is_object()) return Bad(file_, Join(field, key), "expected an object");
+    return value;
+  }
+
+  static std::string Join(const std::string& field, const std::string& key) {
+    return field.empty() ? key : field + "." + key;
+  }
+  static std::string Element(const std::string& field, std::size_t index) {
+    return field + "[" + std::to_string(index) + "]";
+  }
+
+ private:
+  std::string file_;
+};
+
+Result<json> ParseJson(const std::string& text, const std::string& file_name) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& error) {
+    // error.byte counts from 1 and points at the offending character.
+    std::size_t byte = error.byte == 0 ? 0 : error.byte - 1;
+    int line = 1;
+    int column = 1;
+    for (std::size_t position = 0; position < byte && position < text.size(); ++position) {
+      if (text[position] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string message = error.what();
+    std::size_t colon = message.rfind(": ");
+    if (colon != std::string::npos) message = message.substr(colon + 2);
+    return InvalidInput("not valid JSON: " + message, Location{file_name, line, column, ""});
+  }
+}
+
+class PartyIndex {
+ public:
+  explicit PartyIndex(const std::vector<protocols::PublicParty>& parties) {
+    for (std::size_t party_idx = 0; party_idx < parties.size(); ++party_idx) {
+      index_.emplace(parties[party_idx].id, party_idx);
+    }
+  }
+  Result<std::size_t> Find(const Reader& reader, const json& value,
+                           const std::string& field) const {
+    if (!value.is_string()) return Bad(reader.file(), field, "expected a party id");
+    auto it = index_.find(value.get<std::string>());
+    if (it == index_.end()) {
+      return Bad(reader.file(), field, "unknown party '" + value.get<std::string>() + "'");
+    }
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, std::size_t> index_;
+};
+
+// {party id: utility} for exactly `scored` parties, in that order.
+Result<std::vector<double>> ReadUtilities(const Reader& reader, const json& value,
+                                          const model::Scenario& scenario,
+                                          const std::vector<std::size_t>& scored,
+                                          const std::string& field) {
+  if (!value.is_object()) return Bad(reader.file(), field, "expected {party: utility}");
+  if (value.size() != scored.size()) {
+    return Bad(reader.file(), field,
+               "expected a utility for each of the " + std::to_string(scored.size()) +
+                   " parties with preferences");
+  }
+  std::vector<double> utilities;
+  for (std::size_t party_idx : scored) {
+    const std::string& id = scenario.parties[party_idx].id;
+    auto it = value.find(id);
+    if (it == value.end()) return Bad(reader.file(), field, "missing utility of '" + id + "'");
+    PARLEY_ASSIGN_OR_RETURN(double utility, reader.Number(*it, Reader::Join(field, id)));
+    utilities.push_back(utility);
+  }
+  return utilities;
+}
+
+Result<protocols::ActionType> ReadActionType(const Reader& reader, const json& object,
+                                             const std::string& field) {
+  PARLEY_ASSIGN_OR_RETURN(std::string name, reader.String(object, "type", field));
+  for (protocols::ActionType type : kActionTypes) {
+    if (protocols::ActionTypeName(type) == name) return type;
+  }
+  return Bad(reader.file(), Reader::Join(field, "type"), "unknown message type '" + name + "'");
+}
+
+Result<TraceEvent> ReadEvent(const Reader& reader, const json& object,
+                             const model::Scenario& scenario, const PartyIndex& parties,
+                             const std::vector<std::size_t>& scored, const std::string& field) {
+  if (!object.is_object()) return Bad(reader.file(), field, "expected an object");
+  TraceEvent event;
+  protocols::Message& message = event.message;
+  PARLEY_ASSIGN_OR_RETURN(std::int64_t sequence, reader.Integer(object, "sequence", field));
+  if (sequence < 0) return Bad(reader.file(), Reader::Join(field, "sequence"), "negative");
+  message.sequence = static_cast<std::uint64_t>(sequence);
+  PARLEY_ASSIGN_OR_RETURN(message.round, reader.Int(object, "round", field));
+  PARLEY_ASSIGN_OR_RETURN(message.time, reader.Number(object, "time", field));
+  PARLEY_ASSIGN_OR_RETURN(const json* from, reader.Member(object, "from", field));
+  PARLEY_ASSIGN_OR_RETURN(message.sender, parties.Find(reader, *from, Reader::Join(field, "from")));
+  PARLEY_ASSIGN_OR_RETURN(const json* to, reader.Array(object, "to", field));
+  for (std::size_t to_idx = 0; to_idx < to->size(); ++to_idx) {
+    PARLEY_ASSIGN_OR_RETURN(
+        std::size_t recipient,
+        parties.Find(reader, (*to)[to_idx], Reader::Element(Reader::Join(field, "to"), to_idx)));
+    message.recipients.push_back(recipient);
+  }
+  PARLEY_ASSIGN_OR_RETURN(message.type, ReadActionType(reader, object, field));
+  if (auto it = object.find("outcome"); it != object.end()) {
+    PARLEY_ASSIGN_OR_RETURN(message.outcome,
+                            OutcomeFromJson(scenario, *it, Reader::Join(field, "outcome")));
+  }
+  if (auto it = object.find("accept"); it != object.end()) {
+    PARLEY_ASSIGN_OR_RETURN(message.accept, reader.Bool(object, "accept", field));
+  }
+  if (auto it = object.find("value"); it != object.end()) {
+    PARLEY_ASSIGN_OR_RETURN(message.value, reader.Number(object, "value", field));
+  }
+  if (auto it = object.find("text"); it != object.end()) {
+    PARLEY_ASSIGN_OR_RETURN(message.text, reader.String(object, "text", field));
+  }
+  if (auto it = object.find("utilities"); it != object.end()) {
+    PARLEY_ASSIGN_OR_RETURN(event.utilities, ReadUtilities(reader, *it, scenario, scored,
+                                                           Reader::Join(field, "utilities")));
+  }
+  if (message.outcome.has_value() != !event.utilities.empty() && !scored.empty()) {
+    return Bad(reader.file(), field, "an outcome and its utilities come together");
+  }
+  return event;
+}
+
+Result<SessionResult> ReadResult(const Reader& reader, const json& object,
+                                 const model::Scenario& scenario, const PartyIndex& parties,
+                                 const std::vector<std::size_t>& scored) {
+  const std::string field = "result";
+  if (!object.is_object()) return Bad(reader.file(), field, "expected an object");
+  SessionResult result;
+  PARLEY_ASSIGN_OR_RETURN(result.agreement, reader.Bool(object, "agreement", field));
+  PARLEY_ASSIGN_OR_RETURN(const json* outcome, reader.Member(object, "outcome", field));
+  if (!outcome->is_null()) {
+    PARLEY_ASSIGN_OR_RETURN(result.outcome, OutcomeFromJson(scenario, *outcome, "result.outcome"));
+  }
+  if (result.agreement != result.outcome.has_value()) {
+    return Bad(reader.file(), "result.outcome", "an agreement has an outcome, and only then");
+  }
+  PARLEY_ASSIGN_OR_RETURN(const json* agreeing, reader.Array(object, "agreeing_parties", field));
+  for (std::size_t item_idx = 0; item_idx < agreeing->size(); ++item_idx) {
+    PARLEY_ASSIGN_OR_RETURN(std::size_t party,
+                            parties.Find(reader, (*agreeing)[item_idx],
+                                         Reader::Element("result.agreeing_parties", item_idx)));
+    result.agreeing_parties.push_back(party);
+  }
+  result.scored_parties = scored;
+  PARLEY_ASSIGN_OR_RETURN(const json* utilities, reader.Member(object, "utilities", field));
+  PARLEY_ASSIGN_OR_RETURN(result.utilities,
+                          ReadUtilities(reader, *utilities, scenario, scored, "result.utilities"));
+  PARLEY_ASSIGN_OR_RETURN(const json* raw, reader.Member(object, "raw_utilities", field));
+  PARLEY_ASSIGN_OR_RETURN(result.raw_utilities,
+                          ReadUtilities(reader, *raw, scenario, scored, "result.raw_utilities"));
+  PARLEY_ASSIGN_OR_RETURN(result.rounds, reader.Int(object, "rounds", field));
+  PARLEY_ASSIGN_OR_RETURN(result.welfare, reader.Number(object, "welfare", field));
+  PARLEY_ASSIGN_OR_RETURN(result.distance_to_pareto,
+                          reader.OptionalNumberField(object, "distance_to_pareto", field));
+  PARLEY_ASSIGN_OR_RETURN(result.distance_to_nash,
+                          reader.OptionalNumberField(object, "distance_to_nash", field));
+  PARLEY_ASSIGN_OR_RETURN(
+      result.distance_to_kalai_smorodinsky,
+      reader.OptionalNumberField(object, "distance_to_kalai_smorodinsky", field));
+  PARLEY_ASSIGN_OR_RETURN(result.end_reason, reader.String(object, "end_reason", field));
+  PARLEY_ASSIGN_OR_RETURN(const json* blocked, reader.Member(object, "blocked_by", field));
+  if (!blocked->is_null()) {
+    PARLEY_ASSIGN_OR_RETURN(result.blocked_by, parties.Find(reader, *blocked, "result.blocked_by"));
+  }
+  PARLEY_ASSIGN_OR_RETURN(const json* illegal, reader.Array(object, "illegal_actions", field));
+  for (std::size_t item_idx = 0; item_idx < illegal->size(); ++item_idx) {
+    std::string item_field = Reader::Element("result.illegal_actions", item_idx);
+    const json& item = (*illegal)[item_idx];
+    IllegalAction action;
+    PARLEY_ASSIGN_OR_RETURN(action.round, reader.Int(item, "round", item_field));
+    PARLEY_ASSIGN_OR_RETURN(const json* party, reader.Member(item, "party", item_field));
+    PARLEY_ASSIGN_OR_RETURN(action.party,
+                            parties.Find(reader, *party, Reader::Join(item_field, "party")));
+    PARLEY_ASSIGN_OR_RETURN(action.reason, reader.String(item, "reason", item_field));
+    result.illegal_actions.push_back(std::move(action));
+  }
+  PARLEY_ASSIGN_OR_RETURN(const json* gaps, reader.Array(object, "gaps", field));
+  for (std::size_t sample_idx = 0; sample_idx < gaps->size(); ++sample_idx) {
+    std::string sample_field = Reader::Element("result.gaps", sample_idx);
+    const json& item = (*gaps)[sample_idx];
+    GapSample sample;
+    PARLEY_ASSIGN_OR_RETURN(sample.round, reader.Int(item, "round", sample_field));
+    PARLEY_ASSIGN_OR_RETURN(const json* issues, reader.Object(item, "issues", sample_field));
+    if (issues->size() != scenario.issues.size()) {
+      return Bad(
+          reader.file(), Reader::Join(sample_field, "issues"),
+          "expected a gap for each of the " + std::to_string(scenario.issues.size()) + " issues");
+    }
+    for (const model::Issue& issue : scenario.issues) {
+      auto it = issues->find(issue.id);
+      if (it == issues->end()) {
+        return Bad(reader.file(), Reader::Join(sample_field, "issues"),
+                   "missing gap of issue '" + issue.id + "'");
+      }
+      PARLEY_ASSIGN_OR_RETURN(double gap,
+                              reader.Number(*it, Reader::Join(sample_field, "issues." + issue.id)));
+      sample.issue_gaps.push_back(gap);
+    }
+    PARLEY_ASSIGN_OR_RETURN(sample.overall, reader.Number(item, "overall", sample_field));
+    result.gaps.push_back(std::move(sample));
+  }
+  PARLEY_ASSIGN_OR_RETURN(result.elapsed_ms, reader.Number(object, "elapsed_ms", field));
+  return result;
+}
+
+// ---------------------------------------------------------------- CSV
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string CsvRow(const std::vector<std::string>& fields) {
+  std::string out;
+  for (std::size_t field_idx = 0; field_idx < fields.size(); ++field_idx) {
+    if (field_idx > 0) out += ',';
+    out += CsvField(fields[field_idx]);
+  }
+  return out + "\n";
+}
+
+std::string Number(double value) { return model::FormatNumber(value); }
+std::string Number(const std::optional<double>& value) {
+  return value ? model::FormatNumber(*value) : "";
+}
+
+std::string CompactOutcome(const model::Scenario& scenario, const model::Outcome& outcome) {
+  std::string out;
+  for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
+    if (!out.empty()) out += ";";
+    out += scenario.issues[issue_idx].id + "=" +
+           scenario.issues[issue_idx].OptionLabel(outcome[issue_idx]);
+  }
+  return out;
+}
+
+std::string CompactUtilities(const model::Scenario& scenario,
+                             const std::vector<std::size_t>& parties,
+                             const std::vector<double>& utilities) {
+  std::string out;
+  for (std::size_t position = 0; position < parties.size() && position < utilities.size();
+       ++position) {
+    if (!out.empty()) out += ";";
+    out += scenario.parties[parties[position]].id + "=" + Number(utilities[position]);
+  }
+  return out;
+}
+
+}  // namespace
+
+ordered_json OutcomeToJson(const model::Scenario& scenario, const model::Outcome& outcome) {
+  ordered_json out = ordered_json::object();
+  for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
+    const model::Issue& issue = scenario.issues[issue_idx];
+    switch (issue.kind) {
+      case model::IssueKind::kDiscrete:
+        out[issue.id] = issue.OptionLabel(outcome[issue_idx]);
+        break;
+      case model::IssueKind::kInteger:
+        out[issue.id] = issue.integer_lower + static_cast<std::int64_t>(outcome[issue_idx]);
+        break;
+      case model::IssueKind::kReal:
+        out[issue.id] = issue.NumericValue(outcome[issue_idx]);
+        break;
+    }
+  }
+  return out;
+}
+
+Result<model::Outcome> OutcomeFromJson(const model::Scenario& scenario, const json& value,
+                                       const std::string& field) {
+  if (!value.is_object()) return InvalidInput("expected {issue: option}", Location::InField(field));
+  if (value.size() != scenario.issues.size()) {
+    return InvalidInput(
+        "expected an option for each of the " + std::to_string(scenario.issues.size()) + " issues",
+        Location::InField(field));
+  }
+  model::Outcome outcome;
+  for (const model::Issue& issue : scenario.issues) {
+    std::string issue_field = field + "." + issue.id;
+    auto it = value.find(issue.id);
+    if (it == value.end()) {
+      return InvalidInput("missing issue '" + issue.id + "'", Location::InField(field));
+    }
+    std::optional<std::uint64_t> option;
+    if (issue.kind == model::IssueKind::kDiscrete) {
+      if (!it->is_string())
+        return InvalidInput("expected an option label", Location::InField(issue_field));
+      option = issue.FindOption(it->get<std::string>());
+    } else {
+      if (!it->is_number())
+        return InvalidInput("expected a number", Location::InField(issue_field));
+      option = issue.FindOptionByValue(it->get<double>());
+    }
+    if (!option) {
+      return InvalidInput("'" + it->dump() + "' is not an option of issue '" + issue.id + "'",
+                          Location::InField(issue_field));
+    }
+    outcome.push_back(static_cast<model::OptionIndex>(*option));
+  }
+  return outcome;
+}
+
+ordered_json MessageToJson(const model::Scenario& scenario,
+                           const std::vector<protocols::PublicParty>& parties,
+                           const protocols::Message& message,
+                           const std::vector<std::size_t>* scored_parties,
+                           const std::vector<double>* utilities) {
+  ordered_json out = ordered_json::object();
+  out["sequence"] = message.sequence;
+  out["round"] = message.round;
+  out["time"] = message.time;
+  out["from"] = PartyId(parties, message.sender);
+  ordered_json to = ordered_json::array();
+  for (std::size_t recipient : message.recipients) to.push_back(PartyId(parties, recipient));
+  out["to"] = std::move(to);
+  out["type"] = std::string(protocols::ActionTypeName(message.type));
+  if (message.outcome) out["outcome"] = OutcomeToJson(scenario, *message.outcome);
+  if (message.accept) out["accept"] = *message.accept;
+  if (message.value) out["value"] = *message.value;
+  if (!message.text.empty()) out["text"] = message.text;
+  if (scored_parties != nullptr && utilities != nullptr && !utilities->empty()) {
+    ordered_json by_party = ordered_json::object();
+    for (std::size_t position = 0; position < scored_parties->size(); ++position) {
+      by_party[scenario.parties[(*scored_parties)[position]].id] = (*utilities)[position];
+    }
+    out["utilities"] = std::move(by_party);
+  }
+  return out;
+}
+
+ordered_json ResultToJson(const model::Scenario& scenario, const Trace& trace) {
+  const SessionResult& result = trace.result;
+  ordered_json out = ordered_json::object();
+  out["agreement"] = result.agreement;
+  out["outcome"] =
+      result.outcome ? OutcomeToJson(scenario, *result.outcome) : ordered_json(nullptr);
+  ordered_json agreeing = ordered_json::array();
+  for (std::size_t party : result.agreeing_parties)
+    agreeing.push_back(PartyId(trace.parties, party));
+  out["agreeing_parties"] = std::move(agreeing);
+  ordered_json utilities = ordered_json::object();
+  ordered_json raw = ordered_json::object();
+  for (std::size_t position = 0; position < result.scored_parties.size(); ++position) {
+    const std::string& id = PartyId(trace.parties, result.scored_parties[position]);
+    utilities[id] = result.utilities[position];
+    raw[id] = result.raw_utilities[position];
+  }
+  out["utilities"] = std::move(utilities);
+  out["raw_utilities"] = std::move(raw);
+  out["rounds"] = result.rounds;
+  out["welfare"] = result.welfare;
+  out["distance_to_pareto"] = OptionalNumber(result.distance_to_pareto);
+  out["distance_to_nash"] = OptionalNumber(result.distance_to_nash);
+  out["distance_to_kalai_smorodinsky"] = OptionalNumber(result.distance_to_kalai_smorodinsky);
+  out["end_reason"] = result.end_reason;
+  out["blocked_by"] =
+      result.blocked_by ? ordered_json(PartyId(trace.parties, *result.blocked_by)) : nullptr;
+  ordered_json illegal = ordered_json::array();
+  for (const IllegalAction& action : result.illegal_actions) {
+    illegal.push_back(ordered_json{{"round", action.round},
+                                   {"party", PartyId(trace.parties, action.party)},
+                                   {"reason", action.reason}});
+  }
+  out["illegal_actions"] = std::move(illegal);
+  ordered_json gaps = ordered_json::array();
+  for (const GapSample& sample : result.gaps) {
+    ordered_json issues = ordered_json::object();
+    for (std::size_t issue_idx = 0; issue_idx < sample.issue_gaps.size(); ++issue_idx) {
+      issues[scenario.issues[issue_idx].id] = sample.issue_gaps[issue_idx];
+    }
+    gaps.push_back(ordered_json{
+        {"round", sample.round}, {"issues", std::move(issues)}, {"overall", sample.overall}});
+  }
+  out["gaps"] = std::move(gaps);
+  out["elapsed_ms"] = result.elapsed_ms;
+  return out;
+}
+
+std::string WriteTraceJson(const model::Scenario& scenario, const Trace& trace) {
+  ordered_json out = ordered_json::object();
+  out["parley_trace"] = trace.version;
+  out["scenario"] = ordered_json{{"name", trace.scenario_name}, {"files", trace.scenario_files}};
+  ordered_json strategies = ordered_json::object();
+  for (const auto& [party_idx, spec] : trace.strategies) {
+    strategies[PartyId(trace.parties, party_idx)] = spec;
+  }
+  ordered_json config = ordered_json::object();
+  config["protocol"] = trace.protocol;
+  config["strategies"] = std::move(strategies);
+  config["rounds"] = trace.rounds;
+  config["time_limit_seconds"] = OptionalNumber(trace.time_limit_seconds);
+  config["seed"] = trace.seed;
+  config["use_discount"] = trace.use_discount;
+  out["config"] = std::move(config);
+  ordered_json parties = ordered_json::array();
+  for (const protocols::PublicParty& party : trace.parties) {
+    parties.push_back(ordered_json{{"id", party.id},
+                                   {"name", party.name},
+                                   {"role", std::string(model::RoleName(party.role))}});
+  }
+  out["parties"] = std::move(parties);
+  ordered_json events = ordered_json::array();
+  for (const TraceEvent& event : trace.events) {
+    events.push_back(MessageToJson(scenario, trace.parties, event.message,
+                                   &trace.result.scored_parties, &event.utilities));
+  }
+  out["events"] = std::move(events);
+  out["result"] = ResultToJson(scenario, trace);
+  std::string text;
+  Emit(out, 0, text);
+  return text + "\n";
+}
+
+Result<TraceHeader> ReadTraceHeader(const std::string& text, const std::string& file_name) {
+  PARLEY_ASSIGN_OR_RETURN(json root, ParseJson(text, file_name));
+  Reader reader(file_name);
+  if (!root.is_object()) return Bad(file_name, "", "expected a trace object");
+  if (!root.contains("parley_trace")) {
+    return Bad(file_name, "parley_trace", "not a parley trace (no 'parley_trace' field)");
+  }
+  TraceHeader header;
+  PARLEY_ASSIGN_OR_RETURN(header.version, reader.Int(root, "parley_trace", ""));
+  if (header.version != kTraceFormatVersion) {
+    return Unsupported("trace format version " + std::to_string(header.version) +
+                           " is not supported (this parley reads version " +
+                           std::to_string(kTraceFormatVersion) + ")",
+                       Location{file_name, 0, 0, "parley_trace"});
+  }
+  PARLEY_ASSIGN_OR_RETURN(const json* scenario, reader.Object(root, "scenario", ""));
+  PARLEY_ASSIGN_OR_RETURN(header.scenario_name, reader.String(*scenario, "name", "scenario"));
+  PARLEY_ASSIGN_OR_RETURN(const json* files, reader.Array(*scenario, "files", "scenario"));
+  for (std::size_t file_idx = 0; file_idx < files->size(); ++file_idx) {
+    if (!(*files)[file_idx].is_string()) {
+      return Bad(file_name, Reader::Element("scenario.files", file_idx), "expected a file name");
+    }
+    header.scenario_files.push_back((*files)[file_idx].get<std::string>());
+  }
+  return header;
+}
+
+namespace {
+
+Result<Trace> ReadTrace(const std::string& text, const model::Scenario& scenario,
+                        const std::string& file_name) {
+  PARLEY_ASSIGN_OR_RETURN(TraceHeader header, ReadTraceHeader(text, file_name));
+  PARLEY_ASSIGN_OR_RETURN(json root, ParseJson(text, file_name));
+  Reader reader(file_name);
+  Trace trace;
+  trace.version = header.version;
+  trace.scenario_name = header.scenario_name;
+  trace.scenario_files = header.scenario_files;
+
+  PARLEY_ASSIGN_OR_RETURN(const json* parties, reader.Array(root, "parties", ""));
+  if (parties->size() != scenario.parties.size()) {
+    return Bad(file_name, "parties",
+               "the trace lists " + std::to_string(parties->size()) +
+                   " parties; the scenario has " + std::to_string(scenario.parties.size()));
+  }
+  for (std::size_t party_idx = 0; party_idx < parties->size(); ++party_idx) {
+    std::string field = Reader::Element("parties", party_idx);
+    const json& item = (*parties)[party_idx];
+    protocols::PublicParty party;
+    PARLEY_ASSIGN_OR_RETURN(party.id, reader.String(item, "id", field));
+    PARLEY_ASSIGN_OR_RETURN(party.name, reader.String(item, "name", field));
+    PARLEY_ASSIGN_OR_RETURN(std::string role, reader.String(item, "role", field));
+    std::optional<model::Role> parsed = model::ParseRole(role);
+    if (!parsed) return Bad(file_name, field + ".role", "unknown role '" + role + "'");
+    party.role = *parsed;
+    if (party.id != scenario.parties[party_idx].id) {
+      return Bad(file_name, field + ".id",
+                 "party '" + party.id + "' does not match the scenario's party '" +
+                     scenario.parties[party_idx].id + "'");
+    }
+    trace.parties.push_back(std::move(party));
+  }
+  PartyIndex party_index(trace.parties);
+
+  PARLEY_ASSIGN_OR_RETURN(const json* config, reader.Object(root, "config", ""));
+  PARLEY_ASSIGN_OR_RETURN(trace.protocol, reader.String(*config, "protocol", "config"));
+  PARLEY_ASSIGN_OR_RETURN(const json* strategies, reader.Object(*config, "strategies", "config"));
+  for (auto it = strategies->begin(); it != strategies->end(); ++it) {
+    std::string field = "config.strategies." + it.key();
+    PARLEY_ASSIGN_OR_RETURN(std::size_t party, party_index.Find(reader, json(it.key()), field));
+    if (!it.value().is_string()) return Bad(file_name, field, "expected a strategy spec");
+    trace.strategies[party] = it.value().get<std::string>();
+  }
+  PARLEY_ASSIGN_OR_RETURN(trace.rounds, reader.Int(*config, "rounds", "config"));
+  PARLEY_ASSIGN_OR_RETURN(trace.time_limit_seconds,
+                          reader.OptionalNumberField(*config, "time_limit_seconds", "config"));
+  PARLEY_ASSIGN_OR_RETURN(const json* seed, reader.Member(*config, "seed", "config"));
+  if (!seed->is_number_unsigned()) {
+    return Bad(file_name, "config.seed", "expected a non-negative integer");
+  }
+  trace.seed = seed->get<std::uint64_t>();
+  PARLEY_ASSIGN_OR_RETURN(trace.use_discount, reader.Bool(*config, "use_discount", "config"));
+
+  std::vector<std::size_t> scored = scenario.PartiesWithPreferences();
+  PARLEY_ASSIGN_OR_RETURN(const json* events, reader.Array(root, "events", ""));
+  for (std::size_t event_idx = 0; event_idx < events->size(); ++event_idx) {
+    PARLEY_ASSIGN_OR_RETURN(TraceEvent event,
+                            ReadEvent(reader, (*events)[event_idx], scenario, party_index, scored,
+                                      Reader::Element("events", event_idx)));
+    trace.events.push_back(std::move(event));
+  }
+  PARLEY_ASSIGN_OR_RETURN(const json* result, reader.Member(root, "result", ""));
+  PARLEY_ASSIGN_OR_RETURN(trace.result, ReadResult(reader, *result, scenario, party_index, scored));
+  return trace;
+}
+
+}  // namespace
+
+Result<Trace> ReadTraceJson(const std::string& text, const model::Scenario& scenario,
+                            const std::string& file_name) {
+  Result<Trace> trace = ReadTrace(text, scenario, file_name);
+  if (!trace.ok()) {
+    Status status = trace.status();
+    status.WithFile(file_name);
+    return status;
+  }
+  return trace;
+}
+
+std::string ResultsCsvHeader() {
+  return CsvRow({"scenario",
+                 "protocol",
+                 "strategies",
+                 "seed",
+                 "max_rounds",
+                 "time_limit_seconds",
+                 "agreement",
+                 "rounds",
+                 "end_reason",
+                 "blocked_by",
+                 "outcome",
+                 "utilities",
+                 "raw_utilities",
+                 "welfare",
+                 "distance_to_pareto",
+                 "distance_to_nash",
+                 "distance_to_kalai_smorodinsky",
+                 "final_gap",
+                 "illegal_actions",
+                 "messages",
+                 "elapsed_ms"});
+}
+
+std::string ResultsCsvRow(const model::Scenario& scenario, const Trace& trace) {
+  const SessionResult& result = trace.result;
+  std::string strategies;
+  for (const auto& [party_idx, spec] : trace.strategies) {
+    if (!strategies.empty()) strategies += ";";
+    strategies += PartyId(trace.parties, party_idx) + "=" + spec;
+  }
+  return CsvRow({
+      trace.scenario_name,
+      trace.protocol,
+      strategies,
+      std::to_string(trace.seed),
+      std::to_string(trace.rounds),
+      Number(trace.time_limit_seconds),
+      result.agreement ? "true" : "false",
+      std::to_string(result.rounds),
+      result.end_reason,
+      result.blocked_by ? PartyId(trace.parties, *result.blocked_by) : "",
+      result.outcome ? CompactOutcome(scenario, *result.outcome) : "",
+      CompactUtilities(scenario, result.scored_parties, result.utilities),
+      CompactUtilities(scenario, result.scored_parties, result.raw_utilities),
+      Number(result.welfare),
+      Number(result.distance_to_pareto),
+      Number(result.distance_to_nash),
+      Number(result.distance_to_kalai_smorodinsky),
+      result.gaps.empty() ? "" : Number(result.gaps.back().overall),
+      std::to_string(result.illegal_actions.size()),
+      std::to_string(trace.events.size()),
+      Number(result.elapsed_ms),
+  });
+}
+
+std::string EventsCsv(const model::Scenario& scenario, const Trace& trace) {
+  std::string out = CsvRow({"sequence", "round", "time", "from", "to", "type", "outcome", "accept",
+                            "value", "text", "utilities"});
+  for (const TraceEvent& event : trace.events) {
+    const protocols::Message& message = event.message;
+    std::string to;
+    for (std::size_t recipient : message.recipients) {
+      if (!to.empty()) to += ";";
+      to += PartyId(trace.parties, recipient);
+    }
+    out += CsvRow({
+        std::to_string(message.sequence),
+        std::to_string(message.round),
+        Number(message.time),
+        PartyId(trace.parties, message.sender),
+        to,
+        std::string(protocols::ActionTypeName(message.type)),
+        message.outcome ? CompactOutcome(scenario, *message.outcome) : "",
+        message.accept ? (*message.accept ? "true" : "false") : "",
+        Number(message.value),
+        message.text,
+        CompactUtilities(scenario, trace.result.scored_parties, event.utilities),
+    });
+  }
+  return out;
+}
+
+}  // namespace parley::session

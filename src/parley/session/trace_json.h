@@ -1,0 +1,63 @@
+// Traces and results as JSON, and results and events as CSV (docs/trace-format.md).
+//
+// A trace file is versioned ("parley_trace": 1) and self-describing: the scenario files and the
+// configuration needed to re-run the session, every party, every message with its sender,
+// recipients and the analyst-only utilities of its outcome, and the result. Outcomes are written
+// as {issue id: option label (discrete) or number (integer, real)}; parties by id. Writing is
+// deterministic (fixed key order, shortest round-trip numbers), so the same session gives the same
+// bytes and write -> read -> write is the identity. Reading needs the scenario the trace was made
+// on (to turn labels back into option indices) and checks the trace against it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "parley/base/status.h"
+#include "parley/model/scenario.h"
+#include "parley/session/session.h"
+
+namespace parley::session {
+
+// {issue id: label or number}.
+nlohmann::ordered_json OutcomeToJson(const model::Scenario& scenario,
+                                     const model::Outcome& outcome);
+// The inverse; errors name `field` and the offending issue.
+Result<model::Outcome> OutcomeFromJson(const model::Scenario& scenario, const nlohmann::json& json,
+                                       const std::string& field);
+
+// One message as a party or an analyst sees it: sequence, round, time, from, to, type and the
+// content present (outcome, accept, value, text). `utilities` (analyst-only, one per scored party)
+// is added when given.
+nlohmann::ordered_json MessageToJson(const model::Scenario& scenario,
+                                     const std::vector<protocols::PublicParty>& parties,
+                                     const protocols::Message& message,
+                                     const std::vector<std::size_t>* scored_parties = nullptr,
+                                     const std::vector<double>* utilities = nullptr);
+
+// The result object (also what `parley negotiate --json` prints).
+nlohmann::ordered_json ResultToJson(const model::Scenario& scenario, const Trace& trace);
+
+// The whole trace as text: one line per party, event and gap sample, so files diff well.
+std::string WriteTraceJson(const model::Scenario& scenario, const Trace& trace);
+
+// What replay needs before it can load the scenario: the version and the scenario files.
+struct TraceHeader {
+  int version = 0;
+  std::string scenario_name;
+  std::vector<std::string> scenario_files;
+};
+Result<TraceHeader> ReadTraceHeader(const std::string& text, const std::string& file_name);
+
+// Reads a trace written by WriteTraceJson. Errors (kInvalidInput) name the file, line and column
+// of a syntax error, or the field of a value that does not fit the scenario.
+Result<Trace> ReadTraceJson(const std::string& text, const model::Scenario& scenario,
+                            const std::string& file_name);
+
+// Results CSV: one row per session under ResultsCsvHeader() (columns in docs/trace-format.md).
+std::string ResultsCsvHeader();
+std::string ResultsCsvRow(const model::Scenario& scenario, const Trace& trace);
+// Events CSV: a header and one row per message.
+std::string EventsCsv(const model::Scenario& scenario, const Trace& trace);
+
+}  // namespace parley::session
