@@ -76,8 +76,8 @@ TEST(CliTest, InfoOnRiversideResolvesReservationOutcome) {
 
 TEST(CliTest, ConvertToYamlAndJsonKeepsTheSummary) {
   TempDir temp;
-  for (const std::string& name : {"ceasefire", "riverside"}) {
-    for (const std::string& extension : {".yaml", ".json"}) {
+  for (const std::string name : {"ceasefire", "riverside"}) {
+    for (const std::string extension : {".yaml", ".json"}) {
       fs::path out = temp.path() / (name + "-copy" + extension);
       CommandResult convert = RunParley({"convert", Example(name + ".yaml"), "-o", out.string()});
       ASSERT_EQ(convert.exit_code, 0) << convert.err;

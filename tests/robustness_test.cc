@@ -110,7 +110,7 @@ TEST(RobustnessTest, DamagedCorpusFilesNeverCrash) {
 
 TEST(RobustnessTest, DamagedExamplesNeverCrashAndErrorsHaveLines) {
   int failures_seen = 0;
-  for (const std::string& name : {"ceasefire.yaml", "riverside.yaml"}) {
+  for (const std::string name : {"ceasefire.yaml", "riverside.yaml"}) {
     std::string text = ReadText(SourceDir() + "/examples/" + name);
     TempDir temp;
     fs::path path = temp.path() / name;
