@@ -1,0 +1,366 @@
+#include "parley/protocols/shuttle/shuttle.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace parley::protocols {
+namespace {
+
+bool Contains(const std::vector<std::size_t>& parties, std::size_t party) {
+  return std::find(parties.begin(), parties.end(), party) != parties.end();
+}
+
+// A text a party received from a mediator: what it may accept or reject.
+struct ReceivedText {
+  model::Outcome outcome;
+  std::size_t from = 0;
+};
+
+// One session of shuttle talks; the protocol object itself stays stateless between sessions.
+class ShuttleTalks {
+ public:
+  ShuttleTalks(SessionContext& context, const ShuttleOptions& options)
+      : context_(context),
+        options_(options),
+        principals_(context.principals()),
+        mediators_(context.mediators()) {}
+
+  Status Check() const {
+    if (mediators_.empty()) {
+      return InvalidInput(
+          "protocol 'shuttle' needs at least one enabled mediator, and scenario '" +
+              context_.scenario().name +
+              "' has none: principals may only talk through a mediator (enable a mediator or "
+              "choose a protocol without one)",
+          Location::InField("parties"));
+    }
+    if (principals_.size() < 2) {
+      return InvalidInput("protocol 'shuttle' needs at least two principals; scenario '" +
+                              context_.scenario().name + "' has " +
+                              std::to_string(principals_.size()),
+                          Location::InField("parties"));
+    }
+    return Status::Ok();
+  }
+
+  void Run() {
+    const int limit = RoundLimit();
+    while (!context_.Finished() && !context_.Expired() && context_.clock().round < limit) {
+      PlayRound();
+      if (context_.Finished()) return;
+      if (context_.clock().round + 1 >= limit || !context_.NextRound()) break;
+    }
+    if (!context_.Finished()) {
+      context_.Fail("deadline: no text was accepted by every principal", std::nullopt);
+    }
+  }
+
+ private:
+  int RoundLimit() const {
+    int limit = context_.clock().max_rounds;
+    if (options_.max_rounds > 0 && options_.max_rounds < limit) {
+      limit = static_cast<int>(options_.max_rounds);
+    }
+    return limit;
+  }
+
+  std::size_t Lead() const {
+    return mediators_[static_cast<std::size_t>(context_.clock().round) % mediators_.size()];
+  }
+
+  // The mediator that hears a principal's proposals this round.
+  std::size_t Handler(std::size_t principal) const {
+    if (options_.assignment == ShuttleAssignment::kRoundRobin) return Lead();
+    std::size_t position = static_cast<std::size_t>(
+        std::find(principals_.begin(), principals_.end(), principal) - principals_.begin());
+    return mediators_[position % mediators_.size()];
+  }
+
+  std::vector<std::size_t> PrincipalsOf(std::size_t mediator) const {
+    std::vector<std::size_t> handled;
+    for (std::size_t principal : principals_) {
+      if (Handler(principal) == mediator) handled.push_back(principal);
+    }
+    return handled;
+  }
+
+  const std::string& Id(std::size_t party) const { return context_.scenario().parties[party].id; }
+
+  void Send(std::size_t sender, std::vector<std::size_t> recipients, Action action) {
+    action.recipients = recipients;
+    context_.Post(sender, recipients, action);
+  }
+
+  void PlayRound() {
+    received_this_round_.clear();
+    mediator_drafts_.clear();
+    CollectProposals();
+    if (context_.Finished() || CheckAgreement()) return;
+    const std::size_t lead = Lead();
+    const bool split = options_.assignment == ShuttleAssignment::kPerPrincipal;
+    if (split) Brief(lead);
+    if (context_.Finished() || context_.Expired()) return;
+
+    std::vector<std::size_t> lead_targets;
+    if (split) {
+      lead_targets = PrincipalsOf(lead);
+      for (std::size_t mediator : mediators_) {
+        if (mediator != lead) lead_targets.push_back(mediator);
+      }
+    } else {
+      lead_targets = principals_;
+    }
+    Draft(lead, lead_targets, std::nullopt);
+    if (split) {
+      for (std::size_t mediator : mediators_) {
+        if (mediator == lead || context_.Expired()) continue;
+        std::optional<ReceivedText> from_lead;
+        auto draft = mediator_drafts_.find(mediator);
+        if (draft != mediator_drafts_.end()) from_lead = draft->second;
+        Draft(mediator, PrincipalsOf(mediator), from_lead);
+      }
+    }
+    if (context_.Finished() || context_.Expired()) return;
+    CollectResponses();
+    if (!context_.Finished()) CheckAgreement();
+  }
+
+  // Step 1: each principal proposes (to its handler) or accepts the text it last received (to
+  // that text's sender).
+  void CollectProposals() {
+    for (std::size_t principal : principals_) {
+      if (context_.Expired()) return;
+      const std::size_t handler = Handler(principal);
+      Request request;
+      request.allowed = {ActionType::kOffer, ActionType::kPass, ActionType::kEndNegotiation};
+      request.may_address = {handler};
+      request.fallback = ActionType::kPass;
+      const auto last = last_text_.find(principal);
+      if (last != last_text_.end()) {
+        request.allowed.push_back(ActionType::kAccept);
+        request.standing_offer = last->second.outcome;
+        request.standing_offer_from = last->second.from;
+        if (!Contains(request.may_address, last->second.from)) {
+          request.may_address.push_back(last->second.from);
+        }
+      }
+      Action action = context_.Ask(principal, request);
+      switch (action.type) {
+        case ActionType::kEndNegotiation:
+          Send(principal, {handler}, action);
+          context_.Fail(Id(principal) + " ended the talks", principal);
+          return;
+        case ActionType::kOffer:
+          if (!action.outcome) break;
+          if (standing_acceptance_.count(principal) &&
+              standing_acceptance_[principal] != *action.outcome) {
+            standing_acceptance_.erase(principal);
+          }
+          Send(principal, {handler}, action);
+          break;
+        case ActionType::kAccept:
+          if (last == last_text_.end()) break;
+          action.outcome = last->second.outcome;
+          standing_acceptance_[principal] = last->second.outcome;
+          Send(principal, {last->second.from}, action);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  // Step 2 (per_principal): the other mediators may pass the lead what their principals said.
+  void Brief(std::size_t lead) {
+    for (std::size_t mediator : mediators_) {
+      if (mediator == lead || context_.Expired()) continue;
+      Request request;
+      request.allowed = {ActionType::kRelay, ActionType::kOffer, ActionType::kConfide,
+                         ActionType::kFeedback, ActionType::kPass};
+      request.may_address = {lead};
+      request.fallback = ActionType::kPass;
+      Action action = context_.Ask(mediator, request);
+      if (action.type == ActionType::kPass) continue;
+      Send(mediator, {lead}, action);
+    }
+  }
+
+  // Steps 3 and 4: `mediator` sends texts to `targets` until each got one or it passes.
+  void Draft(std::size_t mediator, const std::vector<std::size_t>& targets,
+             const std::optional<ReceivedText>& standing) {
+    std::vector<std::size_t> remaining = targets;
+    for (std::size_t attempt = 0; attempt < targets.size() && !remaining.empty(); ++attempt) {
+      if (context_.Expired()) return;
+      Request request;
+      request.allowed = {ActionType::kOffer, ActionType::kRelay, ActionType::kPass};
+      request.may_address = remaining;
+      request.fallback = ActionType::kPass;
+      if (standing) {
+        request.standing_offer = standing->outcome;
+        request.standing_offer_from = standing->from;
+      }
+      Action action = context_.Ask(mediator, request);
+      if (action.type == ActionType::kPass) return;
+      std::vector<std::size_t> recipients;
+      for (std::size_t party : remaining) {
+        if (action.recipients.empty() || Contains(action.recipients, party)) {
+          recipients.push_back(party);
+        }
+      }
+      if (recipients.empty()) continue;  // it named only parties it may not address
+      Send(mediator, recipients, action);
+      for (std::size_t party : recipients) {
+        if (action.outcome) {
+          if (Contains(principals_, party)) {
+            last_text_[party] = ReceivedText{*action.outcome, mediator};
+            received_this_round_.push_back(party);
+          } else {
+            mediator_drafts_[party] = ReceivedText{*action.outcome, mediator};
+          }
+        }
+      }
+      std::erase_if(remaining, [&](std::size_t party) { return Contains(recipients, party); });
+    }
+  }
+
+  // Step 5: principals answer the text they received this round, to the mediator that sent it.
+  void CollectResponses() {
+    for (std::size_t principal : principals_) {
+      if (!Contains(received_this_round_, principal)) continue;
+      if (context_.Expired()) return;
+      const ReceivedText text = last_text_.at(principal);
+      Request request;
+      request.allowed = {ActionType::kAccept, ActionType::kReject, ActionType::kEndNegotiation};
+      request.standing_offer = text.outcome;
+      request.standing_offer_from = text.from;
+      request.may_address = {text.from};
+      request.fallback = ActionType::kReject;
+      Action action = context_.Ask(principal, request);
+      if (action.type == ActionType::kEndNegotiation) {
+        Send(principal, {text.from}, action);
+        context_.Fail(Id(principal) + " ended the talks", principal);
+        return;
+      }
+      if (action.type == ActionType::kAccept) {
+        action.outcome = text.outcome;
+        standing_acceptance_[principal] = text.outcome;
+      } else {
+        standing_acceptance_.erase(principal);
+      }
+      Send(principal, {text.from}, action);
+
+      if (!options_.confide) continue;
+      Request follow_up;
+      follow_up.allowed = {ActionType::kFeedback, ActionType::kConfide, ActionType::kPass};
+      follow_up.standing_offer = text.outcome;
+      follow_up.standing_offer_from = text.from;
+      follow_up.may_address = {text.from};
+      follow_up.fallback = ActionType::kPass;
+      Action confidence = context_.Ask(principal, follow_up);
+      if (confidence.type != ActionType::kPass) Send(principal, {text.from}, confidence);
+    }
+  }
+
+  // Step 6: every principal's latest response accepts the same text.
+  bool CheckAgreement() {
+    if (context_.Finished()) return false;
+    std::optional<model::Outcome> common;
+    for (std::size_t principal : principals_) {
+      auto accepted = standing_acceptance_.find(principal);
+      if (accepted == standing_acceptance_.end()) return false;
+      if (common && *common != accepted->second) return false;
+      common = accepted->second;
+    }
+    context_.Agree(*common, principals_);
+    return true;
+  }
+
+  SessionContext& context_;
+  const ShuttleOptions& options_;
+  const std::vector<std::size_t> principals_;
+  const std::vector<std::size_t> mediators_;
+  std::map<std::size_t, ReceivedText> last_text_;              // per principal
+  std::map<std::size_t, model::Outcome> standing_acceptance_;  // per principal
+  std::vector<std::size_t> received_this_round_;               // principals, in order
+  std::map<std::size_t, ReceivedText> mediator_drafts_;        // lead's text per co-mediator
+};
+
+// Stands in for a protocol whose parameters did not parse into options; reports on Run.
+class MisconfiguredShuttle final : public Protocol {
+ public:
+  explicit MisconfiguredShuttle(Status status) : status_(std::move(status)) {}
+  Status Run(SessionContext&) override { return status_; }
+
+ private:
+  Status status_;
+};
+
+}  // namespace
+
+Result<ShuttleAssignment> ParseShuttleAssignment(const std::string& text) {
+  if (text == "round_robin") return ShuttleAssignment::kRoundRobin;
+  if (text == "per_principal") return ShuttleAssignment::kPerPrincipal;
+  return InvalidInput(
+      "shuttle: parameter 'assignment' must be round_robin or per_principal, got '" + text + "'",
+      Location::InField("shuttle.assignment"));
+}
+
+Result<ShuttleOptions> ShuttleProtocol::OptionsFromParameters(const Parameters& parameters) {
+  ShuttleOptions options;
+  PARLEY_ASSIGN_OR_RETURN(options.assignment,
+                          ParseShuttleAssignment(parameters.GetString("assignment")));
+  options.confide = parameters.GetBool("confide");
+  options.max_rounds = parameters.GetInt("max_rounds");
+  if (options.max_rounds < 0) {
+    return InvalidInput("shuttle: parameter 'max_rounds' must be 0 or more, got " +
+                            std::to_string(options.max_rounds),
+                        Location::InField("shuttle.max_rounds"));
+  }
+  return options;
+}
+
+Status ShuttleProtocol::Run(SessionContext& context) {
+  ShuttleTalks talks(context, options_);
+  PARLEY_RETURN_IF_ERROR(talks.Check());
+  talks.Run();
+  return Status::Ok();
+}
+
+namespace {
+
+ProtocolDescriptor ShuttleDescriptor() {
+  ProtocolDescriptor descriptor;
+  descriptor.name = "shuttle";
+  descriptor.summary =
+      "Indirect talks: principals speak only to mediators, who decide what to relay to whom; "
+      "agreement when every principal accepts the same relayed text";
+  descriptor.parameters = {
+      {"assignment",
+       ParameterType::kString,
+       "round_robin",
+       "how mediators share the work: round_robin (one mediator per round handles everyone) or "
+       "per_principal (principal i keeps mediator i mod M; the round's lead drafts)",
+       {"round_robin", "per_principal"}},
+      {"confide", ParameterType::kBool, "true",
+       "principals may follow each response with feedback or a confidence to their mediator"},
+      {"max_rounds", ParameterType::kInt, "0",
+       "stop after this many rounds (0: the session's deadline)"},
+  };
+  descriptor.min_principals = 2;
+  descriptor.needs_mediator = true;
+  descriptor.create = [](const Parameters& parameters) -> std::unique_ptr<Protocol> {
+    Result<ShuttleOptions> options = ShuttleProtocol::OptionsFromParameters(parameters);
+    if (!options.ok()) return std::make_unique<MisconfiguredShuttle>(options.status());
+    return std::make_unique<ShuttleProtocol>(*options);
+  };
+  return descriptor;
+}
+
+}  // namespace
+
+PARLEY_REGISTER_PROTOCOL(ShuttleDescriptor());
+
+}  // namespace parley::protocols
