@@ -22,5 +22,8 @@ void AddScenarioOptions(CLI::App& command, io::ScenarioSource& source);
 void AddInfoCommand(CLI::App& app, std::vector<Action>& actions);
 void AddConvertCommand(CLI::App& app, std::vector<Action>& actions);
 void AddAnalyzeCommand(CLI::App& app, std::vector<Action>& actions);
+void AddNegotiateCommand(CLI::App& app, std::vector<Action>& actions);
+void AddListCommand(CLI::App& app, std::vector<Action>& actions);
+void AddReplayCommand(CLI::App& app, std::vector<Action>& actions);
 
 }  // namespace parley::cli

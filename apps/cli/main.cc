@@ -45,6 +45,9 @@ int Run(int argc, char** argv) {
   AddInfoCommand(app, actions);
   AddConvertCommand(app, actions);
   AddAnalyzeCommand(app, actions);
+  AddNegotiateCommand(app, actions);
+  AddListCommand(app, actions);
+  AddReplayCommand(app, actions);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -510,17 +510,25 @@ std::shared_ptr<const ScenarioReference> ComputeScenarioReference(const model::S
   options.search_budget = 1;  // a merge that gives up on a huge space must not start a search
   options.stop = stop;
   Result<analysis::ParetoFrontier> frontier = analysis::ComputeParetoFrontier(scenario, options);
+  std::string prefix;
+  if (frontier.ok() && frontier->exact && frontier->points.empty()) {
+    // Red lines leave nothing every principal accepts; measure against the plain frontier.
+    prefix = "red lines leave no outcome (" + frontier->note +
+             "), so distances are to the frontier with red lines ignored; ";
+    options.respect_red_lines = false;
+    frontier = analysis::ComputeParetoFrontier(scenario, options);
+  }
   if (!frontier.ok()) {
-    reference->note = "no exact frontier: " + frontier.status().message();
+    reference->note = prefix + "no exact frontier: " + frontier.status().message();
     return reference;
   }
   if (!frontier->exact) {
-    reference->note = "no exact frontier: " + frontier->note;
+    reference->note = prefix + "no exact frontier: " + frontier->note;
     return reference;
   }
   reference->solutions = analysis::ComputeBargainingSolutions(
       *frontier, analysis::ReservationValues(scenario, principals));
-  reference->note = frontier->note;
+  reference->note = prefix + frontier->note;
   reference->frontier = std::move(frontier).value();
   return reference;
 }

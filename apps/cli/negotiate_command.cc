@@ -1,0 +1,309 @@
+// `parley negotiate SCENARIO --protocol P --strategy PARTY=SPEC ... [--json] [--trace FILE]
+// [--views DIR]`: runs one session and says how it ended.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "commands.h"
+#include "parley/base/file.h"
+#include "parley/session/replay.h"
+#include "parley/session/session.h"
+#include "parley/session/trace_json.h"
+
+namespace parley::cli {
+namespace {
+
+struct NegotiateOptions {
+  io::ScenarioSource source;
+  std::string protocol = "alternating_offers";
+  std::vector<std::string> strategies;
+  std::vector<std::string> mediators;
+  int rounds = 200;
+  std::uint64_t seed = 1;
+  double time_limit = 0;
+  bool no_discount = false;
+  bool json = false;
+  std::string trace;
+  std::string views;
+  std::string results_csv;
+  std::string events_csv;
+};
+
+// "PARTY=spec" -> (PARTY, spec); a bare spec (whose first '=' sits inside its parentheses, or
+// that has none) -> ("", spec).
+std::pair<std::string, std::string> SplitAssignment(const std::string& text) {
+  std::size_t equals = text.find('=');
+  std::size_t paren = text.find('(');
+  if (equals == std::string::npos || (paren != std::string::npos && paren < equals)) {
+    return {"", text};
+  }
+  return {text.substr(0, equals), text.substr(equals + 1)};
+}
+
+Result<std::size_t> FindParty(const model::Scenario& scenario, const std::string& name,
+                              const std::string& option) {
+  if (std::optional<std::size_t> by_id = scenario.FindParty(name)) return *by_id;
+  for (std::size_t party_idx = 0; party_idx < scenario.parties.size(); ++party_idx) {
+    if (scenario.parties[party_idx].name == name) return party_idx;
+  }
+  std::string known;
+  for (const model::Party& party : scenario.parties) {
+    known += (known.empty() ? "" : ", ") + party.id;
+    if (party.name != party.id) known += " (" + party.name + ")";
+  }
+  return InvalidInput("no party '" + name + "' in the scenario; parties are: " + known,
+                      Location::InField(option));
+}
+
+// Turns --strategy / --mediator values into specs by party index.
+Status AssignStrategies(const model::Scenario& scenario, const std::vector<std::string>& values,
+                        model::Role role, const std::string& option,
+                        std::map<std::size_t, std::string>& out) {
+  std::vector<std::string> bare;
+  for (const std::string& value : values) {
+    auto [party, spec] = SplitAssignment(value);
+    if (party.empty()) {
+      bare.push_back(spec);
+      continue;
+    }
+    PARLEY_ASSIGN_OR_RETURN(std::size_t party_idx, FindParty(scenario, party, option));
+    out[party_idx] = spec;
+  }
+  if (bare.empty()) return Status::Ok();
+  // Bare specs go to the enabled parties of the role without one, in scenario order: a single
+  // spec to all of them, several one each.
+  std::vector<std::size_t> open;
+  for (std::size_t party_idx = 0; party_idx < scenario.parties.size(); ++party_idx) {
+    const model::Party& party = scenario.parties[party_idx];
+    if (party.enabled && party.role == role && !out.count(party_idx)) open.push_back(party_idx);
+  }
+  if (bare.size() == 1) {
+    for (std::size_t party_idx : open) out[party_idx] = bare[0];
+    return Status::Ok();
+  }
+  if (bare.size() > open.size()) {
+    return InvalidInput(std::to_string(bare.size()) + " strategies given without a party for " +
+                            std::to_string(open.size()) + " enabled " +
+                            std::string(model::RoleName(role)) + "s without one",
+                        Location::InField(option));
+  }
+  for (std::size_t spec_idx = 0; spec_idx < bare.size(); ++spec_idx) {
+    out[open[spec_idx]] = bare[spec_idx];
+  }
+  return Status::Ok();
+}
+
+// A party id as a file name: anything but letters, digits, '_', '-' and '.' becomes '_'.
+std::string FileNameFor(const std::string& id) {
+  std::string out;
+  for (char c : id) {
+    bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    out += keep ? c : '_';
+  }
+  if (out.empty() || out == "." || out == "..") out = "_" + out;
+  return out;
+}
+
+std::string Fixed(double value) { return fmt::format("{:.4f}", value); }
+
+std::string RenderText(const model::Scenario& scenario, const session::Trace& trace,
+                       const session::ScenarioReference& reference) {
+  const session::SessionResult& result = trace.result;
+  std::string out;
+  if (!scenario.meta.banner.empty()) out += "NOTE: " + scenario.meta.banner + "\n\n";
+  out += fmt::format("{}: {}, deadline {} rounds, seed {}\n", scenario.name, trace.protocol,
+                     trace.rounds, trace.seed);
+  for (const auto& [party_idx, spec] : trace.strategies) {
+    const model::Party& party = scenario.parties[party_idx];
+    std::string label = party.name != party.id ? party.id + " (" + party.name + ")" : party.id;
+    out += fmt::format("  {} [{}]: {}\n", label, model::RoleName(party.role), spec);
+  }
+  out += "\n";
+  if (result.agreement) {
+    out += fmt::format("Agreement in round {} of {} ({} messages).\n", result.rounds, trace.rounds,
+                       trace.events.size());
+    out += "Outcome: " + scenario.DescribeOutcome(*result.outcome) + "\n";
+  } else {
+    out += fmt::format("No agreement: {} (after {} of {} rounds, {} messages).\n",
+                       result.end_reason, result.rounds, trace.rounds, trace.events.size());
+  }
+  out += result.agreement ? "Utilities (discounted, undiscounted):\n"
+                          : "Utilities (reservation values):\n";
+  std::size_t width = 0;
+  for (std::size_t party_idx : result.scored_parties) {
+    width = std::max(width, scenario.parties[party_idx].id.size());
+  }
+  for (std::size_t position = 0; position < result.scored_parties.size(); ++position) {
+    const model::Party& party = scenario.parties[result.scored_parties[position]];
+    out += fmt::format("  {:<{}}  {}", party.id, width, Fixed(result.utilities[position]));
+    if (result.agreement) out += "  " + Fixed(result.raw_utilities[position]);
+    if (party.role != model::Role::kPrincipal)
+      out += "  (" + std::string(model::RoleName(party.role)) + ")";
+    out += "\n";
+  }
+  out += "Welfare (sum over principals): " + Fixed(result.welfare) + "\n";
+  if (result.distance_to_pareto) {
+    auto shown = [](const std::optional<double>& value) {
+      return value ? Fixed(*value) : std::string("undefined");
+    };
+    out +=
+        fmt::format("Distance to the Pareto frontier {}, to Nash {}, to Kalai-Smorodinsky {}{}\n",
+                    Fixed(*result.distance_to_pareto), shown(result.distance_to_nash),
+                    shown(result.distance_to_kalai_smorodinsky),
+                    result.agreement ? "" : " (from the disagreement point)");
+  } else {
+    out += "Distances not computed: " + reference.note + "\n";
+  }
+  if (!result.gaps.empty()) {
+    const session::GapSample& first = result.gaps.front();
+    const session::GapSample& last = result.gaps.back();
+    std::size_t issue_width = 7;
+    for (const model::Issue& issue : scenario.issues) {
+      issue_width = std::max(issue_width, issue.id.size());
+    }
+    out += fmt::format("Gap between the principals' latest offers (round {} -> round {}):\n",
+                       first.round + 1, last.round + 1);
+    for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
+      out += fmt::format("  {:<{}}  {:.2f} -> {:.2f}\n", scenario.issues[issue_idx].id, issue_width,
+                         first.issue_gaps[issue_idx], last.issue_gaps[issue_idx]);
+    }
+    out += fmt::format("  {:<{}}  {:.2f} -> {:.2f}\n", "overall", issue_width, first.overall,
+                       last.overall);
+  }
+  if (!result.illegal_actions.empty()) {
+    const session::IllegalAction& illegal = result.illegal_actions.front();
+    out += fmt::format("Illegal actions: {} (first in round {}, by {}: {})\n",
+                       result.illegal_actions.size(), illegal.round + 1,
+                       scenario.parties[illegal.party].id, illegal.reason);
+  }
+  return out;
+}
+
+Status RunNegotiate(const NegotiateOptions& options) {
+  PARLEY_ASSIGN_OR_RETURN(model::Scenario scenario, io::LoadScenario(options.source));
+  session::SessionConfig config;
+  config.protocol = options.protocol;
+  config.rounds = options.rounds;
+  config.seed = options.seed;
+  config.use_discount = !options.no_discount;
+  if (options.time_limit != 0) config.time_limit_seconds = options.time_limit;
+  PARLEY_RETURN_IF_ERROR(AssignStrategies(scenario, options.strategies, model::Role::kPrincipal,
+                                          "--strategy", config.strategies));
+  PARLEY_RETURN_IF_ERROR(AssignStrategies(scenario, options.mediators, model::Role::kMediator,
+                                          "--mediator", config.strategies));
+  config.reference = session::ComputeScenarioReference(scenario);
+
+  std::vector<std::pair<std::string, nlohmann::ordered_json>> views;
+  std::vector<protocols::PublicParty> public_parties;
+  for (const model::Party& party : scenario.parties) {
+    public_parties.push_back(protocols::PublicParty{party.id, party.name, party.role});
+  }
+  if (!options.views.empty()) {
+    config.on_view = [&](const protocols::PartyView& view) {
+      nlohmann::ordered_json messages = nlohmann::ordered_json::array();
+      for (const protocols::Message& message : view.inbox()) {
+        messages.push_back(session::MessageToJson(scenario, public_parties, message));
+      }
+      nlohmann::ordered_json file = {{"party", view.me().id},
+                                     {"role", std::string(model::RoleName(view.role()))},
+                                     {"messages", std::move(messages)}};
+      views.emplace_back(view.me().id, std::move(file));
+    };
+  }
+  PARLEY_ASSIGN_OR_RETURN(session::Trace trace, session::RunSession(scenario, config));
+  trace.scenario_files = session::ScenarioFilesOf(options.source);
+
+  if (!options.trace.empty()) {
+    PARLEY_RETURN_IF_ERROR(
+        WriteFileAtomically(options.trace, session::WriteTraceJson(scenario, trace)));
+  }
+  if (!options.views.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.views, ec);
+    if (ec) {
+      return InvalidInput("cannot create the views folder: " + ec.message(),
+                          Location::InFile(options.views));
+    }
+    for (const auto& [id, file] : views) {
+      std::string path =
+          (std::filesystem::path(options.views) / (FileNameFor(id) + ".json")).string();
+      PARLEY_RETURN_IF_ERROR(WriteFileAtomically(path, file.dump(2) + "\n"));
+    }
+  }
+  if (!options.results_csv.empty()) {
+    PARLEY_RETURN_IF_ERROR(
+        WriteFileAtomically(options.results_csv,
+                            session::ResultsCsvHeader() + session::ResultsCsvRow(scenario, trace)));
+  }
+  if (!options.events_csv.empty()) {
+    PARLEY_RETURN_IF_ERROR(
+        WriteFileAtomically(options.events_csv, session::EventsCsv(scenario, trace)));
+  }
+
+  std::string text;
+  if (options.json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    out["scenario"] = scenario.name;
+    out["protocol"] = trace.protocol;
+    nlohmann::ordered_json strategies = nlohmann::ordered_json::object();
+    for (const auto& [party_idx, spec] : trace.strategies) {
+      strategies[scenario.parties[party_idx].id] = spec;
+    }
+    out["strategies"] = std::move(strategies);
+    out["seed"] = trace.seed;
+    out["max_rounds"] = trace.rounds;
+    out["messages"] = trace.events.size();
+    nlohmann::ordered_json result = session::ResultToJson(scenario, trace);
+    for (auto& [key, value] : result.items()) out[key] = value;
+    text = out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  } else {
+    text = RenderText(scenario, trace, *config.reference);
+    if (!options.trace.empty()) text += "Trace written to " + options.trace + "\n";
+    if (!options.views.empty()) text += "Views written to " + options.views + "/\n";
+  }
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddNegotiateCommand(CLI::App& app, std::vector<Action>& actions) {
+  auto options = std::make_shared<NegotiateOptions>();
+  CLI::App* command = app.add_subcommand(
+      "negotiate", "Run one negotiation session: a protocol and a strategy per party");
+  AddScenarioOptions(*command, options->source);
+  command->add_option("--protocol", options->protocol,
+                      "protocol spec, e.g. alternating_offers or single_text(max_rounds=50) "
+                      "(see parley list protocols)");
+  command
+      ->add_option("--strategy", options->strategies,
+                   "PARTY=SPEC for a principal (PARTY: id or name), or a bare SPEC for the "
+                   "principals in scenario order; repeat")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--mediator", options->mediators,
+                   "PARTY=SPEC for a mediator, or a bare SPEC for the mediators; repeat")
+      ->allow_extra_args(false);
+  command->add_option("--rounds", options->rounds, "deadline in rounds")
+      ->check(CLI::Range(1, 100'000'000));
+  command->add_option("--seed", options->seed, "random seed (same seed, same session)");
+  command
+      ->add_option("--time-limit", options->time_limit,
+                   "also stop after this many seconds of wall time (not reproducible)")
+      ->check(CLI::PositiveNumber);
+  command->add_flag("--no-discount", options->no_discount,
+                    "report undiscounted utilities for an agreement");
+  command->add_flag("--json", options->json, "print the result as one JSON object");
+  command->add_option("--trace", options->trace, "write the trace JSON (docs/trace-format.md)");
+  command->add_option("--views", options->views,
+                      "write DIR/<party>.json with the messages each party received");
+  command->add_option("--csv", options->results_csv, "write the result as a one-row CSV");
+  command->add_option("--events-csv", options->events_csv, "write every message as CSV");
+  command->callback([options, &actions] {
+    actions.push_back([options]() -> Status { return RunNegotiate(*options); });
+  });
+}
+
+}  // namespace parley::cli

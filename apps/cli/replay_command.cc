@@ -1,0 +1,42 @@
+// `parley replay TRACE`: re-runs the session a trace records and checks that the same trace comes
+// out. Exit 0 when identical; 1 when it differs (the first differing line is printed), since
+// sessions are deterministic and a difference means something changed or broke; 2 when the trace
+// or its scenario cannot be read or run.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "parley/session/replay.h"
+
+namespace parley::cli {
+
+void AddReplayCommand(CLI::App& app, std::vector<Action>& actions) {
+  auto trace_path = std::make_shared<std::string>();
+  CLI::App* command = app.add_subcommand(
+      "replay", "Re-run the session a trace records and check that it comes out the same");
+  command->add_option("trace", *trace_path, "trace JSON written by parley negotiate --trace")
+      ->required();
+  command->callback([trace_path, &actions] {
+    actions.push_back([trace_path]() -> Status {
+      PARLEY_ASSIGN_OR_RETURN(session::ReplayReport report, session::ReplayTraceFile(*trace_path));
+      std::string text;
+      if (report.identical) {
+        text = fmt::format("identical: re-running the session gave the same trace ({} messages)\n",
+                           report.events);
+      } else {
+        text =
+            fmt::format("different: first difference at line {}\n  recorded: {}\n  replayed: {}\n",
+                        report.line, report.recorded_line, report.replayed_line);
+      }
+      if (!report.note.empty()) text += "note: " + report.note + "\n";
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      if (report.identical) return Status::Ok();
+      return Internal("the replayed session differs from the trace",
+                      Location{*trace_path, report.line, 0, ""});
+    });
+  });
+}
+
+}  // namespace parley::cli
