@@ -1,8 +1,11 @@
 #include "parley/session/trace_json.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <map>
+#include <string_view>
 
 namespace parley::session {
 namespace {
@@ -17,8 +20,135 @@ constexpr protocols::ActionType kActionTypes[] = {
     protocols::ActionType::kFeedback, protocols::ActionType::kConfide,
     protocols::ActionType::kPass};
 
-std::string Dump(const ordered_json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+// ---------------------------------------------------------------- writing
+
+// Appends `text` as a JSON string; bytes that are not valid UTF-8 become U+FFFD.
+void AppendString(std::string& out, std::string_view text) {
+  out += '"';
+  std::size_t position = 0;
+  while (position < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[position]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        default:
+          if (c < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+            out += escaped;
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      ++position;
+      continue;
+    }
+    // A multi-byte sequence: its length from the lead byte, then continuation bytes 10xxxxxx
+    // (overlong forms and surrogates rejected as in RFC 3629).
+    std::size_t length = c >= 0xF0 && c <= 0xF4   ? 4
+                         : c >= 0xE0              ? 3
+                         : c >= 0xC2 && c <= 0xDF ? 2
+                                                  : 0;
+    bool valid = length > 0 && position + length <= text.size();
+    for (std::size_t offset = 1; valid && offset < length; ++offset) {
+      valid = (static_cast<unsigned char>(text[position + offset]) & 0xC0) == 0x80;
+    }
+    if (valid && length >= 3) {
+      unsigned char second = static_cast<unsigned char>(text[position + 1]);
+      if (c == 0xE0 && second < 0xA0) valid = false;
+      if (c == 0xED && second >= 0xA0) valid = false;
+      if (c == 0xF0 && second < 0x90) valid = false;
+      if (c == 0xF4 && second >= 0x90) valid = false;
+    }
+    if (valid) {
+      out.append(text.substr(position, length));
+      position += length;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++position;
+    }
+  }
+  out += '"';
+}
+
+// Shortest text that reads back as the same double; integral values keep a ".0" so they read
+// back as numbers with a fraction. Non-finite values (never produced) are written as null.
+void AppendNumber(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char buffer[64];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  std::string_view text(buffer, static_cast<std::size_t>(end - buffer));
+  out += text;
+  if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
+}
+
+void AppendCompact(std::string& out, const ordered_json& value) {
+  switch (value.type()) {
+    case json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (!first) out += ',';
+        first = false;
+        AppendString(out, it.key());
+        out += ':';
+        AppendCompact(out, it.value());
+      }
+      out += '}';
+      break;
+    }
+    case json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const ordered_json& item : value) {
+        if (!first) out += ',';
+        first = false;
+        AppendCompact(out, item);
+      }
+      out += ']';
+      break;
+    }
+    case json::value_t::string:
+      AppendString(out, value.get_ref<const std::string&>());
+      break;
+    case json::value_t::number_float:
+      AppendNumber(out, value.get<double>());
+      break;
+    case json::value_t::number_integer:
+      out += std::to_string(value.get<std::int64_t>());
+      break;
+    case json::value_t::number_unsigned:
+      out += std::to_string(value.get<std::uint64_t>());
+      break;
+    case json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      break;
+    default:
+      out += "null";
+  }
 }
 
 // Containers near the top are spread over lines (one party, event or gap sample per line);
@@ -30,7 +160,7 @@ bool Spread(const ordered_json& value, int depth) {
 
 void Emit(const ordered_json& value, int depth, std::string& out) {
   if (!Spread(value, depth)) {
-    out += Dump(value);
+    AppendCompact(out, value);
     return;
   }
   std::string indent(static_cast<std::size_t>(depth + 1) * 2, ' ');
@@ -41,7 +171,10 @@ void Emit(const ordered_json& value, int depth, std::string& out) {
     if (!first) out += ",\n";
     first = false;
     out += indent;
-    if (is_object) out += Dump(ordered_json(it.key())) + ": ";
+    if (is_object) {
+      AppendString(out, it.key());
+      out += ": ";
+    }
     Emit(it.value(), depth + 1, out);
   }
   out += "\n" + std::string(static_cast<std::size_t>(depth) * 2, ' ') + (is_object ? "}" : "]");
@@ -54,6 +187,73 @@ const std::string& PartyId(const std::vector<protocols::PublicParty>& parties, s
 
 ordered_json OptionalNumber(const std::optional<double>& value) {
   return value ? ordered_json(*value) : ordered_json(nullptr);
+}
+
+void AppendOutcome(std::string& out, const model::Scenario& scenario,
+                   const model::Outcome& outcome) {
+  out += '{';
+  for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
+    const model::Issue& issue = scenario.issues[issue_idx];
+    if (issue_idx > 0) out += ',';
+    AppendString(out, issue.id);
+    out += ':';
+    switch (issue.kind) {
+      case model::IssueKind::kDiscrete:
+        AppendString(out, issue.OptionLabel(outcome[issue_idx]));
+        break;
+      case model::IssueKind::kInteger:
+        out += std::to_string(issue.integer_lower + static_cast<std::int64_t>(outcome[issue_idx]));
+        break;
+      case model::IssueKind::kReal:
+        AppendNumber(out, issue.NumericValue(outcome[issue_idx]));
+        break;
+    }
+  }
+  out += '}';
+}
+
+// One event as MessageToJson would give it, on one line.
+void AppendEvent(std::string& out, const model::Scenario& scenario,
+                 const std::vector<protocols::PublicParty>& parties,
+                 const std::vector<std::size_t>& scored, const TraceEvent& event) {
+  const protocols::Message& message = event.message;
+  out += "{\"sequence\":" + std::to_string(message.sequence);
+  out += ",\"round\":" + std::to_string(message.round);
+  out += ",\"time\":";
+  AppendNumber(out, message.time);
+  out += ",\"from\":";
+  AppendString(out, PartyId(parties, message.sender));
+  out += ",\"to\":[";
+  for (std::size_t position = 0; position < message.recipients.size(); ++position) {
+    if (position > 0) out += ',';
+    AppendString(out, PartyId(parties, message.recipients[position]));
+  }
+  out += "],\"type\":";
+  AppendString(out, protocols::ActionTypeName(message.type));
+  if (message.outcome) {
+    out += ",\"outcome\":";
+    AppendOutcome(out, scenario, *message.outcome);
+  }
+  if (message.accept) out += *message.accept ? ",\"accept\":true" : ",\"accept\":false";
+  if (message.value) {
+    out += ",\"value\":";
+    AppendNumber(out, *message.value);
+  }
+  if (!message.text.empty()) {
+    out += ",\"text\":";
+    AppendString(out, message.text);
+  }
+  if (!event.utilities.empty()) {
+    out += ",\"utilities\":{";
+    for (std::size_t position = 0; position < scored.size(); ++position) {
+      if (position > 0) out += ',';
+      AppendString(out, scenario.parties[scored[position]].id);
+      out += ':';
+      AppendNumber(out, event.utilities[position]);
+    }
+    out += '}';
+  }
+  out += '}';
 }
 
 // ---------------------------------------------------------------- reading helpers
@@ -528,9 +728,9 @@ ordered_json ResultToJson(const model::Scenario& scenario, const Trace& trace) {
 }
 
 std::string WriteTraceJson(const model::Scenario& scenario, const Trace& trace) {
-  ordered_json out = ordered_json::object();
-  out["parley_trace"] = trace.version;
-  out["scenario"] = ordered_json{{"name", trace.scenario_name}, {"files", trace.scenario_files}};
+  ordered_json files = ordered_json::array();
+  for (const std::string& file : trace.scenario_files) files.push_back(file);
+  ordered_json scenario_json = {{"name", trace.scenario_name}, {"files", std::move(files)}};
   ordered_json strategies = ordered_json::object();
   for (const auto& [party_idx, spec] : trace.strategies) {
     strategies[PartyId(trace.parties, party_idx)] = spec;
@@ -542,28 +742,43 @@ std::string WriteTraceJson(const model::Scenario& scenario, const Trace& trace) 
   config["time_limit_seconds"] = OptionalNumber(trace.time_limit_seconds);
   config["seed"] = trace.seed;
   config["use_discount"] = trace.use_discount;
-  out["config"] = std::move(config);
   ordered_json parties = ordered_json::array();
   for (const protocols::PublicParty& party : trace.parties) {
     parties.push_back(ordered_json{{"id", party.id},
                                    {"name", party.name},
                                    {"role", std::string(model::RoleName(party.role))}});
   }
-  out["parties"] = std::move(parties);
-  ordered_json events = ordered_json::array();
-  for (const TraceEvent& event : trace.events) {
-    events.push_back(MessageToJson(scenario, trace.parties, event.message,
-                                   &trace.result.scored_parties, &event.utilities));
+
+  // The layout of Emit, with the events (most of the file) written without building a tree.
+  std::string out = "{\n  \"parley_trace\": " + std::to_string(trace.version) + ",\n";
+  out += "  \"scenario\": ";
+  Emit(scenario_json, 1, out);
+  out += ",\n  \"config\": ";
+  Emit(config, 1, out);
+  out += ",\n  \"parties\": ";
+  Emit(parties, 1, out);
+  out += ",\n  \"events\": ";
+  if (trace.events.empty()) {
+    out += "[]";
+  } else {
+    out += "[\n";
+    for (std::size_t event_idx = 0; event_idx < trace.events.size(); ++event_idx) {
+      if (event_idx > 0) out += ",\n";
+      out += "    ";
+      AppendEvent(out, scenario, trace.parties, trace.result.scored_parties,
+                  trace.events[event_idx]);
+    }
+    out += "\n  ]";
   }
-  out["events"] = std::move(events);
-  out["result"] = ResultToJson(scenario, trace);
-  std::string text;
-  Emit(out, 0, text);
-  return text + "\n";
+  out += ",\n  \"result\": ";
+  Emit(ResultToJson(scenario, trace), 1, out);
+  out += "\n}\n";
+  return out;
 }
 
-Result<TraceHeader> ReadTraceHeader(const std::string& text, const std::string& file_name) {
-  PARLEY_ASSIGN_OR_RETURN(json root, ParseJson(text, file_name));
+namespace {
+
+Result<TraceHeader> HeaderFrom(const json& root, const std::string& file_name) {
   Reader reader(file_name);
   if (!root.is_object()) return Bad(file_name, "", "expected a trace object");
   if (!root.contains("parley_trace")) {
@@ -589,12 +804,19 @@ Result<TraceHeader> ReadTraceHeader(const std::string& text, const std::string& 
   return header;
 }
 
+}  // namespace
+
+Result<TraceHeader> ReadTraceHeader(const std::string& text, const std::string& file_name) {
+  PARLEY_ASSIGN_OR_RETURN(json root, ParseJson(text, file_name));
+  return HeaderFrom(root, file_name);
+}
+
 namespace {
 
 Result<Trace> ReadTrace(const std::string& text, const model::Scenario& scenario,
                         const std::string& file_name) {
-  PARLEY_ASSIGN_OR_RETURN(TraceHeader header, ReadTraceHeader(text, file_name));
   PARLEY_ASSIGN_OR_RETURN(json root, ParseJson(text, file_name));
+  PARLEY_ASSIGN_OR_RETURN(TraceHeader header, HeaderFrom(root, file_name));
   Reader reader(file_name);
   Trace trace;
   trace.version = header.version;

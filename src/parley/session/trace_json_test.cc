@@ -154,6 +154,22 @@ TEST(TraceJsonTest, ReadingErrorsNameLineColumnOrField) {
   EXPECT_THAT(not_trace.status().message(), ::testing::HasSubstr("not a parley trace"));
 }
 
+TEST(TraceJsonTest, TextIsEscapedAndInvalidUtf8Replaced) {
+  model::Scenario scenario = testing::RandomScenario(2, 6);
+  Trace trace = RandomTrace(scenario, 3, 6);
+  trace.events[0].message.text = "tab\there \"quoted\" back\\slash \x01 caf\xC3\xA9";
+  std::string written = WriteTraceJson(scenario, trace);
+  Result<Trace> read = ReadTraceJson(written, scenario, "t.json");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->events[0].message.text, trace.events[0].message.text);
+  EXPECT_EQ(WriteTraceJson(scenario, *read), written);
+  // A stray byte that is not UTF-8 becomes U+FFFD, so the file stays valid JSON.
+  trace.events[0].message.text = "bad \xFF byte";
+  Result<Trace> replaced = ReadTraceJson(WriteTraceJson(scenario, trace), scenario, "t.json");
+  ASSERT_TRUE(replaced.ok()) << replaced.status().ToString();
+  EXPECT_EQ(replaced->events[0].message.text, "bad \xEF\xBF\xBD byte");
+}
+
 // Splits one CSV line into fields, honouring quotes.
 std::vector<std::string> ParseCsvLine(const std::string& line) {
   std::vector<std::string> fields(1);
