@@ -323,3 +323,67 @@ TEST_F(MopacTest, SameInputsGiveTheSameSession) {
 
 }  // namespace
 }  // namespace parley::protocols
+
+namespace parley::protocols {
+namespace {
+
+using testing::CompareInboxesWithTrace;
+using testing::RunThroughSession;
+using testing::SessionRun;
+using testing::TraceBytes;
+
+TEST(MopacSessionTest, ASubsetAgreesAndMediatorsHearNothing) {
+  model::Scenario scenario = Bargain(/*carol=*/true);
+  const std::map<std::string, std::string> strategies = {
+      {"alice", "protocols_test_accept_above(threshold=0.5)"},
+      {"bob", "protocols_test_accept_above(threshold=0.5)"},
+      {"carol", "protocols_test_accept_above(threshold=0.9)"},
+      {"med1", "protocols_test_silent"},
+      {"med2", "protocols_test_silent"}};
+  SessionRun run = RunThroughSession(scenario, "mopac", strategies, 10, /*seed=*/3);
+  ASSERT_TRUE(run.trace.ok()) << run.trace.status().ToString();
+  const session::SessionResult& result = run.trace->result;
+  ASSERT_TRUE(result.agreement) << result.end_reason;
+  // carol offers her ideal (a1, b1, c0, d0); bob (0.54) and carol (1.0) vote for it, alice (0.48)
+  // does not, and no other offer has two supporters.
+  EXPECT_EQ(*result.outcome, (model::Outcome{1, 1, 0, 0}));
+  EXPECT_EQ(result.agreeing_parties,
+            (std::vector<std::size_t>{*scenario.FindParty("bob"), *scenario.FindParty("carol")}));
+  EXPECT_TRUE(result.illegal_actions.empty());
+  EXPECT_EQ(CompareInboxesWithTrace(run), "");
+  EXPECT_TRUE(run.inboxes.at(*scenario.FindParty("med1")).empty());
+  EXPECT_TRUE(run.inboxes.at(*scenario.FindParty("med2")).empty());
+  SessionRun again = RunThroughSession(scenario, "mopac", strategies, 10, /*seed=*/3);
+  ASSERT_TRUE(again.trace.ok());
+  EXPECT_EQ(TraceBytes(scenario, *run.trace), TraceBytes(scenario, *again.trace));
+}
+
+TEST(MopacSessionTest, RegisteredStrategiesPlayItToTheEnd) {
+  const std::vector<std::string> principals = {"time_based", "hill_climber", "hardliner"};
+  model::Scenario scenario = Bargain(/*carol=*/true);
+  int runs = 0;
+  for (const std::string& strategy : principals) {
+    if (strategies::StrategyRegistry::Global().Find(strategy) == nullptr) continue;
+    ++runs;
+    SessionRun run = RunThroughSession(scenario, "mopac(min_votes=2)",
+                                       {{"alice", strategy},
+                                        {"bob", strategy},
+                                        {"carol", strategy},
+                                        {"med1", "protocols_test_silent"},
+                                        {"med2", "protocols_test_silent"}},
+                                       40);
+    ASSERT_TRUE(run.trace.ok()) << run.trace.status().ToString();
+    SCOPED_TRACE(strategy + ": " + run.trace->result.end_reason);
+    EXPECT_LE(run.trace->result.rounds, 40);
+    for (const session::IllegalAction& illegal : run.trace->result.illegal_actions) {
+      ADD_FAILURE() << scenario.parties[illegal.party].id << ": " << illegal.reason;
+    }
+    if (run.trace->result.agreement) {
+      EXPECT_GE(run.trace->result.agreeing_parties.size(), 2u);
+    }
+  }
+  if (runs == 0) GTEST_SKIP() << "no principal strategy is registered in this build";
+}
+
+}  // namespace
+}  // namespace parley::protocols

@@ -241,6 +241,7 @@ class PhasedTalks {
       if (inner_ == PhaseInner::kShuttle) {
         ShuttleOptions shuttle;
         shuttle.assignment = options_.assignment;
+        shuttle.binding_issues = phases_[phase_idx];
         PARLEY_RETURN_IF_ERROR(ShuttleProtocol(shuttle).Run(phase));
       } else {
         AlternatingOffersPhase(phase, phase_idx).Run();

@@ -8,7 +8,11 @@
 // its open issues. Once a phase is agreed its issues are fixed: every later request carries
 // `fixed_issues` / `fixed_outcome` (and `open_issues`, the current phase's issues), and the
 // session records as illegal any offer that changes a fixed issue (this protocol also refuses to
-// pass one on, should it get through).
+// pass one on, should it get through). A phase binds only its own issues: what a text says about
+// later phases' issues is provisional, so in shuttle phases texts that every principal accepted
+// and that agree on the phase's issues make the phase's agreement. (Strategies judge texts as they
+// see fit; one that requires the whole text to be acceptable, provisional issues and red lines on
+// them included, may never agree to an early phase whose later issues carry clashing red lines.)
 //
 // Inner protocols (parameter `inner`):
 //   shuttle: the shuttle protocol (shuttle.h) with `assignment` passed through; principals talk

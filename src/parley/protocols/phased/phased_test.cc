@@ -181,6 +181,37 @@ TEST_F(PhasedTest, ShuttlePhasesKeepPrincipalsApart) {
   }
 }
 
+TEST_F(PhasedTest, AShuttlePhaseBindsOnlyItsOwnIssues) {
+  // The mediator sends each principal a different text; the texts agree on issue a only.
+  Policy different_texts = [this](const PartyView&, const Request& request) {
+    if (request.may_address.empty() || !Allows(request, ActionType::kOffer)) {
+      return Make(ActionType::kPass);
+    }
+    const bool to_alice = std::find(request.may_address.begin(), request.may_address.end(),
+                                    alice_) != request.may_address.end();
+    Action text = Make(ActionType::kOffer,
+                       to_alice ? model::Outcome{1, 0, 1, 1} : model::Outcome{1, 2, 0, 1});
+    text.recipients = {to_alice ? alice_ : bob_};
+    return text;
+  };
+  FakeSession session(scenario_, 6);
+  session.SetPolicy(alice_, AcceptAbove(0.0));
+  session.SetPolicy(bob_, AcceptAbove(0.0));
+  session.SetPolicy(med1_, different_texts);
+  session.SetPolicy(med2_, different_texts);
+  ASSERT_TRUE(RunPhased(session).ok());
+  // The first phase (issue a) is agreed at once; the second (b, c, d) never is.
+  ASSERT_FALSE(session.messages.empty());
+  bool first_agreed = false;
+  for (const Message& message : session.messages) {
+    first_agreed = first_agreed || message.text == "phase 1 of 2 'first' agreed: a=a1";
+  }
+  EXPECT_TRUE(first_agreed);
+  ASSERT_TRUE(session.failure);
+  EXPECT_NE(session.failure->find("phase 2 of 2 'second' failed"), std::string::npos)
+      << *session.failure;
+}
+
 TEST_F(PhasedTest, NeedsAMediatorForShuttleAndKnownParameters) {
   FakeSession session(unmediated_, 10);
   Status status = RunPhased(session, {{"inner", "shuttle"}});
@@ -295,6 +326,134 @@ TEST_F(PhasedTest, SameInputsGiveTheSameSession) {
   auto first = run();
   EXPECT_FALSE(first.first.empty());
   EXPECT_EQ(first, run());
+}
+
+}  // namespace
+}  // namespace parley::protocols
+
+namespace parley::protocols {
+namespace {
+
+using testing::CompareInboxesWithTrace;
+using testing::RunThroughSession;
+using testing::SessionRun;
+
+PARLEY_REGISTER_STRATEGY(testing::DescribePolicy("phased_test_compromiser",
+                                                 {model::Role::kPrincipal},
+                                                 [](const Parameters&) { return Compromiser(); }));
+PARLEY_REGISTER_STRATEGY(testing::DescribePolicy(
+    "phased_test_reopener", {model::Role::kPrincipal}, [](const Parameters&) {
+      Policy reopen = [](const PartyView&, const Request& request) {
+        if (Allows(request, ActionType::kOffer)) {
+          return Make(ActionType::kOffer, model::Outcome{0, 2, 0, 1});
+        }
+        return Make(ActionType::kReject);
+      };
+      return ByPhase(AcceptAbove(0.5), reopen);
+    }));
+
+TEST(PhasedSessionTest, TheSessionRecordsOffersThatReopenAnAgreedPhase) {
+  model::Scenario scenario = Bargain(/*carol=*/false, /*mediators=*/false);
+  SessionRun run =
+      RunThroughSession(scenario, "phased",
+                        {{"alice", "phased_test_compromiser"}, {"bob", "phased_test_reopener"}}, 8);
+  ASSERT_TRUE(run.trace.ok()) << run.trace.status().ToString();
+  const session::Trace& trace = *run.trace;
+  ASSERT_FALSE(trace.result.illegal_actions.empty());
+  for (const session::IllegalAction& illegal : trace.result.illegal_actions) {
+    EXPECT_EQ(illegal.party, *scenario.FindParty("bob"));
+    EXPECT_NE(illegal.reason.find("settled issue 'a'"), std::string::npos) << illegal.reason;
+  }
+  bool settled = false;
+  for (const session::TraceEvent& event : trace.events) {
+    if (event.message.type == ActionType::kPass) settled = true;
+    if (settled && event.message.outcome) {
+      EXPECT_EQ((*event.message.outcome)[0], 1u);
+    }
+  }
+  EXPECT_TRUE(settled);
+  EXPECT_FALSE(trace.result.agreement);
+  EXPECT_NE(trace.result.end_reason.find("lapsed (a=a1)"), std::string::npos)
+      << trace.result.end_reason;
+  EXPECT_EQ(CompareInboxesWithTrace(run), "");
+}
+
+TEST(PhasedSessionTest, MediatedPhasesAgreeThroughTheMediatorsOnly) {
+  model::Scenario scenario = Bargain();
+  SessionRun run = RunThroughSession(scenario, "phased",
+                                     {{"alice", "protocols_test_accept_above"},
+                                      {"bob", "protocols_test_accept_above"},
+                                      {"med1", "protocols_test_midpoint_mediator"},
+                                      {"med2", "protocols_test_midpoint_mediator"}},
+                                     10);
+  ASSERT_TRUE(run.trace.ok()) << run.trace.status().ToString();
+  ASSERT_TRUE(run.trace->result.agreement) << run.trace->result.end_reason;
+  EXPECT_EQ(*run.trace->result.outcome, (model::Outcome{1, 1, 0, 1}));
+  EXPECT_TRUE(run.trace->result.illegal_actions.empty());
+  EXPECT_EQ(CompareInboxesWithTrace(run), "");
+  for (const std::string id : {"alice", "bob"}) {
+    for (const Message& message : run.inboxes.at(*scenario.FindParty(id))) {
+      EXPECT_EQ(scenario.parties[message.sender].role, model::Role::kMediator);
+    }
+  }
+}
+
+// The ceasefire framework, phase by phase, with whatever strategies this build registers.
+TEST(PhasedSessionTest, CeasefirePhasesTerminateWithATrace) {
+  auto registered = [](const std::string& name) {
+    return strategies::StrategyRegistry::Global().Find(name) != nullptr;
+  };
+  if (!registered("time_based") || !registered("split_the_difference")) {
+    GTEST_SKIP() << "time_based or split_the_difference is not registered in this build";
+  }
+  Result<model::Scenario> scenario =
+      io::LoadScenario(std::string(PARLEY_SOURCE_DIR) + "/examples/ceasefire.yaml");
+  ASSERT_TRUE(scenario.ok()) << scenario.status().ToString();
+  const std::vector<std::vector<std::size_t>> phases = PhaseIssues(*scenario);
+  for (std::string protocol : {"phased", "phased(default=status_quo, pause_continues=false)",
+                               "phased(inner=alternating_offers)"}) {
+    SessionRun run = RunThroughSession(*scenario, protocol,
+                                       {{"israel", "time_based"},
+                                        {"hamas", "time_based"},
+                                        {"qatar", "split_the_difference"},
+                                        {"united_states", "split_the_difference"}},
+                                       60);
+    ASSERT_TRUE(run.trace.ok()) << run.trace.status().ToString();
+    const session::Trace& trace = *run.trace;
+    SCOPED_TRACE(protocol + ": " + trace.result.end_reason);
+    EXPECT_FALSE(trace.events.empty());
+    EXPECT_LE(trace.result.rounds, 60);
+    for (const session::IllegalAction& illegal : trace.result.illegal_actions) {
+      ADD_FAILURE() << scenario->parties[illegal.party].id << ": " << illegal.reason;
+    }
+    EXPECT_EQ(CompareInboxesWithTrace(run), "");
+    // Once the first phase is announced as agreed, its issues never change.
+    std::map<std::size_t, model::OptionIndex> settled;
+    const std::string agreed = "phase 1 of 2 'initial_exchange' agreed: ";
+    for (const session::TraceEvent& event : trace.events) {
+      const Message& message = event.message;
+      if (settled.empty() && message.type == ActionType::kPass &&
+          message.text.rfind(agreed, 0) == 0) {
+        std::string list = message.text.substr(agreed.size());
+        std::size_t start = 0;
+        while (start < list.size()) {
+          std::size_t end = list.find(", ", start);
+          std::string item = list.substr(start, end == std::string::npos ? end : end - start);
+          std::size_t equals = item.find('=');
+          std::size_t issue_idx = *scenario->FindIssue(item.substr(0, equals));
+          settled[issue_idx] = static_cast<model::OptionIndex>(
+              *scenario->issues[issue_idx].FindOption(item.substr(equals + 1)));
+          start = end == std::string::npos ? list.size() : end + 2;
+        }
+        EXPECT_EQ(settled.size(), phases[0].size());
+        continue;
+      }
+      if (!message.outcome) continue;
+      for (const auto& [issue_idx, option] : settled) {
+        EXPECT_EQ((*message.outcome)[issue_idx], option);
+      }
+    }
+  }
 }
 
 }  // namespace

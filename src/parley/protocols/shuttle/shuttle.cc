@@ -156,7 +156,7 @@ class ShuttleTalks {
         case ActionType::kOffer:
           if (!action.outcome) break;
           if (standing_acceptance_.count(principal) &&
-              standing_acceptance_[principal] != *action.outcome) {
+              !SameText(standing_acceptance_[principal], *action.outcome)) {
             standing_acceptance_.erase(principal);
           }
           Send(principal, {handler}, action);
@@ -264,6 +264,15 @@ class ShuttleTalks {
     }
   }
 
+  // Whether two texts say the same on the issues an agreement binds.
+  bool SameText(const model::Outcome& first, const model::Outcome& second) const {
+    if (options_.binding_issues.empty()) return first == second;
+    for (std::size_t issue_idx : options_.binding_issues) {
+      if (first[issue_idx] != second[issue_idx]) return false;
+    }
+    return true;
+  }
+
   // Step 6: every principal's latest response accepts the same text.
   bool CheckAgreement() {
     if (context_.Finished()) return false;
@@ -271,8 +280,8 @@ class ShuttleTalks {
     for (std::size_t principal : principals_) {
       auto accepted = standing_acceptance_.find(principal);
       if (accepted == standing_acceptance_.end()) return false;
-      if (common && *common != accepted->second) return false;
-      common = accepted->second;
+      if (common && !SameText(*common, accepted->second)) return false;
+      if (!common) common = accepted->second;
     }
     context_.Agree(*common, principals_);
     return true;

@@ -19,7 +19,8 @@
 //   5. responses: each principal that received a text this round accepts or rejects it (to the
 //      mediator that sent it), then may add kFeedback or kConfide for that mediator (confide=true).
 //   6. agreement: when every principal's latest response accepts one and the same text, the
-//      session ends with that text agreed by all principals.
+//      session ends with that text agreed by all principals. (Inside a phase of the phased
+//      protocol, "the same" means the same on that phase's issues.)
 //
 // Who sees what: a principal's messages have exactly one recipient, a mediator, so a principal's
 // inbox only ever holds messages from mediators. A mediator sees what its principals told it, what
@@ -40,6 +41,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "parley/protocols/protocol.h"
 
@@ -51,6 +53,9 @@ struct ShuttleOptions {
   ShuttleAssignment assignment = ShuttleAssignment::kRoundRobin;
   bool confide = true;
   std::int64_t max_rounds = 0;
+  // The issues an agreement binds (empty: all). Accepted texts that agree on these are the same
+  // text; the phased protocol sets the current phase's issues, since later ones stay open.
+  std::vector<std::size_t> binding_issues;
 };
 
 // "round_robin" / "per_principal".

@@ -341,3 +341,129 @@ TEST_F(ShuttleTest, SameInputsGiveTheSameMessages) {
 
 }  // namespace
 }  // namespace parley::protocols
+
+namespace parley::protocols {
+namespace {
+
+using testing::CompareInboxesWithTrace;
+using testing::RunThroughSession;
+using testing::SessionRun;
+using testing::TraceBytes;
+
+bool Registered(const std::string& strategy) {
+  return strategies::StrategyRegistry::Global().Find(strategy) != nullptr;
+}
+
+TEST(ShuttleSessionTest, DeliversOnlyToRecipientsAndKeepsPrincipalsApart) {
+  model::Scenario scenario = Bargain();
+  for (std::string assignment : {"round_robin", "per_principal"}) {
+    SessionRun run = RunThroughSession(scenario, "shuttle(assignment=" + assignment + ")",
+                                       {{"alice", "protocols_test_accept_above(threshold=0.9)"},
+                                        {"bob", "protocols_test_accept_above(threshold=0.9)"},
+                                        {"med1", "protocols_test_midpoint_mediator"},
+                                        {"med2", "protocols_test_midpoint_mediator"}},
+                                       15);
+    ASSERT_TRUE(run.trace.ok()) << run.trace.status().ToString();
+    EXPECT_FALSE(run.trace->result.agreement);
+    EXPECT_EQ(run.trace->result.end_reason, "deadline: no text was accepted by every principal");
+    EXPECT_EQ(run.trace->result.rounds, 15);
+    EXPECT_TRUE(run.trace->result.illegal_actions.empty());
+    EXPECT_EQ(CompareInboxesWithTrace(run), "");
+    for (const std::string id : {"alice", "bob"}) {
+      const std::vector<Message>& inbox = run.inboxes.at(*scenario.FindParty(id));
+      EXPECT_FALSE(inbox.empty());
+      for (const Message& message : inbox) {
+        EXPECT_TRUE(IsMediator(scenario, message.sender))
+            << id << " heard from " << scenario.parties[message.sender].id;
+      }
+    }
+  }
+}
+
+TEST(ShuttleSessionTest, AgreesAndRepeatsItselfForASeed) {
+  model::Scenario scenario = Bargain();
+  const std::map<std::string, std::string> strategies = {
+      {"alice", "protocols_test_accept_above"},
+      {"bob", "protocols_test_accept_above"},
+      {"med1", "protocols_test_midpoint_mediator"},
+      {"med2", "protocols_test_midpoint_mediator"}};
+  SessionRun first = RunThroughSession(scenario, "shuttle", strategies, 10, /*seed=*/5);
+  ASSERT_TRUE(first.trace.ok()) << first.trace.status().ToString();
+  ASSERT_TRUE(first.trace->result.agreement);
+  EXPECT_EQ(*first.trace->result.outcome, (model::Outcome{1, 1, 0, 1}));
+  EXPECT_EQ(first.trace->result.agreeing_parties,
+            (std::vector<std::size_t>{*scenario.FindParty("alice"), *scenario.FindParty("bob")}));
+  SessionRun second = RunThroughSession(scenario, "shuttle", strategies, 10, /*seed=*/5);
+  ASSERT_TRUE(second.trace.ok());
+  EXPECT_EQ(TraceBytes(scenario, *first.trace), TraceBytes(scenario, *second.trace));
+}
+
+TEST(ShuttleSessionTest, RefusesAScenarioWithoutAMediator) {
+  model::Scenario scenario = Bargain(/*carol=*/false, /*mediators=*/false);
+  SessionRun run = RunThroughSession(scenario, "shuttle", {}, 10);
+  ASSERT_FALSE(run.trace.ok());
+  EXPECT_EQ(run.trace.status().code(), ErrorCode::kInvalidInput);
+  EXPECT_NE(run.trace.status().message().find("mediator"), std::string::npos);
+}
+
+// The reported ceasefire talks: Qatar and the United States mediate (Egypt is disabled).
+TEST(ShuttleSessionTest, CeasefireTalksTerminateWithATrace) {
+  const std::vector<std::string> mediator_strategies = {"split_the_difference", "nash_mediator",
+                                                        "single_text_annealer"};
+  if (!Registered("time_based") || !Registered("hill_climber")) {
+    GTEST_SKIP() << "the principal strategies are not registered in this build";
+  }
+  Result<model::Scenario> scenario =
+      io::LoadScenario(std::string(PARLEY_SOURCE_DIR) + "/examples/ceasefire.yaml");
+  ASSERT_TRUE(scenario.ok()) << scenario.status().ToString();
+  const std::size_t israel = *scenario->FindParty("israel");
+  const std::size_t hamas = *scenario->FindParty("hamas");
+  const std::size_t qatar = *scenario->FindParty("qatar");
+  const std::size_t united_states = *scenario->FindParty("united_states");
+  const std::size_t egypt = *scenario->FindParty("egypt");
+  std::shared_ptr<const session::ScenarioReference> reference =
+      session::ComputeScenarioReference(*scenario);
+  int runs = 0;
+  for (const std::string& mediator : mediator_strategies) {
+    if (!Registered(mediator)) continue;
+    for (std::string assignment : {"round_robin", "per_principal"}) {
+      ++runs;
+      SessionRun run = RunThroughSession(*scenario, "shuttle(assignment=" + assignment + ")",
+                                         {{"israel", "time_based"},
+                                          {"hamas", "hill_climber"},
+                                          {"qatar", mediator},
+                                          {"united_states", mediator}},
+                                         60, /*seed=*/1, reference);
+      ASSERT_TRUE(run.trace.ok()) << run.trace.status().ToString();
+      const session::Trace& trace = *run.trace;
+      SCOPED_TRACE(mediator + ", " + assignment + ": " + trace.result.end_reason);
+      EXPECT_FALSE(trace.events.empty());
+      EXPECT_LE(trace.result.rounds, 60);
+      EXPECT_FALSE(trace.result.end_reason.empty());
+      for (const session::IllegalAction& illegal : trace.result.illegal_actions) {
+        ADD_FAILURE() << scenario->parties[illegal.party].id << " in round " << illegal.round
+                      << ": " << illegal.reason;
+      }
+      EXPECT_EQ(CompareInboxesWithTrace(run), "");
+      EXPECT_FALSE(run.inboxes.count(egypt));
+      for (const session::TraceEvent& event : trace.events) {
+        EXPECT_NE(event.message.sender, egypt);
+        for (std::size_t recipient : event.message.recipients) EXPECT_NE(recipient, egypt);
+      }
+      for (std::size_t principal : {israel, hamas}) {
+        for (const Message& message : run.inboxes.at(principal)) {
+          EXPECT_TRUE(message.sender == qatar || message.sender == united_states);
+        }
+      }
+      if (trace.result.agreement) {
+        // Both principals accepted it, so it crosses neither's red lines only if their
+        // strategies respect them; the protocol itself guarantees they both accepted it.
+        EXPECT_EQ(trace.result.agreeing_parties, (std::vector<std::size_t>{israel, hamas}));
+      }
+    }
+  }
+  if (runs == 0) GTEST_SKIP() << "no mediator strategy is registered in this build";
+}
+
+}  // namespace
+}  // namespace parley::protocols

@@ -320,3 +320,155 @@ TEST_F(SingleTextTest, SameSeedsGiveTheSameSession) {
 
 }  // namespace
 }  // namespace parley::protocols
+
+namespace parley::protocols {
+namespace {
+
+using testing::CompareInboxesWithTrace;
+using testing::RunThroughSession;
+using testing::SessionRun;
+using testing::TraceBytes;
+
+// The mutating mediator as a strategy, drawing from the rng the session gives it.
+class MutatingMediatorStrategy final : public strategies::Strategy {
+ public:
+  void Initialize(const PartyView& view, std::mt19937_64& rng) override {
+    (void)view;
+    rng_ = &rng;
+  }
+  Action Act(const PartyView& view, const Request& request) override {
+    if (!policy_) policy_ = MutatingMediator((*rng_)());
+    return policy_(view, request);
+  }
+
+ private:
+  std::mt19937_64* rng_ = nullptr;
+  Policy policy_;
+};
+
+strategies::StrategyDescriptor DescribeMutatingMediator() {
+  strategies::StrategyDescriptor descriptor;
+  descriptor.name = "single_text_test_mutating_mediator";
+  descriptor.summary = "protocol tests only";
+  descriptor.roles = {model::Role::kMediator};
+  descriptor.create = [](const Parameters&) -> std::unique_ptr<strategies::Strategy> {
+    return std::make_unique<MutatingMediatorStrategy>();
+  };
+  return descriptor;
+}
+
+PARLEY_REGISTER_STRATEGY(DescribeMutatingMediator());
+PARLEY_REGISTER_STRATEGY(testing::DescribePolicy("single_text_test_hill_climber",
+                                                 {model::Role::kPrincipal},
+                                                 [](const Parameters&) { return HillClimber(); }));
+
+bool Registered(const std::string& strategy) {
+  return strategies::StrategyRegistry::Global().Find(strategy) != nullptr;
+}
+
+TEST(SingleTextSessionTest, HillClimbersOnlyEverAdoptImprovements) {
+  model::Scenario scenario = Bargain();
+  const std::size_t alice = *scenario.FindParty("alice");
+  const std::size_t bob = *scenario.FindParty("bob");
+  const std::map<std::string, std::string> strategies = {
+      {"alice", "single_text_test_hill_climber"},
+      {"bob", "single_text_test_hill_climber"},
+      {"med1", "single_text_test_mutating_mediator"},
+      {"med2", "single_text_test_mutating_mediator"}};
+  std::size_t most_adopted = 0;
+  for (std::uint64_t seed : {1, 2, 3, 4, 5, 6}) {
+    SessionRun run = RunThroughSession(scenario, "single_text", strategies, 30, seed);
+    ASSERT_TRUE(run.trace.ok()) << run.trace.status().ToString();
+    const session::Trace& trace = *run.trace;
+    EXPECT_TRUE(trace.result.illegal_actions.empty());
+    EXPECT_EQ(CompareInboxesWithTrace(run), "");
+    // Utilities of adopted texts, per scored party (alice and bob are the first two).
+    std::vector<std::vector<double>> adopted;
+    std::optional<model::Outcome> last_adopted;
+    std::map<int, std::size_t> drafter_of_round;
+    for (const session::TraceEvent& event : trace.events) {
+      const Message& message = event.message;
+      const bool from_mediator = message.sender != alice && message.sender != bob;
+      if (from_mediator && message.type == ActionType::kOffer) {
+        drafter_of_round[message.round] = message.sender;
+      }
+      if (from_mediator && message.type == ActionType::kAccept) {
+        adopted.push_back(event.utilities);
+        last_adopted = message.outcome;
+      }
+      if (!from_mediator) {
+        EXPECT_EQ(message.recipients, std::vector<std::size_t>{drafter_of_round.at(message.round)});
+      }
+    }
+    most_adopted = std::max(most_adopted, adopted.size());
+    for (std::size_t step = 1; step < adopted.size(); ++step) {
+      EXPECT_GE(adopted[step][0], adopted[step - 1][0]);
+      EXPECT_GE(adopted[step][1], adopted[step - 1][1]);
+    }
+    EXPECT_EQ(trace.result.agreement, last_adopted.has_value());
+    if (last_adopted) {
+      EXPECT_EQ(*trace.result.outcome, *last_adopted);
+    }
+  }
+  EXPECT_GE(most_adopted, 2u);  // some seed climbed at least one step
+  SessionRun first = RunThroughSession(scenario, "single_text", strategies, 30, 7);
+  SessionRun again = RunThroughSession(scenario, "single_text", strategies, 30, 7);
+  SessionRun other = RunThroughSession(scenario, "single_text", strategies, 30, 8);
+  ASSERT_TRUE(first.trace.ok() && again.trace.ok() && other.trace.ok());
+  EXPECT_EQ(TraceBytes(scenario, *first.trace), TraceBytes(scenario, *again.trace));
+  EXPECT_NE(TraceBytes(scenario, *first.trace), TraceBytes(scenario, *other.trace));
+}
+
+TEST(SingleTextSessionTest, RefusesAScenarioWithoutAMediator) {
+  model::Scenario scenario = Bargain(/*carol=*/false, /*mediators=*/false);
+  SessionRun run = RunThroughSession(scenario, "single_text", {}, 10);
+  ASSERT_FALSE(run.trace.ok());
+  EXPECT_EQ(run.trace.status().code(), ErrorCode::kInvalidInput);
+  EXPECT_NE(run.trace.status().message().find("mediator"), std::string::npos);
+}
+
+// Klein et al.'s pairing as registered: annealing mediator, hill-climbing voters.
+TEST(SingleTextSessionTest, AnnealingMediatorAndHillClimbersPlayByTheRules) {
+  if (!Registered("single_text_annealer") || !Registered("hill_climber")) {
+    GTEST_SKIP() << "single_text_annealer or hill_climber is not registered in this build";
+  }
+  Result<model::Scenario> ceasefire =
+      io::LoadScenario(std::string(PARLEY_SOURCE_DIR) + "/examples/ceasefire.yaml");
+  ASSERT_TRUE(ceasefire.ok()) << ceasefire.status().ToString();
+  for (const model::Scenario& scenario : {Bargain(), *ceasefire}) {
+    std::map<std::string, std::string> strategies;
+    for (std::size_t principal : scenario.PrincipalIndices()) {
+      strategies[scenario.parties[principal].id] = "hill_climber";
+    }
+    for (const model::Party& party : scenario.parties) {
+      if (party.role == model::Role::kMediator && party.enabled) {
+        strategies[party.id] = "single_text_annealer";
+      }
+    }
+    for (std::string protocol :
+         {"single_text", "single_text(adoption=mediator, final_vote=true)"}) {
+      SessionRun run = RunThroughSession(scenario, protocol, strategies, 80);
+      ASSERT_TRUE(run.trace.ok()) << run.trace.status().ToString();
+      const session::Trace& trace = *run.trace;
+      SCOPED_TRACE(scenario.name + " " + protocol + ": " + trace.result.end_reason);
+      EXPECT_LE(trace.result.rounds, 80);
+      for (const session::IllegalAction& illegal : trace.result.illegal_actions) {
+        ADD_FAILURE() << scenario.parties[illegal.party].id << ": " << illegal.reason;
+      }
+      EXPECT_EQ(CompareInboxesWithTrace(run), "");
+      if (trace.result.agreement) {
+        // Every principal voted for the agreed text, and hill climbers never vote below their
+        // reservation value or across their red lines.
+        for (std::size_t principal : scenario.PrincipalIndices()) {
+          const model::Preferences& preferences = *scenario.parties[principal].preferences;
+          EXPECT_GE(preferences.utility->Evaluate(*trace.result.outcome),
+                    preferences.ReservationOrZero());
+          EXPECT_TRUE(preferences.AllowedByRedLines(*trace.result.outcome));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace parley::protocols

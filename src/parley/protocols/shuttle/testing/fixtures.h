@@ -9,12 +9,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "parley/io/scenario_io.h"
 #include "parley/protocols/shuttle/testing/fake_session.h"
+#include "parley/session/session.h"
+#include "parley/session/trace_json.h"
+#include "parley/strategies/strategy.h"
 
 namespace parley::protocols::testing {
 
@@ -199,6 +205,102 @@ inline Policy MidpointMediator() {
 // A policy that always passes (or gives the fallback when passing is not allowed).
 inline Policy Silent() {
   return [](const PartyView&, const Request& request) { return Make(request.fallback); };
+}
+
+// A strategy playing a policy: lets the policies above run through RunSession.
+class PolicyStrategy final : public strategies::Strategy {
+ public:
+  explicit PolicyStrategy(Policy policy) : policy_(std::move(policy)) {}
+  Action Act(const PartyView& view, const Request& request) override {
+    return policy_(view, request);
+  }
+
+ private:
+  Policy policy_;
+};
+
+inline strategies::StrategyDescriptor DescribePolicy(std::string name,
+                                                     std::vector<model::Role> roles,
+                                                     std::function<Policy(const Parameters&)> make,
+                                                     std::vector<ParameterSpec> parameters = {}) {
+  strategies::StrategyDescriptor descriptor;
+  descriptor.name = std::move(name);
+  descriptor.summary = "protocol tests only";
+  descriptor.roles = std::move(roles);
+  descriptor.parameters = std::move(parameters);
+  descriptor.create = [make](const Parameters& values) -> std::unique_ptr<strategies::Strategy> {
+    return std::make_unique<PolicyStrategy>(make(values));
+  };
+  return descriptor;
+}
+
+// Registers the policies above as strategies (once; later calls do nothing):
+// protocols_test_accept_above(threshold=0.5), protocols_test_always_reject,
+// protocols_test_midpoint_mediator, protocols_test_silent (any role).
+inline void RegisterTestStrategies() {
+  auto& registry = strategies::StrategyRegistry::Global();
+  const std::vector<model::Role> principal = {model::Role::kPrincipal};
+  registry.Register(DescribePolicy(
+      "protocols_test_accept_above", principal,
+      [](const Parameters& values) { return AcceptAbove(values.GetDouble("threshold")); },
+      {{"threshold", ParameterType::kDouble, "0.5", "accepts texts worth at least this"}}));
+  registry.Register(DescribePolicy("protocols_test_always_reject", principal,
+                                   [](const Parameters&) { return AlwaysReject(); }));
+  registry.Register(DescribePolicy("protocols_test_midpoint_mediator", {model::Role::kMediator},
+                                   [](const Parameters&) { return MidpointMediator(); }));
+  registry.Register(DescribePolicy("protocols_test_silent",
+                                   {model::Role::kPrincipal, model::Role::kMediator},
+                                   [](const Parameters&) { return Silent(); }));
+}
+
+// What one RunSession call gave: the trace and every taking-part party's final view.
+struct SessionRun {
+  Result<session::Trace> trace = Status(ErrorCode::kInternal, "not run");
+  std::map<std::size_t, std::vector<Message>> inboxes;
+};
+
+// Runs `protocol` on `scenario` with strategies by party id.
+// `reference`: the scenario's reference points when already computed (they cost the most).
+inline SessionRun RunThroughSession(
+    const model::Scenario& scenario, const std::string& protocol,
+    const std::map<std::string, std::string>& strategies, int rounds, std::uint64_t seed = 1,
+    std::shared_ptr<const session::ScenarioReference> reference = nullptr) {
+  RegisterTestStrategies();
+  session::SessionConfig config;
+  config.reference = std::move(reference);
+  config.protocol = protocol;
+  for (const auto& [id, spec] : strategies) config.strategies[*scenario.FindParty(id)] = spec;
+  config.rounds = rounds;
+  config.seed = seed;
+  SessionRun run;
+  config.on_view = [&run](const PartyView& view) { run.inboxes[view.self()] = view.inbox(); };
+  run.trace = session::RunSession(scenario, config);
+  return run;
+}
+
+// The trace as JSON bytes, without the wall time.
+inline std::string TraceBytes(const model::Scenario& scenario, session::Trace trace) {
+  trace.result.elapsed_ms = 0;
+  return session::WriteTraceJson(scenario, trace);
+}
+
+// Checks that each party's inbox holds exactly the trace's messages addressed to it, in order;
+// returns what differs (empty when nothing does).
+inline std::string CompareInboxesWithTrace(const SessionRun& run) {
+  std::string problems;
+  for (const auto& [party, inbox] : run.inboxes) {
+    std::vector<std::uint64_t> expected;
+    for (const session::TraceEvent& event : run.trace->events) {
+      const std::vector<std::size_t>& recipients = event.message.recipients;
+      if (std::find(recipients.begin(), recipients.end(), party) != recipients.end()) {
+        expected.push_back(event.message.sequence);
+      }
+    }
+    std::vector<std::uint64_t> delivered;
+    for (const Message& message : inbox) delivered.push_back(message.sequence);
+    if (delivered != expected) problems += "party #" + std::to_string(party) + " ";
+  }
+  return problems;
 }
 
 }  // namespace parley::protocols::testing
