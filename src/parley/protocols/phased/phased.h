@@ -1,11 +1,11 @@
 // Phased talks: the agreement is built phase by phase, and what one phase settles stays settled.
 //
 // Models staged agreements such as the reported ceasefire framework (an initial exchange under a
-// pause, then end-state terms) and, more generally, agenda-based negotiation (Fershtman 1990;
-// Busch and Horstmann 1999 on issue-by-issue bargaining): the issues are split into the
-// scenario's phases (Scenario::phases, in order; issues in no phase join the last phase; a
-// scenario without phases is one phase), and each phase is negotiated by an inner protocol over
-// its open issues. Once a phase is agreed its issues are fixed: every later request carries
+// pause, then end-state terms) and, more generally, bargaining over an agenda, issue group by
+// issue group (Fershtman 1990, "The importance of the agenda in bargaining"): the issues are
+// split into the scenario's phases (Scenario::phases, in order; issues in no phase join the last
+// phase; a scenario without phases is one phase), and each phase is negotiated by an inner protocol
+// over its open issues. Once a phase is agreed its issues are fixed: every later request carries
 // `fixed_issues` / `fixed_outcome` (and `open_issues`, the current phase's issues), and the
 // session records as illegal any offer that changes a fixed issue (this protocol also refuses to
 // pass one on, should it get through). A phase binds only its own issues: what a text says about

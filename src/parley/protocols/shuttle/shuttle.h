@@ -2,9 +2,9 @@
 //
 // Models proximity talks as run in the reported ceasefire negotiations: each principal tells only
 // the mediators what it proposes, accepts or confides; the mediators decide what to pass on to
-// whom (verbatim, amended, combined, or a compromise text of their own). It follows the classic
-// account of shuttle diplomacy (the mediator is the only channel between the sides, e.g. Kissinger
-// 1973-75; Kydd 2006 on mediators' private information) with the message cycle of the brief:
+// whom (verbatim, amended, combined, or a compromise text of their own). It follows the practice
+// of shuttle diplomacy and proximity talks (the mediator is the only channel between the sides,
+// as in Kissinger's Middle East shuttles of 1973-75), with this message cycle:
 //
 //   round r, lead mediator L = mediators[r mod M]:
 //   1. proposals: each principal p is asked for a proposal (kOffer) or to accept the text it last
