@@ -1,0 +1,181 @@
+#include "parley/strategies/common/principal.h"
+
+#include <algorithm>
+
+namespace parley::strategies {
+namespace {
+
+bool Allows(const Request& request, ActionType type) {
+  return std::find(request.allowed.begin(), request.allowed.end(), type) != request.allowed.end();
+}
+
+}  // namespace
+
+void PrincipalStrategy::Initialize(const PartyView& view, std::mt19937_64& rng) {
+  rng_ = rng;
+  const model::Preferences* preferences = view.preferences();
+  if (preferences != nullptr) {
+    bids_ = BidSpace(preferences->utility, view.space(), preferences->red_lines);
+    reservation_ = preferences->ReservationOrZero();
+  } else {
+    bids_ = BidSpace(nullptr, view.space(), {});
+    reservation_ = 0;
+  }
+  received_.clear();
+  inbox_seen_ = 0;
+  current_text_.reset();
+  previous_text_.reset();
+  adopted_text_.reset();
+  initialized_ = true;
+  OnInitialize(view);
+}
+
+bool PrincipalStrategy::Rational(const model::Outcome& outcome) const {
+  return bids_.Utility(outcome) >= reservation_ && bids_.Allowed(outcome);
+}
+
+std::optional<double> PrincipalStrategy::BestReceivedSince(double time) const {
+  std::optional<double> best;
+  for (auto it = received_.rbegin(); it != received_.rend() && it->time >= time; ++it) {
+    if (!best || it->utility > *best) best = it->utility;
+  }
+  return best;
+}
+
+void PrincipalStrategy::Record(const PartyView& view, std::size_t sender,
+                               const model::Outcome& outcome, double time, int round) {
+  if (!view.space().Contains(outcome)) return;
+  ReceivedOffer offer{sender, outcome, bids_.Utility(outcome), time, round};
+  received_.push_back(offer);
+  OnReceived(view, received_.back());
+}
+
+void PrincipalStrategy::Digest(const PartyView& view, const Request& request) {
+  const std::vector<protocols::Message>& inbox = view.inbox();
+  if (inbox.size() < inbox_seen_) inbox_seen_ = 0;  // a new view: read it from the start
+  for (; inbox_seen_ < inbox.size(); ++inbox_seen_) {
+    const protocols::Message& message = inbox[inbox_seen_];
+    if (message.sender == view.self() || !message.outcome) continue;
+    const bool from_mediator = message.sender < view.parties().size() &&
+                               view.parties()[message.sender].role == model::Role::kMediator;
+    if (message.type == ActionType::kOffer || message.type == ActionType::kRelay) {
+      Record(view, message.sender, *message.outcome, message.time, message.round);
+    } else if (message.type == ActionType::kAccept && from_mediator &&
+               view.space().Contains(*message.outcome)) {
+      adopted_text_ = *message.outcome;
+    }
+  }
+  if (request.standing_offer && request.standing_offer_from != view.self()) {
+    const model::Outcome& standing = *request.standing_offer;
+    std::size_t sender = request.standing_offer_from.value_or(view.parties().size());
+    // Record the standing offer unless the inbox already delivered it.
+    auto latest = std::find_if(received_.rbegin(), received_.rend(),
+                               [&](const ReceivedOffer& offer) { return offer.sender == sender; });
+    if (latest == received_.rend() || latest->outcome != standing) {
+      Record(view, sender, standing, view.clock().relative_time, view.clock().round);
+    }
+    if (!current_text_ || *current_text_ != standing) {
+      previous_text_ = current_text_;
+      current_text_ = standing;
+    }
+  }
+}
+
+Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
+  if (!initialized_) {
+    std::mt19937_64 seeded(0);
+    Initialize(view, seeded);
+  }
+  Digest(view, request);
+  BidConstraints constraints = BidConstraints::FromRequest(request);
+  if (!(constraints == bids_.constraints())) {
+    bids_.SetConstraints(constraints);
+    OnConstraintsChanged();
+  }
+
+  Action action;
+  const bool has_standing = request.standing_offer.has_value() &&
+                            request.standing_offer_from != view.self() &&
+                            view.space().Contains(*request.standing_offer);
+  std::optional<model::Outcome> next;
+  auto next_offer = [&]() -> const model::Outcome& {
+    if (!next) next = NextOffer(view, request);
+    return *next;
+  };
+  auto reference_utility = [&]() {
+    const std::optional<model::Outcome>& reference = reference_text();
+    if (reference && reference != request.standing_offer) return bids_.Utility(*reference);
+    return reservation_;
+  };
+
+  if (has_standing) {
+    const model::Outcome& standing = *request.standing_offer;
+    const double standing_utility = bids_.Utility(standing);
+    const bool is_vote =
+        Allows(request, ActionType::kVote) ||
+        (Allows(request, ActionType::kAccept) && Allows(request, ActionType::kReject) &&
+         !Allows(request, ActionType::kOffer));
+    if (is_vote) {
+      const model::Outcome& planned = next_offer();
+      const bool yes =
+          Rational(standing) && VotesFor(view, standing, standing_utility, bids_.Utility(planned));
+      if (Allows(request, ActionType::kVote)) {
+        action.type = ActionType::kVote;
+        action.accept = yes;
+        action.value = standing_utility - reference_utility();
+        return action;
+      }
+      action.type = yes ? ActionType::kAccept : ActionType::kReject;
+      if (yes) action.outcome = standing;
+      return action;
+    }
+    if (Allows(request, ActionType::kAccept) && Rational(standing)) {
+      const model::Outcome& planned = next_offer();
+      if (AcceptsOffer(view, standing_utility, bids_.Utility(planned))) {
+        action.type = ActionType::kAccept;
+        action.outcome = standing;
+        return action;
+      }
+    }
+  }
+  if (Allows(request, ActionType::kOffer)) {
+    if (has_preferences() && bids_.MaxUtility() < reservation_ &&
+        Allows(request, ActionType::kEndNegotiation)) {
+      action.type = ActionType::kEndNegotiation;
+      return action;
+    }
+    action.type = ActionType::kOffer;
+    action.outcome = next_offer();
+    action.recipients = request.may_address;
+    OnOffered(*action.outcome);
+    return action;
+  }
+  if (Allows(request, ActionType::kReject) && has_standing) {
+    action.type = ActionType::kReject;
+    return action;
+  }
+  if (Allows(request, ActionType::kConfide)) {
+    action.type = ActionType::kConfide;
+    action.outcome = has_standing ? *request.standing_offer : next_offer();
+    action.value = bids_.Utility(*action.outcome);
+    action.recipients = request.may_address;
+    return action;
+  }
+  if (Allows(request, ActionType::kFeedback) && has_standing) {
+    action.type = ActionType::kFeedback;
+    action.outcome = *request.standing_offer;
+    action.value = bids_.Utility(*request.standing_offer) - reference_utility();
+    action.recipients = request.may_address;
+    return action;
+  }
+  for (ActionType type : {ActionType::kPass, ActionType::kReject, ActionType::kEndNegotiation}) {
+    if (Allows(request, type)) {
+      action.type = type;
+      return action;
+    }
+  }
+  action.type = request.fallback;
+  return action;
+}
+
+}  // namespace parley::strategies
