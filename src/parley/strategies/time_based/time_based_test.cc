@@ -1,0 +1,178 @@
+#include "parley/strategies/time_based/time_based.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "parley/strategies/common/test_scenarios.h"
+
+namespace parley::strategies {
+namespace {
+
+using protocols::ActionType;
+
+TEST(TimeBasedTest, BoulwareTargetFollowsTheFormula) {
+  // e = 0.2: p(t) = Pmin + (Pmax - Pmin) * (1 - t^5).
+  const double pmin = 0.3;
+  const double pmax = 0.9;
+  for (double t : {0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0}) {
+    const double expected = pmin + (pmax - pmin) * (1.0 - t * t * t * t * t);
+    EXPECT_NEAR(TimeBasedTarget(t, 0.2, pmin, pmax), expected, 1e-12) << "t=" << t;
+  }
+  // Conceder (e = 2) concedes faster than linear, which concedes faster than Boulware.
+  EXPECT_LT(TimeBasedTarget(0.5, 2.0, 0, 1), TimeBasedTarget(0.5, 1.0, 0, 1));
+  EXPECT_LT(TimeBasedTarget(0.5, 1.0, 0, 1), TimeBasedTarget(0.5, 0.2, 0, 1));
+  EXPECT_DOUBLE_EQ(TimeBasedTarget(0.5, 1.0, 0, 1), 0.5);
+  // e <= 0 never concedes before the deadline.
+  EXPECT_DOUBLE_EQ(TimeBasedTarget(0.99, 0.0, 0.2, 1), 1.0);
+  EXPECT_DOUBLE_EQ(TimeBasedTarget(1.0, 0.0, 0.2, 1), 0.2);
+}
+
+class TimeBasedPartyTest : public ::testing::Test {
+ protected:
+  TimeBasedPartyTest() : fixture_(MakeScenario()) {}
+  static model::Scenario MakeScenario() {
+    model::Scenario scenario = testing::RandomScenario(testing::DiscreteIssues(4, 4), 2, 17);
+    scenario.parties[0].preferences->reservation_value = 0.35;
+    return scenario;
+  }
+  const model::UtilityFunction& utility() const {
+    return *fixture_.scenario.parties[0].preferences->utility;
+  }
+  testing::Fixture fixture_;
+};
+
+TEST_F(TimeBasedPartyTest, OpensAtItsBestAndNeverOffersBelowPmin) {
+  for (const char* spec : {"boulware", "linear", "conceder", "time_based(e=0.5)",
+                           "frequency_boulware", "bayesian_boulware"}) {
+    std::unique_ptr<Strategy> strategy = testing::MakeStrategy(spec);
+    ASSERT_NE(strategy, nullptr) << spec;
+    protocols::PartyView view = fixture_.View(0, 0.0);
+    std::mt19937_64 rng(1);
+    strategy->Initialize(view, rng);
+    const std::vector<double> sorted = testing::SortedUtilities(utility(), fixture_.space);
+    double previous = 2.0;
+    for (int step = 0; step <= 20; ++step) {
+      const double t = step / 20.0;
+      testing::SetTime(view, t);
+      // The opponent keeps offering its own favourite, so nothing is accepted.
+      Action action = strategy->Act(view, testing::RespondRequest(model::Outcome{0, 0, 0, 0}, 1));
+      if (action.type == ActionType::kAccept) continue;
+      ASSERT_EQ(action.type, ActionType::kOffer) << spec;
+      ASSERT_TRUE(action.outcome.has_value());
+      const double value = utility().Evaluate(*action.outcome);
+      EXPECT_GE(value, 0.35) << spec << " t=" << t;
+      if (step == 0) {
+        EXPECT_DOUBLE_EQ(value, sorted.back()) << spec << " opens at Pmax";
+      }
+      if (std::string(spec) == "boulware" || std::string(spec) == "linear") {
+        // Without a model the offer is the closest outcome at or above the target.
+        auto* time_based = dynamic_cast<TimeBasedStrategy*>(strategy.get());
+        ASSERT_NE(time_based, nullptr);
+        const double target = time_based->Target(t);
+        EXPECT_EQ(value, *std::lower_bound(sorted.begin(), sorted.end(), target)) << t;
+        EXPECT_LE(value, previous + 1e-12) << "concessions are monotone";
+        previous = value;
+      }
+    }
+  }
+}
+
+TEST_F(TimeBasedPartyTest, TargetUsesReservationAndBestByDefaultAndParametersWhenGiven) {
+  const std::vector<double> sorted = testing::SortedUtilities(utility(), fixture_.space);
+  TimeBasedConfig config;
+  TimeBasedStrategy automatic(config);
+  protocols::PartyView view = fixture_.View(0, 0.0);
+  std::mt19937_64 rng(1);
+  automatic.Initialize(view, rng);
+  EXPECT_DOUBLE_EQ(automatic.Pmax(), sorted.back());
+  EXPECT_DOUBLE_EQ(automatic.Pmin(), 0.35);
+  config.min = 0.5;
+  config.max = 0.8;
+  TimeBasedStrategy given(config);
+  given.Initialize(view, rng);
+  EXPECT_DOUBLE_EQ(given.Target(0.0), 0.8);
+  EXPECT_DOUBLE_EQ(given.Target(1.0), 0.5);
+}
+
+TEST_F(TimeBasedPartyTest, AcceptsByAcNext) {
+  std::unique_ptr<Strategy> strategy = testing::MakeStrategy("linear");
+  protocols::PartyView view = fixture_.View(0, 0.5);
+  std::mt19937_64 rng(1);
+  strategy->Initialize(view, rng);
+  auto* linear = dynamic_cast<TimeBasedStrategy*>(strategy.get());
+  const double target = linear->Target(0.5);
+  // The best and worst outcomes for this party, found by brute force.
+  model::Outcome best, worst;
+  double best_value = -1, worst_value = 2;
+  (void)fixture_.space.ForEach(1'000'000, [&](const model::Outcome& outcome) {
+    double value = utility().Evaluate(outcome);
+    if (value > best_value) best_value = value, best = outcome;
+    if (value < worst_value) worst_value = value, worst = outcome;
+  });
+  ASSERT_GT(best_value, target);
+  ASSERT_LT(worst_value, target);
+  EXPECT_EQ(strategy->Act(view, testing::RespondRequest(best, 1)).type, ActionType::kAccept);
+  Action counter = strategy->Act(view, testing::RespondRequest(worst, 1));
+  EXPECT_EQ(counter.type, ActionType::kOffer);
+  // In a vote (single text), the same rule.
+  Action vote = strategy->Act(view, testing::VoteRequest(best, 1));
+  EXPECT_EQ(vote.type, ActionType::kVote);
+  EXPECT_TRUE(vote.accept.value_or(false));
+  vote = strategy->Act(view, testing::VoteRequest(worst, 1));
+  EXPECT_FALSE(vote.accept.value_or(true));
+}
+
+TEST(TimeBasedModelTest, PicksTheNearEqualOfferTheOpponentModelRatesBest) {
+  // Issue 0 decides this party's utility; issue 1 is worth nothing to it. The opponent always
+  // asks for option 2 on issue 1.
+  model::Scenario scenario;
+  scenario.issues = testing::DiscreteIssues(2, 3);
+  scenario.parties.push_back(
+      testing::Principal("me", testing::Additive({1.0, 0.0}, {{1.0, 0.5, 0.0}, {0, 0, 0}})));
+  scenario.parties.push_back(
+      testing::Principal("other", testing::Additive({0.5, 0.5}, {{0, 0, 1}, {0, 0, 1}})));
+  testing::Fixture fixture(scenario);
+  for (const char* spec : {"frequency_boulware", "bayesian_boulware", "boulware"}) {
+    std::unique_ptr<Strategy> strategy = testing::MakeStrategy(spec);
+    protocols::PartyView view = fixture.View(0, 0.0);
+    std::mt19937_64 rng(3);
+    strategy->Initialize(view, rng);
+    for (int offer_idx = 0; offer_idx < 5; ++offer_idx) {
+      view.Deliver(testing::Offer(1, {0, 1}, {2, 2}, 0.0));
+    }
+    Action action = strategy->Act(view, testing::RespondRequest(model::Outcome{2, 2}, 1));
+    ASSERT_EQ(action.type, ActionType::kOffer);
+    EXPECT_EQ((*action.outcome)[0], 0u) << spec << ": its best option on its own issue";
+    if (std::string(spec) != "boulware") {
+      EXPECT_EQ((*action.outcome)[1], 2u) << spec << ": the opponent's option where it is free";
+    } else {
+      EXPECT_EQ((*action.outcome)[1], 0u) << "without a model: the first of the ties";
+    }
+  }
+}
+
+TEST(TimeBasedRegistryTest, PresetsAndParameterErrors) {
+  const auto& registry = StrategyRegistry::Global();
+  for (const char* name : {"time_based", "boulware", "linear", "conceder", "frequency_boulware",
+                           "bayesian_boulware"}) {
+    ASSERT_NE(registry.Find(name), nullptr) << name;
+  }
+  auto e_default = [&](const char* name) {
+    for (const protocols::ParameterSpec& spec : registry.Find(name)->parameters) {
+      if (spec.name == "e") return spec.default_value;
+    }
+    return std::string();
+  };
+  EXPECT_EQ(e_default("boulware"), "0.2");
+  EXPECT_EQ(e_default("linear"), "1");
+  EXPECT_EQ(e_default("conceder"), "2");
+  std::string error;
+  EXPECT_EQ(testing::MakeStrategy("time_based(model=oracle)", &error), nullptr);
+  EXPECT_NE(error.find("frequency"), std::string::npos) << error;
+  EXPECT_EQ(testing::MakeStrategy("boulware(accept=sometimes)", &error), nullptr);
+  EXPECT_NE(testing::MakeStrategy("boulware(accept=combi, accept_time=0.95)"), nullptr);
+}
+
+}  // namespace
+}  // namespace parley::strategies
