@@ -401,6 +401,21 @@ class Context final : public protocols::SessionContext {
     }
     if (offers.size() < 2) return;
     last_gap_round_ = clock_.round;
+    // Offers that have not moved since the last sample have not moved the gaps either.
+    bool unchanged = !gaps_.empty() && gap_offers_.size() == offers.size();
+    for (std::size_t offer_idx = 0; unchanged && offer_idx < offers.size(); ++offer_idx) {
+      unchanged = gap_offers_[offer_idx] == *offers[offer_idx];
+    }
+    if (unchanged) {
+      GapSample sample = gaps_.back();
+      sample.round = clock_.round;
+      gaps_.push_back(std::move(sample));
+      return;
+    }
+    gap_offers_.resize(offers.size());
+    for (std::size_t offer_idx = 0; offer_idx < offers.size(); ++offer_idx) {
+      gap_offers_[offer_idx] = *offers[offer_idx];
+    }
     GapSample sample;
     sample.round = clock_.round;
     sample.issue_gaps.assign(scenario_.issues.size(), 0.0);
@@ -478,6 +493,7 @@ class Context final : public protocols::SessionContext {
   std::optional<std::size_t> blocked_by_;
   std::vector<IllegalAction> illegal_actions_;
   std::vector<GapSample> gaps_;
+  std::vector<model::Outcome> gap_offers_;  // the offers behind the last gap sample
   int last_gap_round_ = -1;
 };
 
