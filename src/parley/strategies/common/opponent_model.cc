@@ -52,15 +52,20 @@ std::unique_ptr<OpponentModel> MakeOpponentModel(OpponentModelKind kind,
 // ---------------------------------------------------------------------------------------------
 // FrequencyModel
 
-FrequencyModel::FrequencyModel(const std::vector<model::Issue>& issues, double learning_rate)
+FrequencyModel::FrequencyModel(const std::vector<model::Issue>& issues, double learning_rate,
+                               bool smooth_ordered)
     : learning_rate_(learning_rate) {
   const std::size_t num_issues = issues.size();
   weights_.assign(num_issues, num_issues == 0 ? 0.0 : 1.0 / static_cast<double>(num_issues));
   for (const model::Issue& issue : issues) {
     std::uint64_t cardinality = std::max<std::uint64_t>(issue.NumOptions(), 1);
     cardinalities_.push_back(cardinality);
-    counts_.emplace_back(std::min(cardinality, kMaxModelledOptions), 1.0);
+    const std::size_t buckets =
+        static_cast<std::size_t>(std::min(cardinality, kMaxModelledOptions));
+    counts_.emplace_back(buckets, 1.0);
     max_counts_.push_back(1.0);
+    const bool positional = issue.IsNumeric() || issue.ordered;
+    spread_.push_back(smooth_ordered && positional ? buckets / 4 : 0);
   }
 }
 
@@ -92,9 +97,19 @@ void FrequencyModel::Observe(const model::Outcome& offer, double time) {
 void FrequencyModel::AddEvidence(const model::Outcome& outcome, double amount) {
   if (outcome.size() != weights_.size() || !(amount > 0)) return;
   for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
-    double& count = counts_[issue_idx][Bucket(issue_idx, outcome[issue_idx])];
-    count += amount;
-    max_counts_[issue_idx] = std::max(max_counts_[issue_idx], count);
+    std::vector<double>& counts = counts_[issue_idx];
+    const std::size_t center = Bucket(issue_idx, outcome[issue_idx]);
+    const std::size_t spread = spread_[issue_idx];
+    // Triangular kernel: the option itself gains `amount`, neighbours within `spread` positions
+    // gain linearly less.
+    const std::size_t first = center >= spread ? center - spread : 0;
+    const std::size_t last = std::min(counts.size() - 1, center + spread);
+    for (std::size_t bucket = first; bucket <= last; ++bucket) {
+      const double distance =
+          static_cast<double>(bucket > center ? bucket - center : center - bucket);
+      counts[bucket] += amount * (1.0 - distance / static_cast<double>(spread + 1));
+      max_counts_[issue_idx] = std::max(max_counts_[issue_idx], counts[bucket]);
+    }
   }
 }
 

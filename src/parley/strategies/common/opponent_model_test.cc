@@ -63,6 +63,23 @@ TEST(FrequencyModelTest, EvidenceRaisesValuesButNotWeights) {
   EXPECT_DOUBLE_EQ(model.Value(0, 0), 0.25);  // count 1 against 4
 }
 
+TEST(FrequencyModelTest, SmoothingGivesNeighboursOfOrderedOptionsCredit) {
+  std::vector<model::Issue> issues = {model::Issue::Integer("price", 0, 20)};
+  FrequencyModel plain(issues);
+  FrequencyModel smooth(issues, 0.2, /*smooth_ordered=*/true);
+  for (int offer_idx = 0; offer_idx < 5; ++offer_idx) {
+    plain.Observe({10}, 0);
+    smooth.Observe({10}, 0);
+  }
+  // HardHeaded's counts: every other option stays at the floor.
+  EXPECT_DOUBLE_EQ(plain.Value(0, 11), plain.Value(0, 20));
+  // Smoothed: value falls with the distance from what was asked, within a quarter of the range.
+  EXPECT_DOUBLE_EQ(smooth.Value(0, 10), 1.0);
+  EXPECT_GT(smooth.Value(0, 11), smooth.Value(0, 13));
+  EXPECT_GT(smooth.Value(0, 13), smooth.Value(0, 20));
+  EXPECT_DOUBLE_EQ(smooth.Value(0, 9), smooth.Value(0, 11));
+}
+
 // An opponent with a known additive utility that concedes over time: at time t it offers an
 // outcome worth about 1 - 0.5 t to itself.
 double TrueAndEstimatedCorrelation(OpponentModelKind kind, bool ordered, std::uint64_t seed) {

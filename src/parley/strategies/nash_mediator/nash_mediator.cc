@@ -11,12 +11,19 @@ constexpr double kFloor = 1e-6;  // estimates below count as this in the log pro
 constexpr std::uint64_t kOptionsPerIssue = 64;
 constexpr int kStarts = 3;
 constexpr int kPasses = 10;
+constexpr double kUninformed = 0.5;  // estimate for a principal that made no offer yet
+constexpr int kFitPasses = 30;
+constexpr double kLearningRate = 0.5;
+constexpr double kRidge = 0.01;
+constexpr std::size_t kRememberedRejections = 8;
 
 }  // namespace
 
 NashMediatorStrategy::Knowledge& NashMediatorStrategy::About(std::size_t principal) {
   Knowledge& knowledge = knowledge_[principal];
-  if (knowledge.model == nullptr) knowledge.model = std::make_unique<FrequencyModel>(issues());
+  if (knowledge.model == nullptr) {
+    knowledge.model = std::make_unique<FrequencyModel>(issues(), 0.2, /*smooth_ordered=*/true);
+  }
   return knowledge;
 }
 
@@ -28,6 +35,7 @@ void NashMediatorStrategy::OnMessage(const PartyView& view, const protocols::Mes
   std::optional<model::Outcome> text = message.outcome;
   if (text && !space().Contains(*text)) return;
   if (!text && message.type != ActionType::kOffer) text = last_proposal();
+  if (!text && message.type == ActionType::kReject) return;
   if (!text) return;
   switch (message.type) {
     case ActionType::kOffer:
@@ -38,17 +46,20 @@ void NashMediatorStrategy::OnMessage(const PartyView& view, const protocols::Mes
       About(message.sender).model->AddEvidence(*text, 0.5);
       seen_.insert(*text);
       break;
+    case ActionType::kReject:
+      Reject(message.sender, *text);
+      break;
     case ActionType::kVote:
       if (message.accept.value_or(false)) {
         About(message.sender).model->AddEvidence(*text, 0.5);
         seen_.insert(*text);
+      } else {
+        Reject(message.sender, *text);
       }
       break;
     case ActionType::kConfide:
       if (message.value && std::isfinite(*message.value)) {
-        Knowledge& knowledge = About(message.sender);
-        knowledge.confided[*text] = *message.value;
-        knowledge.model->AddEvidence(*text, std::max(*message.value, 0.0));
+        About(message.sender).confided[*text] = *message.value;
         seen_.insert(*text);
       }
       break;
@@ -62,18 +73,82 @@ void NashMediatorStrategy::OnMessage(const PartyView& view, const protocols::Mes
   }
 }
 
+void NashMediatorStrategy::Reject(std::size_t principal, const model::Outcome& text) {
+  std::vector<model::Outcome>& rejected = About(principal).rejected;
+  std::erase(rejected, text);
+  rejected.push_back(text);
+  if (rejected.size() > kRememberedRejections) rejected.erase(rejected.begin());
+}
+
+double NashMediatorStrategy::Modelled(const Knowledge& knowledge,
+                                      const model::Outcome& outcome) const {
+  double estimate =
+      knowledge.model->num_observed() > 0 ? knowledge.model->Estimate(outcome) : kUninformed;
+  for (std::size_t issue_idx = 0; issue_idx < knowledge.corrections.size(); ++issue_idx) {
+    const std::vector<double>& correction = knowledge.corrections[issue_idx];
+    if (outcome[issue_idx] < correction.size()) estimate += correction[outcome[issue_idx]];
+  }
+  return estimate;
+}
+
+void NashMediatorStrategy::PrepareEstimates() {
+  for (auto& [principal, knowledge] : knowledge_) {
+    knowledge.corrections.clear();
+    if (knowledge.confided.empty()) continue;
+    // Fit an additive correction (one value per issue and option) to the residuals of the
+    // confided texts, by a few deterministic passes of gradient descent with a small ridge
+    // penalty. Issues with more options than kMaxModelledOptions are left uncorrected.
+    const std::size_t num_issues = issues().size();
+    knowledge.corrections.resize(num_issues);
+    for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
+      const std::uint64_t cardinality = space().Cardinality(issue_idx);
+      if (cardinality <= kMaxModelledOptions) {
+        knowledge.corrections[issue_idx].assign(static_cast<std::size_t>(cardinality), 0.0);
+      }
+    }
+    std::vector<std::pair<const model::Outcome*, double>> residuals;
+    for (const auto& [text, value] : knowledge.confided) {
+      residuals.emplace_back(&text, value);
+    }
+    const double step = 1.0 / static_cast<double>(std::max<std::size_t>(num_issues, 1));
+    for (int pass = 0; pass < kFitPasses; ++pass) {
+      for (const auto& [text, value] : residuals) {
+        const double error = Modelled(knowledge, *text) - value;
+        for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
+          std::vector<double>& correction = knowledge.corrections[issue_idx];
+          if ((*text)[issue_idx] >= correction.size()) continue;
+          double& delta = correction[(*text)[issue_idx]];
+          delta -= kLearningRate * (error * step + kRidge * delta);
+        }
+      }
+    }
+  }
+}
+
 double NashMediatorStrategy::Estimate(std::size_t principal, const model::Outcome& outcome) const {
   auto it = knowledge_.find(principal);
   if (it == knowledge_.end()) return 0.0;
-  auto confided = it->second.confided.find(outcome);
-  if (confided != it->second.confided.end()) return confided->second;
-  return it->second.model->Estimate(outcome);
+  const Knowledge& knowledge = it->second;
+  auto confided = knowledge.confided.find(outcome);
+  if (confided != knowledge.confided.end()) return confided->second;
+  return Modelled(knowledge, outcome);
 }
 
 double NashMediatorStrategy::Score(const model::Outcome& outcome) const {
   double score = 0;
+  const double num_issues = static_cast<double>(std::max<std::size_t>(outcome.size(), 1));
   for (const auto& [principal, knowledge] : knowledge_) {
-    score += std::log(std::max(Estimate(principal, outcome), kFloor));
+    double gain = Estimate(principal, outcome);
+    // Texts like those it rejected are discounted: by 1 - exp(-4 x share of issues that differ)
+    // per rejected text, so a rejected text itself scores as no gain.
+    for (const model::Outcome& rejected : knowledge.rejected) {
+      std::size_t differing = 0;
+      for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
+        differing += rejected[issue_idx] != outcome[issue_idx] ? 1 : 0;
+      }
+      gain *= 1.0 - std::exp(-4.0 * static_cast<double>(differing) / num_issues);
+    }
+    score += std::log(std::max(gain, kFloor));
   }
   return score;
 }
@@ -87,6 +162,7 @@ std::optional<model::Outcome> NashMediatorStrategy::Propose(const PartyView& vie
     }
     return RandomOutcome(request);
   }
+  PrepareEstimates();
   std::set<model::Outcome> pool;
   for (const model::Outcome& outcome : seen_) pool.insert(KeepFixed(outcome, request));
   if (request.standing_offer && space().Contains(*request.standing_offer)) {

@@ -47,6 +47,26 @@ TEST(NashMediatorTest, UsesConfidedUtilities) {
   EXPECT_EQ(*proposal.outcome, (model::Outcome{1, 1}));
 }
 
+TEST(NashMediatorTest, DoesNotProposeARejectedTextAgain) {
+  testing::Fixture fixture(testing::RandomScenario(testing::DiscreteIssues(2, 3), 2, 3, true));
+  std::unique_ptr<Strategy> mediator = testing::MakeStrategy("nash_mediator");
+  protocols::PartyView view = fixture.View(2, 0.5);
+  for (int round = 0; round < 3; ++round) {
+    view.Deliver(testing::Offer(0, {2}, {0, 0}, round * 0.1));
+    view.Deliver(testing::Offer(1, {2}, {2, 2}, round * 0.1));
+  }
+  const model::Outcome first = *mediator->Act(view, testing::ProposeRequest({0, 1})).outcome;
+  // Principal 1 rejects it (a vote without an outcome refers to the latest proposal).
+  protocols::Message vote;
+  vote.sender = 1;
+  vote.recipients = {2};
+  vote.type = ActionType::kVote;
+  vote.accept = false;
+  view.Deliver(vote);
+  const model::Outcome second = *mediator->Act(view, testing::ProposeRequest({0, 1})).outcome;
+  EXPECT_NE(second, first);
+}
+
 TEST(NashMediatorTest, WithoutInformationProposesTheStandingText) {
   testing::Fixture fixture(testing::RandomScenario(testing::DiscreteIssues(2, 3), 2, 3, true));
   std::unique_ptr<Strategy> mediator = testing::MakeStrategy("nash_mediator");
