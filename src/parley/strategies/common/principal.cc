@@ -120,9 +120,9 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
       const bool yes =
           Rational(standing) && VotesFor(view, standing, standing_utility, bids_.Utility(planned));
       if (Allows(request, ActionType::kVote)) {
+        // No `value`: protocols give it different meanings (MOPAC reads it as a minimum power).
         action.type = ActionType::kVote;
         action.accept = yes;
-        action.value = standing_utility - reference_utility();
         return action;
       }
       action.type = yes ? ActionType::kAccept : ActionType::kReject;

@@ -5,8 +5,8 @@
 // keeps the party's bid space and the offers it received, and maps the two decisions onto
 // whatever the protocol's Request allows, so one strategy plays every protocol:
 // - a request that allows kVote, or kAccept and kReject but not kOffer, is a vote on the standing
-//   text: kVote (accept = the decision, value = its utility minus the reference text's, so a
-//   mediator can grade it) or kAccept / kReject;
+//   text: kVote (accept = the decision; no value, which protocols read differently) or kAccept /
+//   kReject;
 // - otherwise kAccept when the standing offer is acceptable, else kOffer with NextOffer();
 //   kEndNegotiation instead when no outcome is worth the reservation value (nothing to gain);
 // - kReject, kConfide (the standing text, or the next offer, and its own utility for it),

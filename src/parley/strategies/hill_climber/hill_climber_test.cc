@@ -41,8 +41,13 @@ TEST(HillClimberTest, AcceptsOnlyTextsAtLeastAsGoodAsTheStandingOne) {
   EXPECT_FALSE(Vote(*strategy, view, 4));
   EXPECT_TRUE(Vote(*strategy, view, 5));
   EXPECT_TRUE(Vote(*strategy, view, 7));
-  // The vote's value grades it: utility gained over the standing text.
-  Action graded = strategy->Act(view, testing::VoteRequest({8}, 1));
+  // Feedback grades a text: utility gained over the standing text.
+  protocols::Request feedback;
+  feedback.allowed = {ActionType::kFeedback, ActionType::kPass};
+  feedback.standing_offer = model::Outcome{8};
+  feedback.standing_offer_from = 1;
+  Action graded = strategy->Act(view, feedback);
+  EXPECT_EQ(graded.type, ActionType::kFeedback);
   EXPECT_NEAR(graded.value.value_or(0), 0.3, 1e-12);
   // Without announcements, the previous text shown is the bar.
   testing::Fixture silent(VoterScenario(0.0));
