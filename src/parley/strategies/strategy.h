@@ -3,7 +3,7 @@
 // A strategy sees the protocol interface only (protocols/protocol.h): its PartyView and the
 // current Request. It never sees a concrete protocol, another party's preferences, or messages
 // not addressed to it. Strategies must be deterministic given the rng they are handed, and must
-// never enumerate a huge outcome space: bid search goes through strategies/bid_space.h.
+// never enumerate a huge outcome space: bid search goes through strategies/common/bid_space.h.
 #pragma once
 
 #include <functional>
