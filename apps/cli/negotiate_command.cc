@@ -172,6 +172,11 @@ std::string RenderText(const model::Scenario& scenario, const session::Trace& tr
     out += fmt::format("  {:<{}}  {:.2f} -> {:.2f}\n", "overall", issue_width, first.overall,
                        last.overall);
   }
+  if (result.gaps.empty()) {
+    out +=
+        "Gaps: no round had offers from two principals (under this protocol they may only "
+        "vote or respond)\n";
+  }
   if (!result.illegal_actions.empty()) {
     const session::IllegalAction& illegal = result.illegal_actions.front();
     out += fmt::format("Illegal actions: {} (first in round {}, by {}: {})\n",
