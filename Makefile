@@ -37,6 +37,9 @@ demo: build
 	$(PARLEY) info examples/ceasefire.yaml
 	@echo
 	$(PARLEY) analyze examples/ceasefire.yaml
+	@echo
+	$(PARLEY) negotiate examples/ceasefire.yaml --protocol shuttle --mediator "Qatar=nash_mediator" \
+	  --mediator "United States=split_the_difference" --rounds 200 --seed 7
 
 test: test-release test-asan
 
