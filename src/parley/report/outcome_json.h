@@ -1,13 +1,14 @@
-// Outcomes as JSON: {issue id: option label (discrete), integer (integer issues) or number (real)}.
+// Outcomes in reports: the JSON spelling from io, and a one-line description of it.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include "parley/io/outcome_json.h"
 #include "parley/model/scenario.h"
 
 namespace parley::report {
 
-nlohmann::ordered_json OutcomeJson(const model::Scenario& scenario, const model::Outcome& outcome);
+using io::OutcomeJson;
 
 // "issue=label, issue=label" from such a JSON object, numbers in their shortest form.
 std::string DescribeOutcomeJson(const nlohmann::ordered_json& outcome);

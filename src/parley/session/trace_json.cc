@@ -7,6 +7,8 @@
 #include <map>
 #include <string_view>
 
+#include "parley/io/outcome_json.h"
+
 namespace parley::session {
 namespace {
 
@@ -598,25 +600,6 @@ std::string CompactUtilities(const model::Scenario& scenario,
 
 }  // namespace
 
-ordered_json OutcomeToJson(const model::Scenario& scenario, const model::Outcome& outcome) {
-  ordered_json out = ordered_json::object();
-  for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
-    const model::Issue& issue = scenario.issues[issue_idx];
-    switch (issue.kind) {
-      case model::IssueKind::kDiscrete:
-        out[issue.id] = issue.OptionLabel(outcome[issue_idx]);
-        break;
-      case model::IssueKind::kInteger:
-        out[issue.id] = issue.integer_lower + static_cast<std::int64_t>(outcome[issue_idx]);
-        break;
-      case model::IssueKind::kReal:
-        out[issue.id] = issue.NumericValue(outcome[issue_idx]);
-        break;
-    }
-  }
-  return out;
-}
-
 Result<model::Outcome> OutcomeFromJson(const model::Scenario& scenario, const json& value,
                                        const std::string& field) {
   if (!value.is_object()) return InvalidInput("expected {issue: option}", Location::InField(field));
@@ -665,7 +648,7 @@ ordered_json MessageToJson(const model::Scenario& scenario,
   for (std::size_t recipient : message.recipients) to.push_back(PartyId(parties, recipient));
   out["to"] = std::move(to);
   out["type"] = std::string(protocols::ActionTypeName(message.type));
-  if (message.outcome) out["outcome"] = OutcomeToJson(scenario, *message.outcome);
+  if (message.outcome) out["outcome"] = io::OutcomeJson(scenario, *message.outcome);
   if (message.accept) out["accept"] = *message.accept;
   if (message.value) out["value"] = *message.value;
   if (!message.text.empty()) out["text"] = message.text;
@@ -684,7 +667,7 @@ ordered_json ResultToJson(const model::Scenario& scenario, const Trace& trace) {
   ordered_json out = ordered_json::object();
   out["agreement"] = result.agreement;
   out["outcome"] =
-      result.outcome ? OutcomeToJson(scenario, *result.outcome) : ordered_json(nullptr);
+      result.outcome ? io::OutcomeJson(scenario, *result.outcome) : ordered_json(nullptr);
   ordered_json agreeing = ordered_json::array();
   for (std::size_t party : result.agreeing_parties)
     agreeing.push_back(PartyId(trace.parties, party));

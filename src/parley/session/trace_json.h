@@ -19,10 +19,7 @@
 
 namespace parley::session {
 
-// {issue id: label or number}.
-nlohmann::ordered_json OutcomeToJson(const model::Scenario& scenario,
-                                     const model::Outcome& outcome);
-// The inverse; errors name `field` and the offending issue.
+// The inverse of io::OutcomeJson; errors name `field` and the offending issue.
 Result<model::Outcome> OutcomeFromJson(const model::Scenario& scenario, const nlohmann::json& json,
                                        const std::string& field);
 

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "parley/io/outcome_json.h"
 #include "parley/session/test_scenarios.h"
 
 namespace parley::session {
@@ -95,7 +96,7 @@ TEST(TraceJsonTest, OutcomesRoundTripThroughJsonForEveryOutcome) {
   model::OutcomeSpace space = scenario.BuildOutcomeSpace();
   int checked = 0;
   Status status = space.ForEach(1000, [&](const model::Outcome& outcome) {
-    json value = json::parse(OutcomeToJson(scenario, outcome).dump());
+    json value = json::parse(io::OutcomeJson(scenario, outcome).dump());
     Result<model::Outcome> back = OutcomeFromJson(scenario, value, "outcome");
     ASSERT_TRUE(back.ok()) << back.status().ToString();
     EXPECT_EQ(*back, outcome);
