@@ -306,10 +306,16 @@ class Context final : public protocols::SessionContext {
     result.gaps = std::move(gaps_);
     for (std::size_t party_idx : scored_) {
       const model::Preferences& preferences = *scenario_.parties[party_idx].preferences;
+      // A principal outside a partial coalition (MOPAC) is not bound by its deal and keeps its
+      // reservation value, as in GeniusWeb; mediators value any agreement reached.
+      bool bound =
+          agreement_.has_value() &&
+          (scenario_.parties[party_idx].role != model::Role::kPrincipal ||
+           std::binary_search(agreeing_parties_.begin(), agreeing_parties_.end(), party_idx));
       double raw =
-          agreement_ ? preferences.utility->Evaluate(*agreement_) : preferences.ReservationOrZero();
+          bound ? preferences.utility->Evaluate(*agreement_) : preferences.ReservationOrZero();
       double utility = raw;
-      if (agreement_ && config_.use_discount && preferences.discount < 1.0) {
+      if (bound && config_.use_discount && preferences.discount < 1.0) {
         // parley files discount per round; GENIUS and GeniusWeb per unit of normalised time.
         double exponent = scenario_.source_format == model::SourceFormat::kParley
                               ? static_cast<double>(agreement_round_)

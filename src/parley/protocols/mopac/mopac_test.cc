@@ -350,6 +350,14 @@ TEST(MopacSessionTest, ASubsetAgreesAndMediatorsHearNothing) {
   EXPECT_EQ(result.agreeing_parties,
             (std::vector<std::size_t>{*scenario.FindParty("bob"), *scenario.FindParty("carol")}));
   EXPECT_TRUE(result.illegal_actions.empty());
+  // Alice is outside the coalition: she keeps her reservation value; bob and carol get the deal.
+  for (std::size_t position = 0; position < result.scored_parties.size(); ++position) {
+    const model::Party& party = scenario.parties[result.scored_parties[position]];
+    if (party.role != model::Role::kPrincipal) continue;
+    double expected = party.id == "alice" ? party.preferences->ReservationOrZero()
+                                          : party.preferences->utility->Evaluate(*result.outcome);
+    EXPECT_DOUBLE_EQ(result.raw_utilities[position], expected) << party.id;
+  }
   EXPECT_EQ(CompareInboxesWithTrace(run), "");
   EXPECT_TRUE(run.inboxes.at(*scenario.FindParty("med1")).empty());
   EXPECT_TRUE(run.inboxes.at(*scenario.FindParty("med2")).empty());
