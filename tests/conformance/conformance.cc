@@ -308,10 +308,15 @@ std::string Bytes(const model::Scenario& scenario, session::Trace trace) {
     return fail() << "scored parties differ from the parties with preferences";
   }
   for (std::size_t position = 0; position < result.scored_parties.size(); ++position) {
-    const model::Preferences& preferences =
-        *scenario.parties[result.scored_parties[position]].preferences;
-    double expected = result.agreement ? preferences.utility->Evaluate(*result.outcome)
-                                       : preferences.ReservationOrZero();
+    const std::size_t party_idx = result.scored_parties[position];
+    const model::Preferences& preferences = *scenario.parties[party_idx].preferences;
+    // Principals outside a partial coalition (MOPAC) keep their reservation value.
+    bool bound = result.agreement &&
+                 (scenario.parties[party_idx].role != model::Role::kPrincipal ||
+                  std::find(result.agreeing_parties.begin(), result.agreeing_parties.end(),
+                            party_idx) != result.agreeing_parties.end());
+    double expected =
+        bound ? preferences.utility->Evaluate(*result.outcome) : preferences.ReservationOrZero();
     if (result.raw_utilities[position] != expected) {
       return fail() << "raw utility of party " << result.scored_parties[position] << " is "
                     << result.raw_utilities[position] << ", expected " << expected;
