@@ -32,7 +32,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "parley/io/internal/names.h"
+#include "parley/base/names.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/hyper_rectangle_utility.h"
 #include "parley/model/validate.h"
@@ -40,10 +40,6 @@
 namespace parley::io {
 namespace {
 
-using internal::ListNames;
-using internal::Quote;
-using internal::Suggestion;
-using internal::UnknownName;
 using model::AdditiveUtility;
 using model::HyperRectangleUtility;
 using model::Issue;

@@ -1,9 +1,9 @@
-#include "parley/io/internal/names.h"
+#include "parley/base/names.h"
 
 #include <algorithm>
 #include <limits>
 
-namespace parley::io::internal {
+namespace parley {
 namespace {
 
 constexpr std::size_t kMaxListed = 20;
@@ -67,4 +67,4 @@ std::string UnknownName(std::string_view what, std::string_view name, std::strin
          std::string(plural) + " are: " + ListNames(candidates) + ")";
 }
 
-}  // namespace parley::io::internal
+}  // namespace parley

@@ -1,4 +1,4 @@
-// Small text helpers for readers' error messages: quoting, listing the allowed names, and a
+// Small text helpers for error messages: quoting, listing the allowed names, and a
 // "did you mean" suggestion by edit distance.
 #pragma once
 
@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace parley::io::internal {
+namespace parley {
 
 // 'text' in single quotes, shortened to about 60 characters.
 std::string Quote(std::string_view text);
@@ -22,4 +22,4 @@ std::string Suggestion(std::string_view name, const std::vector<std::string>& ca
 std::string UnknownName(std::string_view what, std::string_view name, std::string_view plural,
                         const std::vector<std::string>& candidates);
 
-}  // namespace parley::io::internal
+}  // namespace parley
