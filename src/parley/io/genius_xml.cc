@@ -65,7 +65,6 @@
 // starts no entity becomes "&amp;", and a space is inserted between a closing quote and a
 // following attribute name (value="a"evaluation="3"). Error locations always refer to the
 // original text. Parse errors report pugixml's byte offset as line and column.
-#include "parley/io/genius_xml.h"
 
 #include <algorithm>
 #include <cctype>
@@ -86,6 +85,8 @@
 #include <vector>
 
 #include "parley/base/file.h"
+#include "parley/base/numbers.h"
+#include "parley/base/numbers.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/hyper_rectangle_utility.h"
 #include "parley/model/issue.h"
@@ -332,30 +333,15 @@ std::string_view Trim(std::string_view text) {
 
 std::optional<double> ParseDouble(std::string_view text) {
   text = Trim(text);
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   // Java's Double.valueOf also accepts a trailing type suffix ("1.0d", "0.5f").
   if (!text.empty() &&
       (text.back() == 'd' || text.back() == 'D' || text.back() == 'f' || text.back() == 'F')) {
     text.remove_suffix(1);
   }
-  if (text.empty()) return std::nullopt;
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
+  return ParseFiniteDouble(text);
 }
 
-std::optional<std::int64_t> ParseInteger(std::string_view text) {
-  text = Trim(text);
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (text.empty()) return std::nullopt;
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
+std::optional<std::int64_t> ParseInteger(std::string_view text) { return ParseInt64(Trim(text)); }
 
 std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
 

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "parley/base/names.h"
+#include "parley/base/numbers.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/hyper_rectangle_utility.h"
 #include "parley/model/validate.h"
@@ -91,25 +92,10 @@ std::string LowerCase(std::string text) {
 // ---------------------------------------------------------------------------------------------
 // Number parsing: the whole scalar must be a finite number (quoted numbers are accepted).
 
-std::optional<double> ParseDouble(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (text.empty()) return std::nullopt;
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 std::optional<std::int64_t> ParseInteger(std::string_view text) {
-  std::string_view digits = text;
-  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (!digits.empty() && ec == std::errc() && end == digits.data() + digits.size()) return value;
+  if (std::optional<std::int64_t> value = ParseInt64(text)) return value;
   // Integral numbers written with a fraction or exponent ("40.0", "1e3").
-  std::optional<double> number = ParseDouble(text);
+  std::optional<double> number = ParseFiniteDouble(text);
   if (number && std::trunc(*number) == *number && std::fabs(*number) <= 9007199254740992.0) {
     return static_cast<std::int64_t>(*number);
   }
@@ -427,7 +413,7 @@ Result<double> ParleyReader::ReadNumber(const YAML::Node& node, const std::strin
                                         bool wrappable) {
   PARLEY_ASSIGN_OR_RETURN(YAML::Node value, Unwrap(node, path, wrappable));
   std::optional<double> number;
-  if (value.IsScalar()) number = ParseDouble(value.Scalar());
+  if (value.IsScalar()) number = ParseFiniteDouble(value.Scalar());
   if (!number) return ErrorAt(value, path, "expected a number, got " + DescribeNode(value));
   return *number;
 }
@@ -1643,7 +1629,7 @@ bool SameTree(const YAML::Node& yaml, const OrderedJson& json) {
     case OrderedJson::value_t::number_unsigned:
     case OrderedJson::value_t::number_float: {
       if (!yaml.IsScalar()) return false;
-      std::optional<double> number = ParseDouble(yaml.Scalar());
+      std::optional<double> number = ParseFiniteDouble(yaml.Scalar());
       return number && *number == json.get<double>();
     }
     default:

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "parley/base/names.h"
+#include "parley/base/numbers.h"
 
 namespace parley::model {
 namespace {
@@ -28,18 +29,6 @@ bool IsWordChar(char c) {
 bool IsKeyword(std::string_view word) {
   return word == "if" || word == "then" || word == "and" || word == "or" || word == "not" ||
          word == "in" || word == "true" || word == "false";
-}
-
-// Parses a whole token as a finite number ("5", "-0.5", "1e-07", "+3").
-std::optional<double> ParseNumber(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (text.empty()) return std::nullopt;
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
 }
 
 // Describes the options of an issue for error messages.
@@ -401,7 +390,7 @@ class Parser {
     } else {
       std::optional<double> number;
       if (value_token.kind == TokenKind::kWord || value_token.kind == TokenKind::kString) {
-        number = ParseNumber(value_token.text);
+        number = ParseFiniteDouble(value_token.text);
       }
       if (!number) {
         return ErrorAt(value_token.column, "expected a number to compare issue " + Quote(issue.id) +
