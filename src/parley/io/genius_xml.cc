@@ -65,6 +65,7 @@
 // starts no entity becomes "&amp;", and a space is inserted between a closing quote and a
 // following attribute name (value="a"evaluation="3"). Error locations always refer to the
 // original text. Parse errors report pugixml's byte offset as line and column.
+#include "parley/io/genius_xml.h"
 
 #include <algorithm>
 #include <cctype>
@@ -85,7 +86,6 @@
 #include <vector>
 
 #include "parley/base/file.h"
-#include "parley/base/numbers.h"
 #include "parley/base/numbers.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/hyper_rectangle_utility.h"
