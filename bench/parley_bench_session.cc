@@ -193,6 +193,39 @@ void BM_Sessions200Rounds(benchmark::State& state) {
   state.counters["agreed"] = static_cast<double>(agreements) / iterations;
 }
 
+// Complete 200-round sessions with mixed strategies: iteration k pairs kMixed[k % n] with
+// kMixed[(k / n) % n], so every ordered pair of these principal strategies takes its turn.
+const char* kMixed[] = {"boulware",           "linear",    "conceder", "tit_for_tat", "micro",
+                        "frequency_boulware", "hardliner", "random"};
+
+void BM_MixedSessions200Rounds(benchmark::State& state) {
+  session::SessionConfig config;
+  const Loaded* loaded = Prepare(state, config, 200);
+  if (loaded == nullptr) return;
+  constexpr std::size_t kNumMixed = std::size(kMixed);
+  std::vector<std::size_t> principals = loaded->scenario.PrincipalIndices();
+  std::size_t offers = 0;
+  std::size_t agreements = 0;
+  std::size_t iteration = 0;
+  for (auto _ : state) {
+    config.seed = iteration + 1;
+    config.strategies[principals[0]] = kMixed[iteration % kNumMixed];
+    config.strategies[principals[1]] = kMixed[(iteration / kNumMixed) % kNumMixed];
+    ++iteration;
+    Result<session::Trace> trace = session::RunSession(loaded->scenario, config);
+    PARLEY_CHECK(trace.ok());
+    offers += CountOffers(*trace);
+    agreements += trace->result.agreement;
+  }
+  double iterations = static_cast<double>(state.iterations());
+  state.counters["offers/s"] =
+      benchmark::Counter(static_cast<double>(offers), benchmark::Counter::kIsRate);
+  state.counters["s_per_1000"] = benchmark::Counter(
+      iterations / 1000.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["agreed"] = static_cast<double>(agreements) / iterations;
+  state.SetLabel(std::string(kScenarios[state.range(0)]) + " mixed");
+}
+
 void ScenarioAndStrategyArgs(benchmark::internal::Benchmark* benchmark) {
   for (int scenario = 0; scenario < 3; ++scenario) {
     for (int strategy = 0; strategy < 2; ++strategy) benchmark->Args({scenario, strategy});
@@ -203,6 +236,12 @@ BENCHMARK(BM_AlternatingOffersThroughput)
     ->Apply(ScenarioAndStrategyArgs)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Sessions200Rounds)->Apply(ScenarioAndStrategyArgs)->Unit(benchmark::kMicrosecond);
+// range(1) = 1 so Prepare checks and warms up time_based; the strategies vary per iteration.
+BENCHMARK(BM_MixedSessions200Rounds)
+    ->Args({0, 1})
+    ->Args({1, 1})
+    ->Args({2, 1})
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace parley

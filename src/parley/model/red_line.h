@@ -50,6 +50,7 @@ struct Expression {
   bool Evaluate(const Outcome& outcome) const;
   // Issues the expression mentions, sorted, without repeats.
   std::vector<std::size_t> MentionedIssues() const;
+  bool operator==(const Expression& other) const = default;
 };
 
 // Parses `text` against `issues`. Errors are kInvalidInput whose location column is the 1-based
@@ -75,6 +76,7 @@ struct RedLine {
     bool holds = expression.Evaluate(outcome);
     return kind == Kind::kForbid ? !holds : holds;
   }
+  bool operator==(const RedLine& other) const = default;
 };
 
 }  // namespace parley::model

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
+#include <list>
+#include <mutex>
 #include <numeric>
 #include <set>
 
@@ -124,6 +127,89 @@ std::size_t UniformIndex(std::mt19937_64& rng, std::size_t size) {
   return std::uniform_int_distribution<std::size_t>(0, size - 1)(rng);
 }
 
+// Everything Build() reads besides the utility function's identity.
+struct SubspaceKey {
+  std::vector<std::uint64_t> cardinalities;
+  std::vector<model::RedLine> red_lines;
+  std::uint64_t sorted_limit = 0;
+  int search_iterations = 0;
+  std::uint64_t red_line_combinations_limit = 0;
+  BidConstraints constraints;
+  bool operator==(const SubspaceKey& other) const = default;
+};
+
+// Process-wide cache of built values by (utility function identity, key). A value is built once
+// even when several threads ask for it at the same time (the others wait for the first).
+template <typename Value>
+class SharedSubspaces {
+ public:
+  static constexpr std::size_t kMaxBytes = std::size_t{512} << 20;
+
+  static SharedSubspaces& Global() {
+    static SharedSubspaces* cache = new SharedSubspaces();  // never destroyed: used at exit
+    return *cache;
+  }
+
+  template <typename BuildFn, typename SizeFn>
+  std::shared_ptr<Value> GetOrBuild(const std::shared_ptr<const model::UtilityFunction>& utility,
+                                    SubspaceKey key, BuildFn build, SizeFn size) {
+    std::promise<std::shared_ptr<Value>> promise;
+    std::shared_future<std::shared_ptr<Value>> pending;
+    typename std::list<Entry>::iterator mine;
+    bool building = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (auto it = entries_.begin(); it != entries_.end();) {
+        std::shared_ptr<const model::UtilityFunction> owner = it->utility.lock();
+        if (owner == nullptr) {  // the function is gone: so is every use of this entry
+          bytes_ -= it->bytes;
+          it = entries_.erase(it);
+          continue;
+        }
+        if (owner == utility && it->key == key) {
+          entries_.splice(entries_.end(), entries_, it);  // most recently used last
+          pending = it->value;
+          break;
+        }
+        ++it;
+      }
+      if (!pending.valid()) {
+        pending = promise.get_future().share();
+        entries_.push_back(Entry{utility, std::move(key), pending, 0});
+        mine = std::prev(entries_.end());
+        building = true;
+      }
+    }
+    if (!building) return pending.get();
+    std::shared_ptr<Value> value = build();
+    promise.set_value(value);
+    std::lock_guard<std::mutex> lock(mutex_);
+    mine->bytes = size(*value);
+    bytes_ += mine->bytes;
+    // Drop the least recently used finished entries until under the budget (never the new one).
+    for (auto it = entries_.begin(); bytes_ > kMaxBytes && it != entries_.end();) {
+      if (it == mine || it->bytes == 0) {
+        ++it;
+        continue;
+      }
+      bytes_ -= it->bytes;
+      it = entries_.erase(it);
+    }
+    return value;
+  }
+
+ private:
+  struct Entry {
+    std::weak_ptr<const model::UtilityFunction> utility;
+    SubspaceKey key;
+    std::shared_future<std::shared_ptr<Value>> value;
+    std::size_t bytes = 0;  // 0 while being built
+  };
+  std::mutex mutex_;
+  std::list<Entry> entries_;
+  std::size_t bytes_ = 0;
+};
+
 }  // namespace
 
 BidSpace::BidSpace(std::shared_ptr<const model::UtilityFunction> utility, model::OutcomeSpace space,
@@ -133,6 +219,7 @@ BidSpace::BidSpace(std::shared_ptr<const model::UtilityFunction> utility, model:
       red_lines_(std::move(red_lines)),
       options_(options) {
   has_utility_ = utility_ != nullptr;
+  shareable_ = has_utility_;
   if (!has_utility_) {
     // No preferences: every outcome is worth 0, so the searches below stay uniform.
     std::vector<double> weights(space_.NumIssues(), 0.0);
@@ -184,7 +271,7 @@ void BidSpace::SetConstraints(const BidConstraints& constraints) {
       return;
     }
   }
-  current_ = Build(constraints);
+  current_ = shareable_ ? BuildShared(constraints) : Build(constraints);
   cache_.emplace_back(constraints, current_);
   constexpr std::size_t kMaxCached = 4;
   if (cache_.size() > kMaxCached) cache_.erase(cache_.begin());
@@ -202,6 +289,32 @@ bool BidSpace::red_lines_satisfiable() const {
 const Outcome& BidSpace::Best() const { return Current().best; }
 double BidSpace::MaxUtility() const { return Current().max_utility; }
 double BidSpace::MinUtility() const { return Current().min_utility; }
+
+std::shared_ptr<BidSpace::Subspace> BidSpace::BuildShared(const BidConstraints& constraints) const {
+  SubspaceKey key;
+  key.cardinalities.reserve(space_.NumIssues());
+  for (std::size_t issue_idx = 0; issue_idx < space_.NumIssues(); ++issue_idx) {
+    key.cardinalities.push_back(space_.Cardinality(issue_idx));
+  }
+  key.red_lines = red_lines_;
+  key.sorted_limit = options_.sorted_limit;
+  key.search_iterations = options_.search_iterations;
+  key.red_line_combinations_limit = options_.red_line_combinations_limit;
+  key.constraints = constraints;
+  return SharedSubspaces<Subspace>::Global().GetOrBuild(
+      utility_, std::move(key), [&] { return Build(constraints); },
+      [](const Subspace& s) {
+        std::size_t bytes = sizeof(Subspace) + s.entries.size() * sizeof(Subspace::Entry);
+        for (const Subspace::Group& group : s.groups) {
+          bytes += group.contributions.size() * (sizeof(double) + sizeof(std::uint32_t));
+          bytes += group.assignments.size() * (sizeof(OptionIndex) * group.issues.size() + 24);
+        }
+        for (const auto& sample : s.allowed_samples) {
+          bytes += sizeof(sample) + sample.second.size() * sizeof(std::size_t);
+        }
+        return bytes;
+      });
+}
 
 std::shared_ptr<BidSpace::Subspace> BidSpace::Build(const BidConstraints& constraints) const {
   auto subspace = std::make_shared<Subspace>();

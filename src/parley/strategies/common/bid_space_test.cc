@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <thread>
 
 #include "parley/model/hyper_rectangle_utility.h"
 #include "parley/strategies/common/test_scenarios.h"
@@ -315,6 +316,65 @@ TEST(BidSpaceTest, APartyWithoutPreferencesStillGetsOutcomes) {
   EXPECT_FALSE(bids.has_utility());
   EXPECT_EQ(bids.Find(0.5, rng).size(), 3u);
   EXPECT_EQ(bids.Utility(bids.Random(rng)), 0.0);
+}
+
+// Built subspaces are shared process-wide by utility function identity: a function freed and
+// another allocated (often at the same address) must never get the first one's subspace.
+TEST(BidSpaceTest, SharedSubspacesNeverOutliveTheirUtilityFunction) {
+  const std::vector<model::Issue> issues = testing::DiscreteIssues(4, 6);
+  const model::OutcomeSpace space = model::OutcomeSpace::FromIssues(issues);
+  for (std::uint64_t seed = 0; seed < 40; ++seed) {
+    std::mt19937_64 rng(seed);
+    std::shared_ptr<const model::UtilityFunction> utility = testing::RandomAdditive(issues, rng);
+    BidSpace bids(utility, space, {});
+    std::vector<std::pair<double, Outcome>> all = Enumerate(*utility, space);
+    double max = -1;
+    for (const auto& entry : all) max = std::max(max, entry.first);
+    ASSERT_DOUBLE_EQ(bids.MaxUtility(), max) << "seed " << seed;
+    ASSERT_DOUBLE_EQ(utility->Evaluate(bids.Best()), max) << "seed " << seed;
+  }
+}
+
+// Two bid spaces on one function (two sessions on one scenario) share the built subspace and so
+// answer identically, also when built concurrently; different red lines or constraints do not
+// share.
+TEST(BidSpaceTest, SharedSubspacesAnswerAsPrivateOnesDoAcrossThreads) {
+  const std::vector<model::Issue> issues = testing::DiscreteIssues(5, 7);
+  const model::OutcomeSpace space = model::OutcomeSpace::FromIssues(issues);
+  std::mt19937_64 rng(3);
+  std::shared_ptr<const model::UtilityFunction> utility = testing::RandomAdditive(issues, rng);
+  const std::vector<model::RedLine> red_lines = {Forbid("i0 == o6", issues)};
+  std::vector<std::vector<Outcome>> found(4);
+  std::vector<std::thread> threads;
+  for (std::size_t thread_idx = 0; thread_idx < found.size(); ++thread_idx) {
+    threads.emplace_back([&, thread_idx] {
+      BidSpace bids(utility, space, red_lines);
+      std::mt19937_64 query_rng(9);
+      for (double target = 0.05; target < 1; target += 0.05) {
+        found[thread_idx].push_back(bids.Find(target, query_rng));
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (std::size_t thread_idx = 1; thread_idx < found.size(); ++thread_idx) {
+    EXPECT_EQ(found[thread_idx], found[0]);
+  }
+  // The same function without the red line: the best outcome may now use o6 on i0.
+  std::vector<std::pair<double, Outcome>> all = Enumerate(*utility, space);
+  double max = -1;
+  double max_allowed = -1;
+  for (const auto& [value, outcome] : all) {
+    max = std::max(max, value);
+    if (outcome[0] != 6) max_allowed = std::max(max_allowed, value);
+  }
+  EXPECT_DOUBLE_EQ(BidSpace(utility, space, red_lines).MaxUtility(), max_allowed);
+  EXPECT_DOUBLE_EQ(BidSpace(utility, space, {}).MaxUtility(), max);
+  BidConstraints constraints;
+  constraints.fixed_issues = {true, false, false, false, false};
+  constraints.fixed_outcome = {6, 0, 0, 0, 0};
+  BidSpace fixed(utility, space, {});
+  fixed.SetConstraints(constraints);
+  EXPECT_EQ(fixed.Best()[0], 6u);
 }
 
 }  // namespace

@@ -22,6 +22,8 @@ void PrincipalStrategy::Initialize(const PartyView& view, std::mt19937_64& rng) 
     reservation_ = 0;
   }
   received_.clear();
+  window_best_.clear();
+  window_start_ = 0;
   inbox_seen_ = 0;
   current_text_.reset();
   previous_text_.reset();
@@ -34,12 +36,28 @@ bool PrincipalStrategy::Rational(const model::Outcome& outcome) const {
   return bids_.Utility(outcome) >= reservation_ && bids_.Allowed(outcome);
 }
 
-std::optional<double> PrincipalStrategy::BestReceivedSince(double time) const {
-  std::optional<double> best;
-  for (auto it = received_.rbegin(); it != received_.rend() && it->time >= time; ++it) {
-    if (!best || it->utility > *best) best = it->utility;
+std::optional<double> PrincipalStrategy::BestReceivedSince(double time) {
+  if (time < window_start_) {
+    // The window moved back: rebuild the queue over the offers received since `time`.
+    window_best_.clear();
+    window_start_ = time;
+    auto first = std::find_if(received_.rbegin(), received_.rend(),
+                              [&](const ReceivedOffer& offer) { return offer.time < time; });
+    for (std::size_t offer_idx = received_.size() - (first - received_.rbegin());
+         offer_idx < received_.size(); ++offer_idx) {
+      while (!window_best_.empty() &&
+             received_[window_best_.back()].utility <= received_[offer_idx].utility) {
+        window_best_.pop_back();
+      }
+      window_best_.push_back(offer_idx);
+    }
   }
-  return best;
+  window_start_ = time;
+  while (!window_best_.empty() && received_[window_best_.front()].time < time) {
+    window_best_.pop_front();
+  }
+  if (window_best_.empty()) return std::nullopt;
+  return received_[window_best_.front()].utility;
 }
 
 void PrincipalStrategy::Record(const PartyView& view, std::size_t sender,
@@ -47,6 +65,12 @@ void PrincipalStrategy::Record(const PartyView& view, std::size_t sender,
   if (!view.space().Contains(outcome)) return;
   ReceivedOffer offer{sender, outcome, bids_.Utility(outcome), time, round};
   received_.push_back(offer);
+  if (offer.time >= window_start_) {
+    while (!window_best_.empty() && received_[window_best_.back()].utility <= offer.utility) {
+      window_best_.pop_back();
+    }
+    window_best_.push_back(received_.size() - 1);
+  }
   OnReceived(view, received_.back());
 }
 

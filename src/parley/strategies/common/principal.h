@@ -23,6 +23,7 @@
 // Without Initialize (strategies driven directly), the first Act initialises with seed 0.
 #pragma once
 
+#include <deque>
 #include <optional>
 #include <random>
 #include <vector>
@@ -77,8 +78,10 @@ class PrincipalStrategy : public Strategy {
   double reservation() const { return reservation_; }
   bool has_preferences() const { return bids_.has_utility(); }
   const std::vector<ReceivedOffer>& received() const { return received_; }
-  // Best utility among offers received at or after `time`; nullopt when none.
-  std::optional<double> BestReceivedSince(double time) const;
+  // Best utility among offers received at or after `time`; nullopt when none. Amortised O(1)
+  // when successive calls never move `time` back (a sliding window, as AC_combi's), a scan
+  // otherwise.
+  std::optional<double> BestReceivedSince(double time);
   // The text votes and feedback compare against (see above), if any.
   const std::optional<model::Outcome>& reference_text() const {
     return adopted_text_ ? adopted_text_ : previous_text_;
@@ -96,6 +99,10 @@ class PrincipalStrategy : public Strategy {
   std::mt19937_64 rng_;
   double reservation_ = 0;
   std::vector<ReceivedOffer> received_;
+  // Indices into received_ at or after window_start_ whose utility beats every later one's, so
+  // the front is the window's best (a monotonic queue).
+  std::deque<std::size_t> window_best_;
+  double window_start_ = 0;
   std::size_t inbox_seen_ = 0;
   std::optional<model::Outcome> current_text_;   // the latest standing text shown
   std::optional<model::Outcome> previous_text_;  // the one before it

@@ -63,7 +63,9 @@ bool TimeBasedStrategy::AcceptsOffer(const PartyView& view, double offer_utility
   input.offer_utility = offer_utility;
   input.next_utility = next_utility;
   input.time = time;
-  input.best_in_window = BestReceivedSince(2 * time - 1);
+  if (config_.acceptance.rule == AcceptanceRule::kCombi) {
+    input.best_in_window = BestReceivedSince(2 * time - 1);
+  }
   return Accepts(config_.acceptance, input);
 }
 
