@@ -52,8 +52,8 @@ struct Message {
 };
 
 struct Clock {
-  int round = 0;       // from 0
-  int max_rounds = 0;  // deadline in rounds
+  int round = 0;             // from 0
+  int max_rounds = 0;        // deadline in rounds
   double relative_time = 0;  // in [0, 1]: round / max_rounds, or elapsed / time limit
 };
 
@@ -110,11 +110,22 @@ struct Request {
   model::Outcome fixed_outcome;
   // Phased protocols: the issues open in the current phase (empty: all).
   std::vector<std::size_t> open_issues;
+  // Protocols whose current stage has its own deadline (a phase of the phased protocol): the
+  // stage's clock, with `round` counted from the stage's first round, `max_rounds` its length,
+  // and `relative_time` in [0, 1] within it. Time-paced strategies concede by it, since the stage
+  // fails at its own deadline. nullopt: the session's clock is the one that matters.
+  std::optional<Clock> stage_clock;
   // Mediators relaying: the principals it may address.
   std::vector<std::size_t> may_address;
   // Applied when the answer is illegal.
   ActionType fallback = ActionType::kPass;
 };
+
+// The clock a strategy paces itself by: the request's stage clock when it has one, else the
+// session's.
+inline const Clock& PacingClock(const PartyView& view, const Request& request) {
+  return request.stage_clock ? *request.stage_clock : view.clock();
+}
 
 struct Action {
   ActionType type = ActionType::kPass;
@@ -175,6 +186,6 @@ using ProtocolRegistry = Registry<ProtocolDescriptor>;
 
 }  // namespace parley::protocols
 
-#define PARLEY_REGISTER_PROTOCOL(descriptor)                                        \
+#define PARLEY_REGISTER_PROTOCOL(descriptor)                                         \
   static const bool PARLEY_REGISTRY_CONCAT_(parley_protocol_registered_, __LINE__) = \
       ::parley::protocols::ProtocolRegistry::Global().Register(descriptor)

@@ -27,7 +27,9 @@ class PhaseContext final : public SessionContext {
         fixed_(std::move(fixed)),
         fixed_outcome_(std::move(fixed_outcome)),
         open_issues_(std::move(open_issues)),
-        last_round_(last_round) {}
+        last_round_(last_round),
+        first_round_(outer.clock().round),
+        start_time_(outer.clock().relative_time) {}
 
   const model::Scenario& scenario() const override { return outer_.scenario(); }
   const model::OutcomeSpace& space() const override { return outer_.space(); }
@@ -50,6 +52,7 @@ class PhaseContext final : public SessionContext {
     phased.fixed_issues = fixed_;
     phased.fixed_outcome = fixed_outcome_;
     phased.open_issues = open_issues_;
+    phased.stage_clock = StageClock();
     Action action = outer_.Ask(party, phased);
     // The session records such an answer as illegal; never pass one on should it get through.
     if (action.outcome && !KeepsFixedIssues(*action.outcome, fixed_, fixed_outcome_)) {
@@ -88,7 +91,27 @@ class PhaseContext final : public SessionContext {
   const std::vector<bool> fixed_;
   const model::Outcome fixed_outcome_;
   const std::vector<std::size_t> open_issues_;
+  // The phase's own clock: from its first round to its last (with a share of the rounds), else
+  // to the session's deadline.
+  Clock StageClock() const {
+    const Clock& session = outer_.clock();
+    Clock stage;
+    stage.round = session.round - first_round_;
+    if (last_round_) {
+      stage.max_rounds = *last_round_ - first_round_ + 1;
+      stage.relative_time = static_cast<double>(stage.round) / stage.max_rounds;
+    } else {
+      stage.max_rounds = session.max_rounds - first_round_;
+      stage.relative_time =
+          start_time_ < 1 ? (session.relative_time - start_time_) / (1 - start_time_) : 1.0;
+    }
+    stage.relative_time = std::clamp(stage.relative_time, 0.0, 1.0);
+    return stage;
+  }
+
   const std::optional<int> last_round_;  // the last round this phase may use; none: the deadline
+  const int first_round_;
+  const double start_time_;  // the session's relative time when the phase began
   bool out_of_rounds_ = false;
   std::optional<model::Outcome> agreement_;
   bool failed_ = false;

@@ -11,8 +11,9 @@
 // pass one on, should it get through). A phase binds only its own issues: what a text says about
 // later phases' issues is provisional, so in shuttle phases texts that every principal accepted
 // and that agree on the phase's issues make the phase's agreement. (Strategies judge texts as they
-// see fit; one that requires the whole text to be acceptable, provisional issues and red lines on
-// them included, may never agree to an early phase whose later issues carry clashing red lines.)
+// see fit; the built-in principals judge a phase's text on its settled and open issues only,
+// completing later issues with their own best options, so clashing red lines on the end state do
+// not stop an initial exchange; see strategies/common/principal.h.)
 //
 // Inner protocols (parameter `inner`):
 //   shuttle: the shuttle protocol (shuttle.h) with `assignment` passed through; principals talk
@@ -25,7 +26,10 @@
 //     alternating_offers protocol, so each phase's rules are fixed by this file.)
 //   auto (default): shuttle when the scenario has an enabled mediator, else alternating_offers.
 //
-// Time: phases share the session's rounds; a new phase starts in a new round. A phase may use
+// Time: phases share the session's rounds; a new phase starts in a new round. Every request in a
+// phase carries the phase's own clock (Request::stage_clock: rounds since the phase began, out of
+// its share, or of the rounds left when it runs to the session deadline), so time-paced
+// strategies concede by the phase's deadline, which is the one that ends the phase. A phase may use
 // `phase_rounds` rounds (0, the default: the rounds left shared equally among the phases left).
 // A conditional commitment (`pause_continues`, default true): once a phase is agreed, the later
 // phases keep talking past their share, up to the session deadline, while the earlier agreement

@@ -17,7 +17,7 @@ bool AnnealerStrategy::VotesFor(const PartyView& view, const model::Outcome& tex
                                 double text_utility, double next_utility) {
   (void)next_utility;
   const double loss = ReferenceUtility(text) - text_utility;
-  const double probability = AcceptanceProbability(loss, temperature_, view.clock().relative_time);
+  const double probability = AcceptanceProbability(loss, temperature_, time());
   if (probability >= 1.0) return true;
   if (probability <= 0.0) return false;
   return std::bernoulli_distribution(probability)(rng());

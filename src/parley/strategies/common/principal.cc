@@ -32,6 +32,23 @@ void PrincipalStrategy::Initialize(const PartyView& view, std::mt19937_64& rng) 
   OnInitialize(view);
 }
 
+model::Outcome PrincipalStrategy::Judged(const model::Outcome& outcome) const {
+  const BidConstraints& constraints = bids_.constraints();
+  if (constraints.open_issues.empty() || outcome.size() != bids_.space().NumIssues()) {
+    return outcome;
+  }
+  model::Outcome judged = bids_.Best();
+  for (std::size_t issue_idx : constraints.open_issues) {
+    if (issue_idx < judged.size()) judged[issue_idx] = outcome[issue_idx];
+  }
+  for (std::size_t issue_idx = 0; issue_idx < constraints.fixed_issues.size(); ++issue_idx) {
+    if (constraints.fixed_issues[issue_idx] && issue_idx < judged.size()) {
+      judged[issue_idx] = outcome[issue_idx];
+    }
+  }
+  return judged;
+}
+
 bool PrincipalStrategy::Rational(const model::Outcome& outcome) const {
   return bids_.Utility(outcome) >= reservation_ && bids_.Allowed(outcome);
 }
@@ -63,7 +80,7 @@ std::optional<double> PrincipalStrategy::BestReceivedSince(double time) {
 void PrincipalStrategy::Record(const PartyView& view, std::size_t sender,
                                const model::Outcome& outcome, double time, int round) {
   if (!view.space().Contains(outcome)) return;
-  ReceivedOffer offer{sender, outcome, bids_.Utility(outcome), time, round};
+  ReceivedOffer offer{sender, outcome, bids_.Utility(Judged(outcome)), time, round};
   received_.push_back(offer);
   if (offer.time >= window_start_) {
     while (!window_best_.empty() && received_[window_best_.back()].utility <= offer.utility) {
@@ -110,12 +127,13 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
     std::mt19937_64 seeded(0);
     Initialize(view, seeded);
   }
-  Digest(view, request);
+  pacing_clock_ = protocols::PacingClock(view, request);
   BidConstraints constraints = BidConstraints::FromRequest(request);
   if (!(constraints == bids_.constraints())) {
     bids_.SetConstraints(constraints);
     OnConstraintsChanged();
   }
+  Digest(view, request);  // after the constraints: received texts are judged under them
 
   Action action;
   const bool has_standing = request.standing_offer.has_value() &&
@@ -128,13 +146,16 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
   };
   auto reference_utility = [&]() {
     const std::optional<model::Outcome>& reference = reference_text();
-    if (reference && reference != request.standing_offer) return bids_.Utility(*reference);
+    if (reference && reference != request.standing_offer) {
+      return bids_.Utility(Judged(*reference));
+    }
     return reservation_;
   };
 
   if (has_standing) {
     const model::Outcome& standing = *request.standing_offer;
-    const double standing_utility = bids_.Utility(standing);
+    const model::Outcome judged = Judged(standing);
+    const double standing_utility = bids_.Utility(judged);
     const bool is_vote =
         Allows(request, ActionType::kVote) ||
         (Allows(request, ActionType::kAccept) && Allows(request, ActionType::kReject) &&
@@ -142,7 +163,7 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
     if (is_vote) {
       const model::Outcome& planned = next_offer();
       const bool yes =
-          Rational(standing) && VotesFor(view, standing, standing_utility, bids_.Utility(planned));
+          Rational(judged) && VotesFor(view, standing, standing_utility, bids_.Utility(planned));
       if (Allows(request, ActionType::kVote)) {
         // No `value`: protocols give it different meanings (MOPAC reads it as a minimum power).
         action.type = ActionType::kVote;
@@ -153,7 +174,7 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
       if (yes) action.outcome = standing;
       return action;
     }
-    if (Allows(request, ActionType::kAccept) && Rational(standing)) {
+    if (Allows(request, ActionType::kAccept) && Rational(judged)) {
       const model::Outcome& planned = next_offer();
       if (AcceptsOffer(view, standing_utility, bids_.Utility(planned))) {
         action.type = ActionType::kAccept;
@@ -181,14 +202,14 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
   if (Allows(request, ActionType::kConfide)) {
     action.type = ActionType::kConfide;
     action.outcome = has_standing ? *request.standing_offer : next_offer();
-    action.value = bids_.Utility(*action.outcome);
+    action.value = bids_.Utility(Judged(*action.outcome));
     action.recipients = request.may_address;
     return action;
   }
   if (Allows(request, ActionType::kFeedback) && has_standing) {
     action.type = ActionType::kFeedback;
     action.outcome = *request.standing_offer;
-    action.value = bids_.Utility(*request.standing_offer) - reference_utility();
+    action.value = bids_.Utility(Judged(*request.standing_offer)) - reference_utility();
     action.recipients = request.may_address;
     return action;
   }

@@ -15,6 +15,13 @@
 // A standing offer is acceptable only when it is worth at least the reservation value and the
 // party's own red lines allow it; strategies decide beyond that.
 //
+// Phases: when a request names open issues (a phased protocol's current phase), only the fixed
+// and open issues of a text bind; what it says about later phases' issues is provisional. Texts
+// are then judged (utility, reservation value, red lines, acceptance, votes, received offers) on
+// their fixed and open issues, with every later issue at this party's own best option, the same
+// completion its own offers use. So a party can agree to an initial exchange while it still
+// rejects the other side's end-state terms, which are negotiated in their own phase.
+//
 // Offers received: inbox messages from other parties of type kOffer or kRelay with an outcome,
 // plus the request's standing offer when it is not in the inbox yet. The reference text for votes
 // and feedback is the last text a mediator announced as adopted (kAccept from a mediator), else
@@ -74,6 +81,10 @@ class PrincipalStrategy : public Strategy {
   BidSpace& bids() { return bids_; }
   const BidSpace& bids() const { return bids_; }
   std::mt19937_64& rng() { return rng_; }
+  // The clock this party paces itself by in the current request (protocols::PacingClock: a
+  // phase's own clock in phased talks, else the session's), and its relative time.
+  const protocols::Clock& pacing_clock() const { return pacing_clock_; }
+  double time() const { return pacing_clock_.relative_time; }
   // The reservation value, or 0 when none is stated (or the party has no preferences).
   double reservation() const { return reservation_; }
   bool has_preferences() const { return bids_.has_utility(); }
@@ -88,6 +99,9 @@ class PrincipalStrategy : public Strategy {
   }
   // Whether the party may agree to `outcome` at all: reservation value and red lines.
   bool Rational(const model::Outcome& outcome) const;
+  // `outcome` as this party judges it under the current constraints: itself without open
+  // issues; otherwise its fixed and open issues, and the party's own best option elsewhere.
+  model::Outcome Judged(const model::Outcome& outcome) const;
 
  private:
   void Digest(const PartyView& view, const Request& request);
@@ -95,6 +109,7 @@ class PrincipalStrategy : public Strategy {
               int round);
 
   bool initialized_ = false;
+  protocols::Clock pacing_clock_;
   BidSpace bids_;
   std::mt19937_64 rng_;
   double reservation_ = 0;

@@ -8,7 +8,7 @@ model::Outcome HillClimberStrategy::NextOffer(const PartyView& view, const Reque
   (void)request;
   const double best = bids().MaxUtility();
   const double floor = std::min(reservation(), best);
-  const double target = best - (best - floor) * view.clock().relative_time;
+  const double target = best - (best - floor) * time();
   return bids().Find(target, rng());
 }
 

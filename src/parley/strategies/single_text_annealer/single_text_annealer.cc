@@ -31,7 +31,7 @@ std::optional<model::Outcome> SingleTextAnnealerStrategy::Propose(const PartyVie
   if (request.standing_offer && space().Contains(*request.standing_offer)) {
     current_ = *request.standing_offer;
   } else if (last_proposal()) {
-    std::optional<bool> adopt = DecideByVotes(view.clock().relative_time);
+    std::optional<bool> adopt = DecideByVotes(protocols::PacingClock(view, request).relative_time);
     if (adopt.value_or(false)) current_ = *last_proposal();
   }
   if (!current_) return RandomOutcome(request);
@@ -40,8 +40,7 @@ std::optional<model::Outcome> SingleTextAnnealerStrategy::Propose(const PartyVie
 
 std::optional<bool> SingleTextAnnealerStrategy::Adopt(const PartyView& view,
                                                       const Request& request) {
-  (void)request;
-  return DecideByVotes(view.clock().relative_time);
+  return DecideByVotes(protocols::PacingClock(view, request).relative_time);
 }
 
 namespace {

@@ -37,7 +37,7 @@ void TimeBasedStrategy::OnReceived(const PartyView& view, const ReceivedOffer& o
 
 model::Outcome TimeBasedStrategy::NextOffer(const PartyView& view, const Request& request) {
   (void)request;
-  const double target = Target(view.clock().relative_time);
+  const double target = Target(time());
   if (models_.empty() || config_.candidates <= 1) return bids().Find(target, rng());
   std::vector<model::Outcome> candidates =
       bids().FindMany(target, config_.window, static_cast<std::size_t>(config_.candidates), rng());
@@ -58,13 +58,13 @@ model::Outcome TimeBasedStrategy::NextOffer(const PartyView& view, const Request
 
 bool TimeBasedStrategy::AcceptsOffer(const PartyView& view, double offer_utility,
                                      double next_utility) {
-  const double time = view.clock().relative_time;
   AcceptanceInput input;
   input.offer_utility = offer_utility;
   input.next_utility = next_utility;
-  input.time = time;
+  input.time = time();
   if (config_.acceptance.rule == AcceptanceRule::kCombi) {
-    input.best_in_window = BestReceivedSince(2 * time - 1);
+    // Received offers carry the session's time: the window is measured on that clock.
+    input.best_in_window = BestReceivedSince(2 * view.clock().relative_time - 1);
   }
   return Accepts(config_.acceptance, input);
 }

@@ -78,6 +78,32 @@ TEST_F(TimeBasedPartyTest, OpensAtItsBestAndNeverOffersBelowPmin) {
   }
 }
 
+// In a phase with its own deadline (Request::stage_clock) the party concedes by the phase's
+// clock: at the end of the phase it offers at Pmin although the session has just begun.
+TEST_F(TimeBasedPartyTest, ConcedesByTheStageClockWhenTheRequestHasOne) {
+  const std::vector<double> sorted = testing::SortedUtilities(utility(), fixture_.space);
+  std::unique_ptr<Strategy> strategy = testing::MakeStrategy("linear");
+  protocols::PartyView view = fixture_.View(0, 0.1);
+  std::mt19937_64 rng(1);
+  strategy->Initialize(view, rng);
+  auto* linear = dynamic_cast<TimeBasedStrategy*>(strategy.get());
+  protocols::Request request = testing::RespondRequest(model::Outcome{0, 0, 0, 0}, 1);
+  Action session_paced = strategy->Act(view, request);
+  ASSERT_EQ(session_paced.type, ActionType::kOffer);
+  EXPECT_EQ(utility().Evaluate(*session_paced.outcome),
+            *std::lower_bound(sorted.begin(), sorted.end(), linear->Target(0.1)));
+  protocols::Clock stage;
+  stage.round = 9;
+  stage.max_rounds = 10;
+  stage.relative_time = 0.9;
+  request.stage_clock = stage;
+  Action stage_paced = strategy->Act(view, request);
+  ASSERT_EQ(stage_paced.type, ActionType::kOffer);
+  EXPECT_EQ(utility().Evaluate(*stage_paced.outcome),
+            *std::lower_bound(sorted.begin(), sorted.end(), linear->Target(0.9)));
+  EXPECT_LT(linear->Target(0.9), linear->Target(0.1));
+}
+
 TEST_F(TimeBasedPartyTest, TargetUsesReservationAndBestByDefaultAndParametersWhenGiven) {
   const std::vector<double> sorted = testing::SortedUtilities(utility(), fixture_.space);
   TimeBasedConfig config;
