@@ -25,5 +25,7 @@ void AddAnalyzeCommand(CLI::App& app, std::vector<Action>& actions);
 void AddNegotiateCommand(CLI::App& app, std::vector<Action>& actions);
 void AddListCommand(CLI::App& app, std::vector<Action>& actions);
 void AddReplayCommand(CLI::App& app, std::vector<Action>& actions);
+void AddServeCommand(CLI::App& app, std::vector<Action>& actions);
+void AddExportCommand(CLI::App& app, std::vector<Action>& actions);
 
 }  // namespace parley::cli

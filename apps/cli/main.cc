@@ -48,6 +48,8 @@ int Run(int argc, char** argv) {
   AddNegotiateCommand(app, actions);
   AddListCommand(app, actions);
   AddReplayCommand(app, actions);
+  AddServeCommand(app, actions);
+  AddExportCommand(app, actions);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
