@@ -17,3 +17,7 @@ find_program(PARLEY_CCACHE ccache)
 if(PARLEY_CCACHE)
   set(CMAKE_CXX_COMPILER_LAUNCHER "${PARLEY_CCACHE}")
 endif()
+# OpenMPI (libopenmpi-dev) for `parley tournament --mpi`; without it the flag says so.
+# The project is C++ only: MPI's C API through the CXX component, without the C++ bindings.
+set(MPI_CXX_SKIP_MPICXX ON)
+find_package(MPI COMPONENTS CXX)

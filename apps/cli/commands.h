@@ -27,5 +27,6 @@ void AddListCommand(CLI::App& app, std::vector<Action>& actions);
 void AddReplayCommand(CLI::App& app, std::vector<Action>& actions);
 void AddServeCommand(CLI::App& app, std::vector<Action>& actions);
 void AddExportCommand(CLI::App& app, std::vector<Action>& actions);
+void AddTournamentCommand(CLI::App& app, std::vector<Action>& actions);
 
 }  // namespace parley::cli

@@ -50,6 +50,7 @@ int Run(int argc, char** argv) {
   AddReplayCommand(app, actions);
   AddServeCommand(app, actions);
   AddExportCommand(app, actions);
+  AddTournamentCommand(app, actions);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

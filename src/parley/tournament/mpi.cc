@@ -1,0 +1,344 @@
+#include "parley/tournament/mpi.h"
+
+#ifdef PARLEY_HAVE_MPI
+#include <mpi.h>
+#endif
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <stop_token>
+#include <vector>
+
+#include "parley/tournament/thread_pool.h"
+
+namespace parley::tournament {
+
+#ifndef PARLEY_HAVE_MPI
+
+bool MpiAvailable() { return false; }
+
+Result<std::unique_ptr<MpiEnvironment>> MpiEnvironment::Initialize() {
+  return Unsupported(
+      "--mpi: this parley was built without MPI (install libopenmpi-dev and rebuild)");
+}
+MpiEnvironment::~MpiEnvironment() = default;
+Status MpiEnvironment::AgreeOnSetup(const Status& local, const std::string&, std::size_t) {
+  return local;
+}
+Result<RunReport> RunTournamentMpi(const Tournament& tournament, const RunOptions& options,
+                                   MpiEnvironment&) {
+  return RunTournament(tournament, options);
+}
+Status RunMpiWorker(const Tournament&, const RunOptions&, MpiEnvironment&) {
+  return Unsupported("this parley was built without MPI");
+}
+
+#else
+
+namespace {
+
+// Worker -> rank 0.
+constexpr int kTagRequest = 1;  // rows finished since the last request; asks for more work
+constexpr int kTagFinal = 2;    // the last rows; the worker is done
+constexpr int kTagError = 3;    // "CODE MESSAGE": a session failed
+// Rank 0 -> worker.
+constexpr int kTagWork = 10;  // schedule indices (uint64); none: no more work
+constexpr int kTagStop = 11;  // cancel running sessions and finish
+constexpr int kTagBye = 12;   // answer to kTagFinal: nothing more will come
+
+constexpr auto kWait = std::chrono::milliseconds(1);
+constexpr std::size_t kMaxChunk = 64;
+
+std::uint64_t FingerprintValue(const std::string& fingerprint) {
+  std::uint64_t value = 0;
+  for (char c : fingerprint) {
+    value = value * 16 + static_cast<std::uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+  }
+  return value;
+}
+
+std::string ReceiveText(int source, int tag) {
+  MPI_Status status;
+  MPI_Probe(source, tag, MPI_COMM_WORLD, &status);
+  int count = 0;
+  MPI_Get_count(&status, MPI_CHAR, &count);
+  std::string text(static_cast<std::size_t>(count), '\0');
+  MPI_Recv(text.data(), count, MPI_CHAR, source, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  return text;
+}
+
+void SendText(const std::string& text, int destination, int tag) {
+  MPI_Send(text.data(), static_cast<int>(text.size()), MPI_CHAR, destination, tag, MPI_COMM_WORLD);
+}
+
+// "INDEX ROW\n" lines -> the sink.
+Status AcceptRows(ResultSink& sink, const std::string& rows, int rank) {
+  std::size_t position = 0;
+  while (position < rows.size()) {
+    std::size_t end = rows.find('\n', position);
+    std::size_t space = rows.find(' ', position);
+    if (end == std::string::npos || space == std::string::npos || space > end) {
+      return Internal("rank " + std::to_string(rank) + " sent malformed rows");
+    }
+    std::size_t index = std::stoull(rows.substr(position, space - position));
+    PARLEY_RETURN_IF_ERROR(sink.AcceptRow(index, rows.substr(space + 1, end - space)));
+    position = end + 1;
+  }
+  return Status::Ok();
+}
+
+class MpiCoordinator final : public RemoteWorkers {
+ public:
+  MpiCoordinator(const MpiEnvironment& mpi, std::size_t threads_per_rank)
+      : threads_per_rank_(threads_per_rank),
+        active_(static_cast<std::size_t>(mpi.size()), true),
+        stop_sent_(static_cast<std::size_t>(mpi.size()), false) {
+    active_[0] = false;
+    num_active_ = static_cast<std::size_t>(mpi.size()) - 1;
+  }
+
+  Status Poll(ResultSink& sink, bool stopping) override {
+    Status failure;
+    while (true) {
+      int flag = 0;
+      MPI_Status status;
+      MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status);
+      if (flag == 0) return failure;
+      int source = status.MPI_SOURCE;
+      std::string text = ReceiveText(source, status.MPI_TAG);
+      if (status.MPI_TAG == kTagRequest || status.MPI_TAG == kTagFinal) {
+        Status accepted = AcceptRows(sink, text, source);
+        if (!accepted.ok() && failure.ok()) failure = accepted;
+      }
+      if (status.MPI_TAG == kTagRequest) {
+        std::vector<std::uint64_t> chunk;
+        if (!stopping && failure.ok()) {
+          for (std::size_t index : sink.Take(ChunkSize(sink))) chunk.push_back(index);
+        }
+        MPI_Send(chunk.data(), static_cast<int>(chunk.size()), MPI_UINT64_T, source, kTagWork,
+                 MPI_COMM_WORLD);
+      } else if (status.MPI_TAG == kTagFinal) {
+        MPI_Send(nullptr, 0, MPI_CHAR, source, kTagBye, MPI_COMM_WORLD);
+        MarkDone(source);
+      } else if (status.MPI_TAG == kTagError && failure.ok()) {
+        std::size_t space = text.find(' ');
+        int code = std::atoi(text.substr(0, space).c_str());
+        std::string message = space == std::string::npos ? text : text.substr(space + 1);
+        failure = Status(static_cast<ErrorCode>(code), message);
+      }
+    }
+  }
+
+  void RequestStop() override {
+    for (std::size_t rank = 1; rank < active_.size(); ++rank) {
+      if (active_[rank] && !stop_sent_[rank]) {
+        MPI_Send(nullptr, 0, MPI_CHAR, static_cast<int>(rank), kTagStop, MPI_COMM_WORLD);
+        stop_sent_[rank] = true;
+      }
+    }
+  }
+
+  bool Done() const override { return num_active_ == 0; }
+  std::size_t threads() const override { return threads_per_rank_ * (active_.size() - 1); }
+
+  // After a failure on rank 0: stop every worker and answer it until it has finished.
+  void Shutdown() {
+    RequestStop();
+    while (num_active_ > 0) {
+      MPI_Status status;
+      MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+      int source = status.MPI_SOURCE;
+      ReceiveText(source, status.MPI_TAG);
+      if (status.MPI_TAG == kTagRequest) {
+        MPI_Send(nullptr, 0, MPI_UINT64_T, source, kTagWork, MPI_COMM_WORLD);
+      } else if (status.MPI_TAG == kTagFinal) {
+        MPI_Send(nullptr, 0, MPI_CHAR, source, kTagBye, MPI_COMM_WORLD);
+        MarkDone(source);
+      }
+    }
+  }
+
+ private:
+  // Guided self-scheduling: large chunks while much is left, down to one session at the end.
+  std::size_t ChunkSize(const ResultSink& sink) const {
+    std::size_t all_threads = std::max<std::size_t>(1, threads_per_rank_ * active_.size());
+    std::size_t chunk = sink.left_to_hand_out() / (4 * all_threads);
+    return std::clamp<std::size_t>(chunk, threads_per_rank_, kMaxChunk);
+  }
+  void MarkDone(int source) {
+    auto rank = static_cast<std::size_t>(source);
+    if (rank < active_.size() && active_[rank]) {
+      active_[rank] = false;
+      --num_active_;
+    }
+  }
+
+  std::size_t threads_per_rank_;
+  std::vector<bool> active_;
+  std::vector<bool> stop_sent_;
+  std::size_t num_active_ = 0;
+};
+
+}  // namespace
+
+bool MpiAvailable() { return true; }
+
+Result<std::unique_ptr<MpiEnvironment>> MpiEnvironment::Initialize() {
+  int provided = 0;
+  if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+    return Internal("--mpi: MPI_Init_thread failed");
+  }
+  std::unique_ptr<MpiEnvironment> mpi(new MpiEnvironment());
+  if (provided < MPI_THREAD_FUNNELED) {
+    return Internal("--mpi: the MPI library does not support threads (MPI_THREAD_FUNNELED)");
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &mpi->rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &mpi->size_);
+  return mpi;
+}
+
+MpiEnvironment::~MpiEnvironment() { MPI_Finalize(); }
+
+Status MpiEnvironment::AgreeOnSetup(const Status& local, const std::string& fingerprint,
+                                    std::size_t num_sessions) {
+  std::uint64_t mine[3] = {local.ok() ? 1u : 0u, FingerprintValue(fingerprint), num_sessions};
+  std::vector<std::uint64_t> all(3 * static_cast<std::size_t>(size_));
+  MPI_Allgather(mine, 3, MPI_UINT64_T, all.data(), 3, MPI_UINT64_T, MPI_COMM_WORLD);
+  if (rank_ != 0) {
+    if (!local.ok()) {
+      return Status(local.code(), "rank " + std::to_string(rank_) + ": " + local.message(),
+                    local.location());
+    }
+    bool all_agree = true;
+    for (int rank = 0; rank < size_; ++rank) {
+      auto base = static_cast<std::size_t>(rank) * 3;
+      all_agree = all_agree && all[base] == 1 && all[base + 1] == all[1] && all[base + 2] == all[2];
+    }
+    return all_agree ? Status::Ok() : Status(ErrorCode::kCancelled, "");
+  }
+  if (!local.ok()) return local;
+  for (int rank = 1; rank < size_; ++rank) {
+    auto base = static_cast<std::size_t>(rank) * 3;
+    if (all[base] != 1) {
+      return InvalidInput("MPI rank " + std::to_string(rank) +
+                          " could not prepare the tournament (its error is above)");
+    }
+    if (all[base + 1] != all[1] || all[base + 2] != all[2]) {
+      return InvalidInput("MPI rank " + std::to_string(rank) +
+                          " prepared a different tournament; are the same config and scenario "
+                          "files visible under the same paths on every host?");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<RunReport> RunTournamentMpi(const Tournament& tournament, const RunOptions& options,
+                                   MpiEnvironment& mpi) {
+  std::size_t threads = options.threads == 0 ? ThreadPool::DefaultThreads() : options.threads;
+  MpiCoordinator coordinator(mpi, threads);
+  Result<RunReport> report = RunTournament(tournament, options, &coordinator);
+  coordinator.Shutdown();
+  return report;
+}
+
+Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, MpiEnvironment& mpi) {
+  std::size_t threads = options.threads == 0 ? ThreadPool::DefaultThreads() : options.threads;
+  std::size_t num_parties = tournament.max_principals();
+  std::stop_source stop;
+  std::mutex mutex;
+  std::condition_variable finished_one;
+  std::deque<std::pair<std::size_t, Result<SessionRecord>>> completed;
+  std::size_t in_flight = 0;
+  bool outstanding = false;  // a request waits for its answer
+  bool no_more = false;
+  bool stopping = false;
+  bool error_sent = false;
+  std::string rows;
+  {
+    ThreadPool pool(threads);
+    while (true) {
+      std::deque<std::pair<std::size_t, Result<SessionRecord>>> arrived;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        finished_one.wait_for(lock, kWait, [&] { return !completed.empty(); });
+        arrived.swap(completed);
+      }
+      for (auto& [index, record] : arrived) {
+        --in_flight;
+        if (record.ok()) {
+          rows += std::to_string(index) + " " + FormatRow(*record, num_parties, options.format);
+        } else if (record.status().code() != ErrorCode::kCancelled && !error_sent) {
+          std::string text = std::to_string(static_cast<int>(record.status().code())) + " rank " +
+                             std::to_string(mpi.rank()) + ": " + record.status().ToString();
+          SendText(text, 0, kTagError);
+          error_sent = true;
+          stopping = true;
+          stop.request_stop();
+        }
+      }
+      if (!stopping && options.should_stop && options.should_stop(0)) {
+        stopping = true;
+        stop.request_stop();
+      }
+      if (!outstanding && !no_more && !stopping && in_flight <= threads) {
+        SendText(rows, 0, kTagRequest);
+        rows.clear();
+        outstanding = true;
+      }
+      while (true) {
+        int flag = 0;
+        MPI_Status status;
+        MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status);
+        if (flag == 0) break;
+        if (status.MPI_TAG == kTagWork) {
+          int count = 0;
+          MPI_Get_count(&status, MPI_UINT64_T, &count);
+          std::vector<std::uint64_t> chunk(static_cast<std::size_t>(count));
+          MPI_Recv(chunk.data(), count, MPI_UINT64_T, 0, kTagWork, MPI_COMM_WORLD,
+                   MPI_STATUS_IGNORE);
+          outstanding = false;
+          if (chunk.empty()) no_more = true;
+          for (std::uint64_t index : chunk) {
+            if (stopping || index >= tournament.sessions().size()) continue;
+            ++in_flight;
+            pool.Submit([&, index, token = stop.get_token()] {
+              Result<SessionRecord> record =
+                  tournament.RunSession(static_cast<std::size_t>(index), token);
+              std::lock_guard<std::mutex> lock(mutex);
+              completed.emplace_back(static_cast<std::size_t>(index), std::move(record));
+              finished_one.notify_one();
+            });
+          }
+        } else {
+          ReceiveText(0, status.MPI_TAG);
+          if (status.MPI_TAG == kTagStop) {
+            stopping = true;
+            stop.request_stop();
+          }
+        }
+      }
+      if ((no_more || stopping) && !outstanding && in_flight == 0) break;
+    }
+  }
+  SendText(rows, 0, kTagFinal);
+  while (true) {
+    MPI_Status status;
+    MPI_Probe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+    if (status.MPI_TAG == kTagWork) {
+      std::vector<std::uint64_t> ignored(kMaxChunk);
+      MPI_Recv(ignored.data(), static_cast<int>(ignored.size()), MPI_UINT64_T, 0, kTagWork,
+               MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      continue;
+    }
+    ReceiveText(0, status.MPI_TAG);
+    if (status.MPI_TAG == kTagBye) break;
+  }
+  return Status::Ok();
+}
+
+#endif
+
+}  // namespace parley::tournament

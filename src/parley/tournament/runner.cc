@@ -1,0 +1,352 @@
+#include "parley/tournament/runner.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <stop_token>
+#include <utility>
+
+#include "parley/base/file.h"
+#include "parley/tournament/thread_pool.h"
+
+namespace parley::tournament {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kSyncInterval = std::chrono::seconds(5);
+constexpr auto kTerminalRedraw = std::chrono::milliseconds(100);
+constexpr auto kPlainInterval = std::chrono::seconds(5);
+constexpr auto kLocalWait = std::chrono::milliseconds(100);
+// With remote workers the coordinator also polls MPI; it must answer requests quickly.
+constexpr auto kRemoteWait = std::chrono::milliseconds(1);
+// Sessions queued on the pool per thread: enough to keep threads busy, few enough that a stop
+// leaves little queued and rows are written close to schedule order.
+constexpr std::size_t kQueuedPerThread = 4;
+
+std::string Grouped(std::size_t value) {
+  std::string digits = std::to_string(value);
+  std::string out;
+  for (std::size_t digit_idx = 0; digit_idx < digits.size(); ++digit_idx) {
+    if (digit_idx > 0 && (digits.size() - digit_idx) % 3 == 0) out += ',';
+    out += digits[digit_idx];
+  }
+  return out;
+}
+
+std::string Duration(double seconds) {
+  if (!(seconds >= 0) || seconds > 1e7) return "?";
+  auto total = static_cast<long long>(seconds + 0.5);
+  if (total < 60) return fmt::format("{}s", total);
+  if (total < 3600) return fmt::format("{}m{:02}s", total / 60, total % 60);
+  return fmt::format("{}h{:02}m", total / 3600, (total % 3600) / 60);
+}
+
+std::atomic<bool> interrupt_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void OnInterrupt(int /*signal*/) { interrupt_requested.store(true); }
+
+}  // namespace
+
+// ------------------------------------------------------------------ ResultSink
+
+ResultSink::ResultSink(const Tournament& tournament, ResultsFile& file,
+                       std::vector<std::size_t> todo)
+    : tournament_(tournament), file_(file), todo_(std::move(todo)), last_sync_(Clock::now()) {}
+
+std::vector<std::size_t> ResultSink::Take(std::size_t count) {
+  std::size_t end = std::min(todo_.size(), handed_out_ + count);
+  std::vector<std::size_t> taken(todo_.begin() + static_cast<std::ptrdiff_t>(handed_out_),
+                                 todo_.begin() + static_cast<std::ptrdiff_t>(end));
+  handed_out_ = end;
+  return taken;
+}
+
+Status ResultSink::Accept(std::size_t index, SessionRecord record) {
+  ready_[index] = FormatRow(record, tournament_.max_principals(), file_.format());
+  records_.push_back(std::move(record));
+  ++finished_;
+  return WriteReady();
+}
+
+Status ResultSink::AcceptRow(std::size_t index, const std::string& row) {
+  if (index >= tournament_.sessions().size() || row.empty() || row.back() != '\n' ||
+      std::count(row.begin(), row.end(), '\n') != 1) {
+    return Internal("a worker sent a malformed row for session #" + std::to_string(index));
+  }
+  std::string text =
+      file_.format() == ResultsFormat::kCsv ? CsvHeader(tournament_.max_principals()) + row : row;
+  Result<ResultsTable> table = ParseResults(text, "(row from a worker)");
+  if (!table.ok()) return Internal("a worker sent a bad row: " + table.status().ToString());
+  if (table->records.size() != 1 ||
+      table->records.front().session != Hex16(tournament_.sessions()[index].key) ||
+      table->records.front().config != tournament_.fingerprint()) {
+    return Internal("a worker sent a row that does not match session #" + std::to_string(index));
+  }
+  ready_[index] = row;
+  records_.push_back(std::move(table->records.front()));
+  ++finished_;
+  return WriteReady();
+}
+
+Status ResultSink::WriteReady() {
+  while (written_ < todo_.size() && !ready_.empty() && ready_.begin()->first == todo_[written_]) {
+    PARLEY_RETURN_IF_ERROR(file_.Append(ready_.begin()->second));
+    ready_.erase(ready_.begin());
+    ++written_;
+  }
+  // Rows of sessions handed out but never finished (a stop) are skipped over by Flush only.
+  if (Clock::now() - last_sync_ > kSyncInterval) {
+    last_sync_ = Clock::now();
+    PARLEY_RETURN_IF_ERROR(file_.Sync());
+  }
+  return Status::Ok();
+}
+
+Status ResultSink::Flush() {
+  for (const auto& [index, row] : ready_) PARLEY_RETURN_IF_ERROR(file_.Append(row));
+  ready_.clear();
+  return file_.Sync();
+}
+
+// ------------------------------------------------------------------ Progress
+
+Progress::Progress(bool enabled, std::size_t total, std::size_t previously_done, std::size_t to_run)
+    : enabled_(enabled),
+      terminal_(::isatty(STDERR_FILENO) == 1),
+      total_(total),
+      previously_done_(previously_done),
+      to_run_(to_run),
+      start_(Clock::now()),
+      last_draw_(Clock::now()) {}
+
+void Progress::Update(std::size_t finished) {
+  if (!enabled_) return;
+  auto now = Clock::now();
+  if (now - last_draw_ < (terminal_
+                              ? std::chrono::duration_cast<Clock::duration>(kTerminalRedraw)
+                              : std::chrono::duration_cast<Clock::duration>(kPlainInterval))) {
+    return;
+  }
+  last_draw_ = now;
+  Draw(finished, false);
+}
+
+void Progress::Finish(std::size_t finished) {
+  if (!enabled_) return;
+  if (terminal_) {
+    Draw(finished, true);
+    std::fputc('\n', stderr);
+  }
+  std::fflush(stderr);
+}
+
+void Progress::Draw(std::size_t finished, bool final) {
+  double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+  double rate = elapsed > 0 ? static_cast<double>(finished) / elapsed : 0;
+  std::size_t done = previously_done_ + finished;
+  double share = total_ > 0 ? static_cast<double>(done) / static_cast<double>(total_) : 1;
+  std::string eta =
+      final ? Duration(elapsed)
+            : (rate > 0
+                   ? "ETA " +
+                         Duration(static_cast<double>(to_run_ - std::min(to_run_, finished)) / rate)
+                   : "ETA ?");
+  std::string text = fmt::format("{}/{} sessions  {:.0f}%  {:.0f}/s  {}", Grouped(done),
+                                 Grouped(total_), share * 100, rate, eta);
+  if (terminal_) {
+    constexpr int kWidth = 24;
+    int filled = static_cast<int>(share * kWidth);
+    std::string bar = "[" + std::string(static_cast<std::size_t>(filled), '#') +
+                      std::string(static_cast<std::size_t>(kWidth - filled), '.') + "]";
+    std::fprintf(stderr, "\r\x1b[K%s %s", bar.c_str(), text.c_str());
+  } else {
+    std::fprintf(stderr, "tournament: %s\n", text.c_str());
+  }
+  std::fflush(stderr);
+}
+
+// ------------------------------------------------------------------ RunTournament
+
+Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& options,
+                                RemoteWorkers* remote) {
+  auto start = Clock::now();
+  RunReport report;
+  report.total = tournament.sessions().size();
+  report.summary_path = options.summary_path.empty() ? DefaultSummaryPath(options.results_path)
+                                                     : options.summary_path;
+  PARLEY_ASSIGN_OR_RETURN(ResultsFile file,
+                          ResultsFile::Open(options.results_path, options.format,
+                                            tournament.max_principals(), tournament.fingerprint()));
+  report.truncated_torn_row = file.truncated_torn_row();
+
+  std::vector<bool> done(tournament.sessions().size(), false);
+  for (const SessionRecord& record : file.existing()) {
+    std::optional<std::size_t> index = tournament.FindSession(record.session);
+    if (!index) {
+      return InvalidInput(
+          "row for session " + record.session + ", which this tournament does not have",
+          Location::InFile(options.results_path));
+    }
+    if (done[*index]) {
+      return InvalidInput("session " + record.session + " appears twice",
+                          Location::InFile(options.results_path));
+    }
+    done[*index] = true;
+  }
+  report.previously_done = file.existing().size();
+  std::vector<std::size_t> todo;
+  todo.reserve(report.total - report.previously_done);
+  for (std::size_t index = 0; index < done.size(); ++index) {
+    if (!done[index]) todo.push_back(index);
+  }
+  std::size_t to_run = todo.size();
+
+  std::size_t threads = options.threads == 0 ? ThreadPool::DefaultThreads() : options.threads;
+  report.threads = threads + (remote != nullptr ? remote->threads() : 0);
+  ResultSink sink(tournament, file, std::move(todo));
+  Progress progress(options.progress, report.total, report.previously_done, to_run);
+  if (options.progress) {
+    std::fprintf(stderr, "tournament: %s sessions, %s already in %s, %s to run on %s threads\n",
+                 Grouped(report.total).c_str(), Grouped(report.previously_done).c_str(),
+                 options.results_path.c_str(), Grouped(to_run).c_str(),
+                 Grouped(report.threads).c_str());
+    std::fflush(stderr);
+  }
+
+  std::stop_source stop;
+  std::mutex mutex;
+  std::condition_variable finished_one;
+  std::deque<std::pair<std::size_t, Result<SessionRecord>>> completed;
+  std::size_t in_flight = 0;
+  bool stopping = false;
+  Status failure;
+  auto fail = [&](Status status) {
+    if (failure.ok()) failure = std::move(status);
+    if (!stopping) {
+      stopping = true;
+      stop.request_stop();
+      if (remote != nullptr) remote->RequestStop();
+    }
+  };
+  {
+    ThreadPool pool(threads);
+    while (true) {
+      while (!stopping && in_flight < kQueuedPerThread * threads) {
+        std::vector<std::size_t> next = sink.Take(1);
+        if (next.empty()) break;
+        ++in_flight;
+        std::size_t index = next.front();
+        pool.Submit([&, index, token = stop.get_token()] {
+          Result<SessionRecord> record = tournament.RunSession(index, token);
+          std::lock_guard<std::mutex> lock(mutex);
+          completed.emplace_back(index, std::move(record));
+          finished_one.notify_one();
+        });
+      }
+      if (remote != nullptr) {
+        Status status = remote->Poll(sink, stopping);
+        if (!status.ok()) fail(std::move(status));
+      }
+      bool remote_done = remote == nullptr || remote->Done();
+      if (in_flight == 0 && remote_done && (stopping || sink.left_to_hand_out() == 0)) break;
+
+      std::deque<std::pair<std::size_t, Result<SessionRecord>>> arrived;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        finished_one.wait_for(lock, remote != nullptr ? kRemoteWait : kLocalWait,
+                              [&] { return !completed.empty(); });
+        arrived.swap(completed);
+      }
+      for (auto& [index, record] : arrived) {
+        --in_flight;
+        if (record.ok()) {
+          Status status = sink.Accept(index, std::move(record).value());
+          if (!status.ok()) fail(std::move(status));
+        } else if (record.status().code() != ErrorCode::kCancelled) {
+          fail(record.status());
+        }
+      }
+      if (!stopping && options.should_stop && options.should_stop(sink.finished())) {
+        stopping = true;
+        report.stopped = true;
+        stop.request_stop();
+        if (remote != nullptr) remote->RequestStop();
+      }
+      progress.Update(sink.finished());
+    }
+  }
+  Status flushed = sink.Flush();
+  if (failure.ok() && !flushed.ok()) failure = flushed;
+  progress.Finish(sink.finished());
+  report.finished = sink.finished();
+  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!failure.ok()) return failure;
+  if (report.previously_done + report.finished < report.total) report.stopped = true;
+
+  report.records = file.existing();
+  std::vector<SessionRecord> added = sink.TakeRecords();
+  report.records.insert(report.records.end(), std::make_move_iterator(added.begin()),
+                        std::make_move_iterator(added.end()));
+  report.summary = Summarize(report.records, tournament.config().confidence);
+  PARLEY_RETURN_IF_ERROR(WriteFileAtomically(
+      report.summary_path, SummaryCsv(report.summary, tournament.config().confidence)));
+  return report;
+}
+
+std::string DescribeRun(const Tournament& tournament, const RunReport& report,
+                        const std::string& results_path) {
+  const TournamentConfig& config = tournament.config();
+  std::string out = fmt::format(
+      "Tournament: {} sessions ({} scenarios, {} strategies{}, {} repetitions; {}, {} rounds, "
+      "seed {})\n",
+      Grouped(report.total), tournament.scenarios().size(), config.strategies.size(),
+      config.mediators.empty() ? "" : fmt::format(", {} mediators", config.mediators.size()),
+      config.repetitions, config.protocol, config.rounds, config.seed);
+  double rate = report.seconds > 0 ? static_cast<double>(report.finished) / report.seconds : 0;
+  out += fmt::format("Ran {} sessions in {:.2f} s ({:.0f}/s on {} threads)",
+                     Grouped(report.finished), report.seconds, rate, report.threads);
+  if (report.previously_done > 0) {
+    out += fmt::format("; {} were already in the results", Grouped(report.previously_done));
+  }
+  out += ".\n";
+  if (report.truncated_torn_row) {
+    out += "The results file ended in a partial row (an interrupted write); it was removed.\n";
+  }
+  out += "Results: " + results_path + "   Summary: " + report.summary_path + "\n";
+  return out;
+}
+
+// ------------------------------------------------------------------ InterruptHandler
+
+namespace {
+struct sigaction previous_interrupt;
+struct sigaction previous_terminate;
+}  // namespace
+
+InterruptHandler::InterruptHandler() {
+  interrupt_requested.store(false);
+  struct sigaction action {};
+  action.sa_handler = OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;  // a second signal takes the default action
+  sigaction(SIGINT, &action, &previous_interrupt);
+  sigaction(SIGTERM, &action, &previous_terminate);
+}
+
+InterruptHandler::~InterruptHandler() {
+  sigaction(SIGINT, &previous_interrupt, nullptr);
+  sigaction(SIGTERM, &previous_terminate, nullptr);
+}
+
+bool InterruptHandler::Requested() { return interrupt_requested.load(); }
+
+}  // namespace parley::tournament

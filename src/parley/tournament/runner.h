@@ -1,0 +1,133 @@
+// Running a prepared tournament: sessions on a thread pool, rows appended to the results file as
+// they finish (in schedule order while the run goes on), progress on stderr, a clean stop on
+// request, and the per-strategy summary at the end. Re-running the same config resumes: sessions
+// already in the results file are skipped.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parley/base/status.h"
+#include "parley/tournament/results.h"
+#include "parley/tournament/statistics.h"
+#include "parley/tournament/tournament.h"
+
+namespace parley::tournament {
+
+struct RunOptions {
+  std::string results_path;
+  ResultsFormat format = ResultsFormat::kCsv;
+  std::string summary_path;  // empty: DefaultSummaryPath(results_path)
+  std::size_t threads = 0;   // 0: one per core
+  bool progress = true;      // progress on stderr (an updating line on a terminal)
+  // Polled between sessions with the number finished in this run; returning true stops the
+  // tournament cleanly (running sessions are cancelled, finished rows stay).
+  std::function<bool(std::size_t finished)> should_stop;
+};
+
+struct RunReport {
+  std::size_t total = 0;            // sessions in the schedule
+  std::size_t previously_done = 0;  // found in the results file at the start
+  std::size_t finished = 0;         // finished by this run
+  std::size_t threads = 0;          // compute threads (all ranks together under MPI)
+  bool stopped = false;             // stopped on request before every session ran
+  bool truncated_torn_row = false;  // the results file ended in a torn row, which was removed
+  double seconds = 0;
+  std::vector<SessionRecord> records;  // every row now in the results file
+  std::vector<StrategySummary> summary;
+  std::string summary_path;
+};
+
+// Receives finished sessions on the coordinating thread: writes rows in schedule order (rows that
+// finished early wait for the ones before them), hands out the sessions still to run, and keeps
+// the records for the summary.
+class ResultSink {
+ public:
+  ResultSink(const Tournament& tournament, ResultsFile& file, std::vector<std::size_t> todo);
+
+  // The next sessions to run (schedule indices), at most `count`; empty when none are left.
+  std::vector<std::size_t> Take(std::size_t count);
+  std::size_t left_to_hand_out() const { return todo_.size() - handed_out_; }
+
+  Status Accept(std::size_t index, SessionRecord record);
+  // A row formatted by another process (MPI): parsed, checked against the schedule, accepted.
+  Status AcceptRow(std::size_t index, const std::string& row);
+  // Writes every finished row still waiting (after a stop, some before them never ran).
+  Status Flush();
+
+  std::size_t finished() const { return finished_; }
+  std::vector<SessionRecord> TakeRecords() { return std::move(records_); }
+
+ private:
+  Status WriteReady();
+
+  const Tournament& tournament_;
+  ResultsFile& file_;
+  std::vector<std::size_t> todo_;  // ascending schedule indices
+  std::size_t handed_out_ = 0;
+  std::size_t written_ = 0;                   // todo_ positions written, in order
+  std::map<std::size_t, std::string> ready_;  // finished rows not yet written, by index
+  std::size_t finished_ = 0;
+  std::vector<SessionRecord> records_;
+  std::chrono::steady_clock::time_point last_sync_;
+};
+
+// Progress on stderr: on a terminal one line redrawn with done/total, rate and ETA; otherwise a
+// plain line every few seconds.
+class Progress {
+ public:
+  Progress(bool enabled, std::size_t total, std::size_t previously_done, std::size_t to_run);
+  void Update(std::size_t finished);
+  void Finish(std::size_t finished);
+
+ private:
+  void Draw(std::size_t finished, bool final);
+
+  bool enabled_;
+  bool terminal_;
+  std::size_t total_;
+  std::size_t previously_done_;
+  std::size_t to_run_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_draw_;
+};
+
+// Other processes running sessions for this one (the MPI backend on rank 0).
+class RemoteWorkers {
+ public:
+  virtual ~RemoteWorkers() = default;
+  // Serves waiting requests: hands out sessions from `sink` (none once `stopping`) and passes
+  // finished rows to it. A worker's failure comes back as an error.
+  virtual Status Poll(ResultSink& sink, bool stopping) = 0;
+  // Tells every worker to cancel what it runs and finish.
+  virtual void RequestStop() = 0;
+  virtual bool Done() const = 0;  // every worker has finished
+  virtual std::size_t threads() const = 0;
+};
+
+// Runs the sessions not yet in the results file. `remote` (may be null) shares the work.
+Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& options,
+                                RemoteWorkers* remote = nullptr);
+
+// Human-readable totals for the end of a run.
+std::string DescribeRun(const Tournament& tournament, const RunReport& report,
+                        const std::string& results_path);
+
+// SIGINT / SIGTERM while an object lives: the first sets Requested(); a second ends the process
+// (the rows already written are whole, so that is safe too).
+class InterruptHandler {
+ public:
+  InterruptHandler();
+  ~InterruptHandler();
+  InterruptHandler(const InterruptHandler&) = delete;
+  InterruptHandler& operator=(const InterruptHandler&) = delete;
+  static bool Requested();
+};
+
+}  // namespace parley::tournament
