@@ -58,8 +58,8 @@ Status Export(const ExportOptions& options) {
 
 void AddExportCommand(CLI::App& app, std::vector<Action>& actions) {
   auto options = std::make_shared<ExportOptions>();
-  CLI::App* command = app.add_subcommand(
-      "export", "Write a live room's trace in the format of simulated sessions");
+  CLI::App* command =
+      app.add_subcommand("export", "Write a live room's trace in the format of simulated sessions");
   command->add_option("room", options->room, "room id (as shown by the server and web UI)")
       ->required();
   command->add_option("--db", options->db, "the server's SQLite database")->capture_default_str();

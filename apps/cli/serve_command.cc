@@ -7,13 +7,13 @@
 // does not exist. The bound address is printed as "listening on http://HOST:PORT", so
 // --listen 127.0.0.1:0 (any free port) can be used by scripts and tests.
 #include <fmt/format.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <memory>
-#include <pthread.h>
 #include <sstream>
 #include <thread>
 
@@ -124,11 +124,14 @@ void AddServeCommand(CLI::App& app, std::vector<Action>& actions) {
       ->capture_default_str();
   command->add_option("--admin-token-file", options->admin_token_file,
                       "file holding the admin token (created with a new token if missing)");
-  command->add_option("--threads", options->threads, "HTTP worker threads (each event stream "
-                                                     "holds one)")
+  command
+      ->add_option("--threads", options->threads,
+                   "HTTP worker threads (each event stream "
+                   "holds one)")
       ->capture_default_str();
-  command->add_option("--rate-limit", options->rate_limit,
-                      "requests per second allowed per token (0: no limit)")
+  command
+      ->add_option("--rate-limit", options->rate_limit,
+                   "requests per second allowed per token (0: no limit)")
       ->capture_default_str();
   command->callback([options, &actions] {
     actions.push_back([options]() -> Status { return Serve(*options); });
