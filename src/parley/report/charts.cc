@@ -1,0 +1,635 @@
+#include "parley/report/charts.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace parley::report {
+namespace {
+
+using svg::Chart;
+using svg::ChartOptions;
+using svg::Domain;
+using svg::LegendEntry;
+using svg::Point;
+using svg::Shape;
+using svg::Style;
+using svg::Tag;
+
+constexpr const char* kForbiddenColor = "#a6a6a6";
+constexpr const char* kAllowedColor = "#3d3d3d";
+constexpr const char* kIgnoringColor = "#5c5c5c";
+constexpr std::size_t kMaxVertexDots = 3000;
+
+std::string Fixed(double value, int decimals = 2) {
+  return fmt::format("{:.{}f}", value, decimals);
+}
+
+std::string Pair(double x, double y) { return "(" + Fixed(x) + ", " + Fixed(y) + ")"; }
+
+// Grows a domain to include a value (non-finite values are ignored).
+void Include(Domain& domain, double value) {
+  if (!std::isfinite(value)) return;
+  domain.low = std::min(domain.low, value);
+  domain.high = std::max(domain.high, value);
+}
+
+bool IsPrincipal(const model::Scenario& scenario, std::size_t party_idx) {
+  return scenario.parties[party_idx].role == model::Role::kPrincipal;
+}
+
+// Height a legend column needs.
+double LegendHeight(const std::vector<std::string>& labels, double legend_width) {
+  double height = 0;
+  for (const std::string& label : labels) {
+    height += static_cast<double>(svg::WrapText(label, legend_width - 46, 12).size()) * 15 + 7;
+  }
+  return height;
+}
+
+struct SolutionMark {
+  std::string key;    // CSS class: nash, kalai-smorodinsky, utilitarian
+  std::string label;  // on the chart
+  std::string name;   // in legends and tooltips
+  Shape shape = Shape::kDiamond;
+  double size = 12;
+  const analysis::SolutionPoint* point = nullptr;
+  bool ignoring_red_lines = false;
+};
+
+}  // namespace
+
+std::string PartyLabel(const model::Scenario& scenario, std::size_t party_idx) {
+  const model::Party& party = scenario.parties[party_idx];
+  return party.name.empty() ? party.id : party.name;
+}
+
+std::string PartyColor(std::size_t party_idx) { return svg::SeriesColor(party_idx); }
+
+std::string GroupThousands(std::uint64_t value) {
+  std::string digits = std::to_string(value);
+  std::string out;
+  for (std::size_t digit_idx = 0; digit_idx < digits.size(); ++digit_idx) {
+    if (digit_idx > 0 && (digits.size() - digit_idx) % 3 == 0) out += ',';
+    out += digits[digit_idx];
+  }
+  return out;
+}
+
+std::string DescribeCount(const BigCount& count) {
+  std::string digits = count.ToString();
+  if (digits.size() > 15) return count.ToScientific(3);
+  return GroupThousands(std::stoull(digits));
+}
+
+std::vector<PartyOffers> OffersByParty(const session::Trace& trace) {
+  std::vector<PartyOffers> out;
+  std::map<std::size_t, std::size_t> position;
+  for (const session::TraceEvent& event : trace.events) {
+    const protocols::Message& message = event.message;
+    if (message.type != protocols::ActionType::kOffer || !message.outcome) continue;
+    auto [it, inserted] = position.emplace(message.sender, out.size());
+    if (inserted) out.push_back(PartyOffers{message.sender, {}});
+    out[it->second].offers.push_back(&event);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const PartyOffers& a, const PartyOffers& b) { return a.party_idx < b.party_idx; });
+  return out;
+}
+
+double EventUtility(const model::Scenario& scenario, const session::Trace& trace,
+                    const session::TraceEvent& event, std::size_t party_idx) {
+  const std::vector<std::size_t>& scored = trace.result.scored_parties;
+  auto it = std::find(scored.begin(), scored.end(), party_idx);
+  if (it != scored.end()) {
+    std::size_t position = static_cast<std::size_t>(it - scored.begin());
+    if (position < event.utilities.size()) return event.utilities[position];
+  }
+  return scenario.parties[party_idx].preferences->utility->Evaluate(*event.message.outcome);
+}
+
+std::string DescribeCloud(const OutcomeCloud& cloud) {
+  if (cloud.sampled) {
+    return "density of " + GroupThousands(cloud.placed) + " sampled outcomes (of " +
+           DescribeCount(cloud.total) + ", too many to enumerate)";
+  }
+  return "all " + GroupThousands(cloud.placed) + " outcomes" + (cloud.dots ? "" : " (density)");
+}
+
+std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace& space,
+                            const session::Trace* trace, const std::string& id) {
+  const std::size_t x_party = space.parties[0];
+  const std::size_t y_party = space.parties[1];
+  const analysis::ScenarioAnalysis& analysis = space.analysis;
+  const OutcomeCloud& cloud = space.cloud;
+  const std::vector<double>& reservations = analysis.solutions.disagreement;
+  const std::string x_name = PartyLabel(scenario, x_party);
+  const std::string y_name = PartyLabel(scenario, y_party);
+
+  // The domain holds every outcome placed, [0, 1], reservations, frontiers and offers.
+  Domain x{0, 1};
+  Domain y{0, 1};
+  Include(x, cloud.x.low);
+  Include(x, cloud.x.high);
+  Include(y, cloud.y.low);
+  Include(y, cloud.y.high);
+  if (reservations.size() == 2) {
+    Include(x, reservations[0]);
+    Include(y, reservations[1]);
+  }
+  for (const analysis::ParetoPoint& point : analysis.pareto.points) {
+    Include(x, point.utilities[0]);
+    Include(y, point.utilities[1]);
+  }
+  if (space.frontier_ignoring_red_lines) {
+    for (const analysis::ParetoPoint& point : space.frontier_ignoring_red_lines->points) {
+      Include(x, point.utilities[0]);
+      Include(y, point.utilities[1]);
+    }
+  }
+  std::vector<PartyOffers> offers;
+  std::vector<std::vector<Point>> offer_points;
+  if (trace != nullptr) {
+    offers = OffersByParty(*trace);
+    for (const PartyOffers& party_offers : offers) {
+      std::vector<Point> points;
+      points.reserve(party_offers.offers.size());
+      for (const session::TraceEvent* event : party_offers.offers) {
+        points.push_back({EventUtility(scenario, *trace, *event, x_party),
+                          EventUtility(scenario, *trace, *event, y_party)});
+        Include(x, points.back().x);
+        Include(y, points.back().y);
+      }
+      offer_points.push_back(std::move(points));
+    }
+  }
+  std::optional<Point> agreement;
+  if (trace != nullptr && trace->result.agreement && trace->result.outcome) {
+    agreement =
+        Point{scenario.parties[x_party].preferences->utility->Evaluate(*trace->result.outcome),
+              scenario.parties[y_party].preferences->utility->Evaluate(*trace->result.outcome)};
+    Include(x, agreement->x);
+    Include(y, agreement->y);
+  }
+
+  ChartOptions options;
+  options.id = id;
+  options.title = "Utility space: " + x_name + " and " + y_name;
+  std::string subtitle = DescribeCloud(cloud);
+  subtitle[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(subtitle[0])));
+  if (cloud.placed > 0 && cloud.allowed == 0) subtitle += "; a red line forbids every one";
+  if (trace != nullptr) subtitle += "; offers made in the session";
+  options.subtitle = subtitle;
+  options.description =
+      "Each outcome placed by its utility for " + x_name + " (across) and " + y_name +
+      " (up), with the Pareto frontier, the fair points and the zone of agreement.";
+  options.x_label = "Utility of " + x_name;
+  options.y_label = "Utility of " + y_name;
+  options.width = 800;
+  options.legend_width = 262;
+  options.height = 610;
+  Chart chart(options, svg::NiceDomain(x), svg::NiceDomain(y));
+  const Domain& shown_x = chart.x_domain();
+  const Domain& shown_y = chart.y_domain();
+
+  // Zone of agreement: both parties at or above their reservation values.
+  if (reservations.size() == 2 && reservations[0] < shown_x.high &&
+      reservations[1] < shown_y.high) {
+    std::string tooltip =
+        "Zone of agreement: " + x_name + " and " + y_name +
+        " both at or above their reservation values (" + Pair(reservations[0], reservations[1]) +
+        "); " + (analysis.zopa.exact ? "" : "about ") + DescribeCount(analysis.zopa.count) +
+        " outcomes in it that no red line forbids";
+    chart.Rect({reservations[0], reservations[1]}, {shown_x.high, shown_y.high},
+               Style("none", 1, "", svg::kZoneColor, 0.28), Tag("zone", {}, tooltip));
+    chart.AddLegend(LegendEntry(LegendEntry::Kind::kSwatch,
+                                "zone of agreement (both above their reservation value)",
+                                Style("#b8a800", 1, "", svg::kZoneColor, 0.6)));
+  }
+
+  // The outcomes: one dot each, or a density.
+  std::string count_text = DescribeCloud(cloud);
+  std::uint64_t forbidden = cloud.placed - cloud.allowed;
+  Tag forbidden_tag("outcomes forbidden",
+                    {{"count", std::to_string(forbidden)},
+                     {"placed", std::to_string(cloud.placed)},
+                     {"sampled", cloud.sampled ? "true" : "false"}},
+                    GroupThousands(forbidden) + " of " + count_text +
+                        " are forbidden by a red line of " + x_name + " or " + y_name);
+  Tag allowed_tag("outcomes allowed",
+                  {{"count", std::to_string(cloud.allowed)},
+                   {"placed", std::to_string(cloud.placed)},
+                   {"sampled", cloud.sampled ? "true" : "false"}},
+                  GroupThousands(cloud.allowed) + " of " + count_text +
+                      " are allowed by every red line of the two parties");
+  if (cloud.dots) {
+    chart.Dots(cloud.forbidden_points, 2.4, kForbiddenColor, 1, forbidden_tag);
+    chart.Dots(cloud.allowed_points, 2.4, kAllowedColor, 0.9, allowed_tag);
+  } else if (cloud.bins > 0) {
+    double x_low = cloud.x.low;
+    double x_span = cloud.x.high - cloud.x.low;
+    double y_low = cloud.y.low;
+    double y_span = cloud.y.high - cloud.y.low;
+    if (x_span < 1e-9) {
+      x_low -= 0.005;
+      x_span = 0.01;
+    }
+    if (y_span < 1e-9) {
+      y_low -= 0.005;
+      y_span = 0.01;
+    }
+    double cell_width = x_span / cloud.bins;
+    double cell_height = y_span / cloud.bins;
+    std::uint32_t most = 1;
+    for (std::uint32_t count : cloud.allowed_counts) most = std::max(most, count);
+    for (std::uint32_t count : cloud.forbidden_counts) most = std::max(most, count);
+    auto cells = [&](const std::vector<std::uint32_t>& counts) {
+      std::vector<svg::Cell> out;
+      for (int row = 0; row < cloud.bins; ++row) {
+        for (int column = 0; column < cloud.bins; ++column) {
+          std::uint32_t count =
+              counts[static_cast<std::size_t>(row) * static_cast<std::size_t>(cloud.bins) +
+                     static_cast<std::size_t>(column)];
+          if (count == 0) continue;
+          out.push_back(svg::Cell{x_low + column * cell_width, y_low + row * cell_height,
+                                  x_low + (column + 1) * cell_width,
+                                  y_low + (row + 1) * cell_height,
+                                  std::log1p(count) / std::log1p(most)});
+        }
+      }
+      return out;
+    };
+    chart.Cells(cells(cloud.forbidden_counts), kForbiddenColor, 0.75, forbidden_tag);
+    chart.Cells(cells(cloud.allowed_counts), kAllowedColor, 0.85, allowed_tag);
+  }
+  std::string shape_word = cloud.dots ? "" : " (darker: more outcomes)";
+  LegendEntry::Kind cloud_kind =
+      cloud.dots ? LegendEntry::Kind::kMarker : LegendEntry::Kind::kSwatch;
+  if (cloud.allowed > 0) {
+    chart.AddLegend(LegendEntry(cloud_kind, "outcomes no red line forbids" + shape_word,
+                                Style("none", 1, "", kAllowedColor)));
+  }
+  if (forbidden > 0) {
+    chart.AddLegend(LegendEntry(cloud_kind, "outcomes a red line forbids" + shape_word,
+                                Style("none", 1, "", kForbiddenColor)));
+  }
+
+  // Reservation values.
+  if (reservations.size() == 2) {
+    Style dashed(svg::kInk, 1.2, "5 4");
+    chart.VerticalLine(reservations[0], dashed,
+                       Tag("reservation", {{"party", scenario.parties[x_party].id}},
+                           x_name + "'s reservation value: " + Fixed(reservations[0])));
+    chart.HorizontalLine(reservations[1], dashed,
+                         Tag("reservation", {{"party", scenario.parties[y_party].id}},
+                             y_name + "'s reservation value: " + Fixed(reservations[1])));
+    chart.AddLegend(LegendEntry(
+        LegendEntry::Kind::kLine,
+        "reservation values (" + Fixed(reservations[0]) + ", " + Fixed(reservations[1]) + ")",
+        dashed));
+  }
+
+  // Pareto frontiers: the vertices are the frontier's distinct utility pairs, in frontier order.
+  auto frontier_points = [](const analysis::ParetoFrontier& frontier) {
+    std::vector<Point> points;
+    for (const analysis::ParetoPoint& point : frontier.points) {
+      Point next{point.utilities[0], point.utilities[1]};
+      if (!points.empty() && points.back().x == next.x && points.back().y == next.y) continue;
+      points.push_back(next);
+    }
+    return points;
+  };
+  if (space.frontier_ignoring_red_lines) {
+    std::vector<Point> points = frontier_points(*space.frontier_ignoring_red_lines);
+    Style style(kIgnoringColor, 1.8, "7 4");
+    chart.Path(points, style,
+               Tag("frontier-ignoring-red-lines", {{"points", std::to_string(points.size())}},
+                   "Pareto frontier with red lines ignored: " + std::to_string(points.size()) +
+                       " points"));
+    chart.AddLegend(
+        LegendEntry(LegendEntry::Kind::kLine, "Pareto frontier if red lines were ignored", style));
+  }
+  const analysis::ParetoFrontier& frontier = analysis.pareto;
+  std::vector<Point> frontier_vertices = frontier_points(frontier);
+  if (!frontier_vertices.empty()) {
+    Style style("#000000", 2.4);
+    std::string approximate = frontier.exact ? "" : " (approximate: found by search)";
+    chart.Path(frontier_vertices, style,
+               Tag("frontier",
+                   {{"points", std::to_string(frontier_vertices.size())},
+                    {"exact", frontier.exact ? "true" : "false"}},
+                   "Pareto frontier" + approximate + ": " +
+                       std::to_string(frontier_vertices.size()) + " points"));
+    if (frontier_vertices.size() <= 400) {
+      chart.Dots(frontier_vertices, 2.8, "#000000", 1, Tag("frontier-points"));
+    }
+    chart.AddLegend(
+        LegendEntry(LegendEntry::Kind::kLineAndMarker, "Pareto frontier" + approximate, style));
+  }
+
+  // Each party's offers over time, as a path from its first offer (open circle) to its last
+  // (filled).
+  for (std::size_t series_idx = 0; series_idx < offers.size(); ++series_idx) {
+    const PartyOffers& party_offers = offers[series_idx];
+    const std::vector<Point>& points = offer_points[series_idx];
+    const std::string name = PartyLabel(scenario, party_offers.party_idx);
+    const std::string party_id = scenario.parties[party_offers.party_idx].id;
+    const std::string color = PartyColor(party_offers.party_idx);
+    bool principal = IsPrincipal(scenario, party_offers.party_idx);
+    Style style(color, principal ? 1.9 : 1.3, principal ? "" : "4 3", "none", 0.85);
+    int first_round = party_offers.offers.front()->message.round + 1;
+    int last_round = party_offers.offers.back()->message.round + 1;
+    chart.Path(points, style,
+               Tag("offers", {{"party", party_id}, {"offers", std::to_string(points.size())}},
+                   std::to_string(points.size()) + " offers by " + name + ", rounds " +
+                       std::to_string(first_round) + " to " + std::to_string(last_round)));
+    if (points.size() <= kMaxVertexDots) {
+      chart.Dots(points, 2.1, color, 0.9, Tag("offer-points", {{"party", party_id}}));
+    }
+    const session::TraceEvent& first = *party_offers.offers.front();
+    const session::TraceEvent& last = *party_offers.offers.back();
+    chart.Marker(points.front(), Shape::kCircle, 11, Style(color, 2.2, "", "#ffffff"),
+                 Tag("offers-start", {{"party", party_id}},
+                     "First offer by " + name + " (round " + std::to_string(first_round) +
+                         "): " + scenario.DescribeOutcome(*first.message.outcome) + " " +
+                         Pair(points.front().x, points.front().y)));
+    chart.Marker(points.back(), Shape::kCircle, 11, Style("#ffffff", 1.5, "", color),
+                 Tag("offers-end", {{"party", party_id}},
+                     "Last offer by " + name + " (round " + std::to_string(last_round) +
+                         "): " + scenario.DescribeOutcome(*last.message.outcome) + " " +
+                         Pair(points.back().x, points.back().y)));
+    chart.AddLegend(
+        LegendEntry(LegendEntry::Kind::kLineAndMarker,
+                    "offers by " + name + " (" + std::to_string(points.size()) +
+                        (principal ? ""
+                                   : ", " + std::string(model::RoleName(
+                                                scenario.parties[party_offers.party_idx].role))) +
+                        ")",
+                    Style(color, style.stroke_width, style.dash)));
+  }
+  if (!offers.empty()) {
+    chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker, "first offer",
+                                Style(svg::kMuted, 2, "", "#ffffff"), Shape::kCircle));
+    chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker, "last offer",
+                                Style("#ffffff", 1, "", svg::kMuted), Shape::kCircle));
+  }
+
+  // Fair points: red lines respected, or (when no outcome allows them) with red lines ignored.
+  const analysis::BargainingSolutions& solutions = analysis.solutions;
+  std::vector<SolutionMark> marks = {
+      {"utilitarian", "utilitarian", "utilitarian point (largest sum)", Shape::kSquare, 12,
+       &solutions.utilitarian, false},
+      {"kalai-smorodinsky", "KS", "Kalai-Smorodinsky point", Shape::kTriangle, 13,
+       &solutions.kalai_smorodinsky, false},
+      {"nash", "Nash", "Nash bargaining point", Shape::kDiamond, 13, &solutions.nash, false}};
+  if (space.solutions_ignoring_red_lines) {
+    const analysis::BargainingSolutions& ignoring = *space.solutions_ignoring_red_lines;
+    const analysis::SolutionPoint* alternatives[] = {&ignoring.utilitarian,
+                                                     &ignoring.kalai_smorodinsky, &ignoring.nash};
+    for (std::size_t mark_idx = 0; mark_idx < marks.size(); ++mark_idx) {
+      if (!marks[mark_idx].point->defined && alternatives[mark_idx]->defined) {
+        marks[mark_idx].point = alternatives[mark_idx];
+        marks[mark_idx].ignoring_red_lines = true;
+      }
+    }
+  }
+  std::vector<std::pair<Point, std::string>> labels;
+  for (const SolutionMark& mark : marks) {
+    if (!mark.point->defined) continue;
+    const analysis::ParetoPoint& point = mark.point->points.front();
+    Point at{point.utilities[0], point.utilities[1]};
+    Style style = mark.ignoring_red_lines ? Style(kIgnoringColor, 1.6, "2 2", "#ffffff")
+                                          : Style("#000000", 1.8, "", "#ffffff");
+    std::string suffix = mark.ignoring_red_lines ? " with red lines ignored" : "";
+    chart.Marker(
+        at, mark.shape, mark.size, style,
+        Tag("solution " + mark.key + (mark.ignoring_red_lines ? " ignoring-red-lines" : ""),
+            {{"utility-x", svg::Number(at.x, 6)}, {"utility-y", svg::Number(at.y, 6)}},
+            mark.name + suffix + " " + Pair(at.x, at.y) + ": " +
+                scenario.DescribeOutcome(point.outcome)));
+    chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker, mark.name + suffix, style, mark.shape));
+    std::string label = mark.label + (mark.ignoring_red_lines ? "*" : "");
+    auto same = std::find_if(labels.begin(), labels.end(), [&](const auto& entry) {
+      return std::abs(entry.first.x - at.x) < 1e-9 && std::abs(entry.first.y - at.y) < 1e-9;
+    });
+    if (same != labels.end()) {
+      same->second = label + " = " + same->second;
+    } else {
+      labels.emplace_back(at, label);
+    }
+  }
+  for (const auto& [at, text] : labels) {
+    bool right_side = at.x > shown_x.low + 0.7 * (shown_x.high - shown_x.low);
+    chart.Label(at, text, right_side ? -10 : 10, -9, right_side ? "end" : "start",
+                Tag("solution-label"), 12);
+  }
+
+  if (agreement) {
+    int round = trace->result.rounds;
+    chart.Marker(
+        *agreement, Shape::kStar, 22, Style("#ffffff", 1.2, "", "#000000"),
+        Tag("agreement",
+            {{"utility-x", svg::Number(agreement->x, 6)},
+             {"utility-y", svg::Number(agreement->y, 6)}},
+            "Agreement in round " + std::to_string(round) + " " + Pair(agreement->x, agreement->y) +
+                ": " + scenario.DescribeOutcome(*trace->result.outcome)));
+    chart.Label(*agreement, "agreement", 0, 22, "middle", Tag("agreement-label"), 12);
+    chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker,
+                                "agreement (round " + std::to_string(round) + ")",
+                                Style("none", 1, "", "#000000"), Shape::kStar));
+  }
+  return chart.Render();
+}
+
+std::string GapsSvg(const model::Scenario& scenario, const session::Trace& trace,
+                    const std::string& id) {
+  const std::vector<session::GapSample>& gaps = trace.result.gaps;
+  if (gaps.empty()) return "";
+  constexpr std::size_t kMaxIssues = 8;
+  std::vector<std::size_t> shown(scenario.issues.size());
+  std::iota(shown.begin(), shown.end(), 0);
+  if (shown.size() > kMaxIssues) {
+    std::stable_sort(shown.begin(), shown.end(), [&](std::size_t a, std::size_t b) {
+      return gaps.front().issue_gaps[a] > gaps.front().issue_gaps[b];
+    });
+    shown.resize(kMaxIssues);
+    std::sort(shown.begin(), shown.end());
+  }
+  ChartOptions options;
+  options.id = id;
+  options.title = "Are the gaps narrowing? Gap per issue between the principals' latest offers";
+  options.subtitle = "0 = same option, 1 = each party's best against its worst";
+  if (shown.size() < scenario.issues.size()) {
+    options.subtitle += "; the " + std::to_string(shown.size()) + " of " +
+                        std::to_string(scenario.issues.size()) +
+                        " issues with the largest first gap are drawn, the overall gap covers all";
+  }
+  options.description = "The gap on each issue and overall, by round, from the session's trace.";
+  options.x_label = "Round";
+  options.y_label = "Gap";
+  options.width = 800;
+  options.legend_width = 262;
+  std::vector<std::string> legend_labels = {"overall (weighted by issue weights)"};
+  for (std::size_t issue_idx : shown) legend_labels.push_back(scenario.issues[issue_idx].name);
+  options.height = std::max(380.0, LegendHeight(legend_labels, options.legend_width) + 130);
+  double first_round = gaps.front().round + 1;
+  double last_round = std::max<double>(gaps.back().round + 1, first_round + 1);
+  Chart chart(options, Domain{first_round, last_round}, Domain{0, 1});
+
+  auto curve = [&](const std::function<double(const session::GapSample&)>& value) {
+    std::vector<Point> points;
+    for (const session::GapSample& sample : gaps)
+      points.push_back({sample.round + 1.0, value(sample)});
+    return points;
+  };
+  for (std::size_t series_idx = 0; series_idx < shown.size(); ++series_idx) {
+    std::size_t issue_idx = shown[series_idx];
+    const model::Issue& issue = scenario.issues[issue_idx];
+    Style style(svg::SeriesColor(issue_idx), 1.5, svg::SeriesDash(issue_idx), "none", 0.8);
+    std::vector<Point> points =
+        curve([&](const session::GapSample& sample) { return sample.issue_gaps[issue_idx]; });
+    chart.Path(points, style,
+               Tag("gap", {{"issue", issue.id}},
+                   issue.name + ": " + Fixed(points.front().y) + " in round " +
+                       svg::Number(points.front().x) + ", " + Fixed(points.back().y) +
+                       " in round " + svg::Number(points.back().x)));
+    if (points.size() == 1) chart.Dots(points, 3, style.stroke, 1, Tag{});
+  }
+  Style overall("#000000", 3.4);
+  std::vector<Point> points =
+      curve([](const session::GapSample& sample) { return sample.overall; });
+  chart.Path(
+      points, overall,
+      Tag("gap overall", {},
+          "Overall gap: " + Fixed(points.front().y) + " in round " + svg::Number(points.front().x) +
+              ", " + Fixed(points.back().y) + " in round " + svg::Number(points.back().x)));
+  if (points.size() == 1) chart.Dots(points, 4, "#000000", 1, Tag{});
+  chart.AddLegend(LegendEntry(LegendEntry::Kind::kLine, legend_labels.front(), overall));
+  for (std::size_t issue_idx : shown) {
+    chart.AddLegend(
+        LegendEntry(LegendEntry::Kind::kLine, scenario.issues[issue_idx].name,
+                    Style(svg::SeriesColor(issue_idx), 1.9, svg::SeriesDash(issue_idx))));
+  }
+  return chart.Render();
+}
+
+std::string UtilityOverTimeSvg(const model::Scenario& scenario, const session::Trace& trace,
+                               std::size_t party_idx, const std::string& id) {
+  const std::string name = PartyLabel(scenario, party_idx);
+  std::vector<PartyOffers> offers = OffersByParty(trace);
+  double reservation = scenario.parties[party_idx].preferences->ReservationOrZero();
+  Domain x{1, 2};
+  Domain y{0, 1};
+  Include(y, reservation);
+  std::vector<std::vector<Point>> lines;
+  for (const PartyOffers& party_offers : offers) {
+    std::vector<Point> points;
+    for (const session::TraceEvent* event : party_offers.offers) {
+      points.push_back(
+          {event->message.round + 1.0, EventUtility(scenario, trace, *event, party_idx)});
+      Include(x, points.back().x);
+      Include(y, points.back().y);
+    }
+    lines.push_back(std::move(points));
+  }
+  std::optional<Point> agreement;
+  if (trace.result.agreement && trace.result.outcome) {
+    agreement =
+        Point{static_cast<double>(trace.result.rounds),
+              scenario.parties[party_idx].preferences->utility->Evaluate(*trace.result.outcome)};
+    Include(x, agreement->x);
+    Include(y, agreement->y);
+  }
+
+  ChartOptions options;
+  options.id = id;
+  options.title = "How " + name + " values the offers made";
+  options.subtitle = "Utility for " + name + " of each offer when it was made (undiscounted)";
+  options.description = options.subtitle + ", one line per party making offers.";
+  options.x_label = "Round";
+  options.y_label = "Utility of " + name;
+  options.width = 800;
+  options.legend_width = 262;
+  options.height = 360;
+  Chart chart(options, x, svg::NiceDomain(y));
+  Style dashed(svg::kInk, 1.2, "5 4");
+  chart.HorizontalLine(reservation, dashed,
+                       Tag("reservation", {{"party", scenario.parties[party_idx].id}},
+                           name + "'s reservation value: " + Fixed(reservation)));
+  for (std::size_t series_idx = 0; series_idx < offers.size(); ++series_idx) {
+    std::size_t sender = offers[series_idx].party_idx;
+    const std::vector<Point>& points = lines[series_idx];
+    bool principal = IsPrincipal(scenario, sender);
+    Style style(PartyColor(sender), principal ? 2 : 1.4, principal ? "" : "4 3", "none", 0.9);
+    chart.Path(
+        points, style,
+        Tag("utility-over-time",
+            {{"party", scenario.parties[party_idx].id}, {"offerer", scenario.parties[sender].id}},
+            name + "'s utility of the " + std::to_string(points.size()) + " offers by " +
+                PartyLabel(scenario, sender) + ": " + Fixed(points.front().y) + " first, " +
+                Fixed(points.back().y) + " last"));
+    if (points.size() <= 400) chart.Dots(points, 2, style.stroke, 0.9, Tag{});
+    chart.AddLegend(
+        LegendEntry(LegendEntry::Kind::kLine, "offers by " + PartyLabel(scenario, sender), style));
+  }
+  chart.AddLegend(LegendEntry(LegendEntry::Kind::kLine,
+                              "reservation value (" + Fixed(reservation) + ")", dashed));
+  if (agreement) {
+    chart.Marker(*agreement, Shape::kStar, 20, Style("#ffffff", 1.2, "", "#000000"),
+                 Tag("agreement", {},
+                     "Agreement in round " + std::to_string(trace.result.rounds) + ": " +
+                         Fixed(agreement->y) + " for " + name));
+    chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker, "agreement",
+                                Style("none", 1, "", "#000000"), Shape::kStar));
+  }
+  return chart.Render();
+}
+
+std::string BoxPlotSvg(const std::string& title, const std::string& subtitle,
+                       const std::string& x_label, const std::vector<BoxGroup>& groups,
+                       const std::string& id, std::optional<Domain> domain) {
+  Domain x{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  double widest_label = 60;
+  for (const BoxGroup& group : groups) {
+    for (double value : group.values) Include(x, value);
+    widest_label = std::max(widest_label, svg::EstimateTextWidth(group.label, 12));
+  }
+  if (!std::isfinite(x.low)) x = Domain{0, 1};
+  ChartOptions options;
+  options.id = id;
+  options.title = title;
+  options.subtitle = subtitle;
+  options.description = title + ": one box per row; " + subtitle;
+  options.x_label = x_label;
+  options.width = 800;
+  options.margin_left = std::min(280.0, widest_label + 20);
+  options.margin_right = 24;
+  double rows = static_cast<double>(std::max<std::size_t>(1, groups.size()));
+  options.height = 44 + 20 + 52 + rows * 34 + 10;
+  Chart chart(options, domain ? *domain : svg::NiceDomain(x), Domain{0.4, rows + 0.6});
+  std::vector<std::pair<double, std::string>> labels;
+  for (std::size_t group_idx = 0; group_idx < groups.size(); ++group_idx) {
+    const BoxGroup& group = groups[group_idx];
+    double at = rows - static_cast<double>(group_idx);
+    labels.emplace_back(at, group.label);
+    if (group.values.empty()) continue;
+    svg::BoxStats stats = svg::ComputeBoxStats(group.values);
+    std::string tooltip = fmt::format(
+        "{}: {} values; median {:.3f}, middle half {:.3f} to {:.3f}, mean {:.3f}, range {:.3f} "
+        "to {:.3f}",
+        group.label, stats.count, stats.median, stats.q1, stats.q3, stats.mean, stats.minimum,
+        stats.maximum);
+    chart.HorizontalBox(at, 0.55, stats, svg::SeriesColor(group_idx),
+                        Tag("boxplot",
+                            {{"group", group.label},
+                             {"median", svg::Number(stats.median, 6)},
+                             {"count", std::to_string(stats.count)}},
+                            tooltip));
+  }
+  chart.SetYTickLabels(std::move(labels));
+  return chart.Render();
+}
+
+}  // namespace parley::report
