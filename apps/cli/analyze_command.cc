@@ -6,7 +6,10 @@
 
 #include "commands.h"
 #include "parley/analysis/analyze.h"
+#include "parley/base/file.h"
 #include "parley/report/analysis_report.h"
+#include "parley/report/html_report.h"
+#include "parley/session/replay.h"
 
 namespace parley::cli {
 
@@ -21,6 +24,7 @@ void AddAnalyzeCommand(CLI::App& app, std::vector<Action>& actions) {
     std::size_t max_points = 0;
     std::uint64_t enumeration_limit = 20'000'000;
     int threads = 0;
+    std::string report;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -42,6 +46,9 @@ void AddAnalyzeCommand(CLI::App& app, std::vector<Action>& actions) {
   command->add_option("--enumeration-limit", options->enumeration_limit,
                       "largest space enumerated exactly for non-additive utilities");
   command->add_option("--threads", options->threads, "threads (0 = all cores)");
+  command->add_option("--report", options->report,
+                      "also write a self-contained HTML report (docs/reports.md) of the first two "
+                      "analysed parties");
   command->callback([options, &actions] {
     actions.push_back([options]() -> Status {
       auto start = std::chrono::steady_clock::now();
@@ -77,6 +84,20 @@ void AddAnalyzeCommand(CLI::App& app, std::vector<Action>& actions) {
         text = report::AnalysisToJson(scenario, analysis, report_options).dump(2) + "\n";
       } else {
         text = report::RenderAnalysisText(scenario, analysis);
+      }
+      if (!options->report.empty()) {
+        report::HtmlReportOptions report_options;
+        if (analysis.parties.size() >= 2) {
+          report_options.parties = scenario.parties[analysis.parties[0]].id + "," +
+                                   scenario.parties[analysis.parties[1]].id;
+        }
+        report_options.space.analysis_enumeration_limit = options->enumeration_limit;
+        report_options.space.threads = options->threads;
+        report_options.source_files = session::ScenarioFilesOf(options->source);
+        PARLEY_ASSIGN_OR_RETURN(std::string page,
+                                report::ScenarioReportHtml(scenario, report_options));
+        PARLEY_RETURN_IF_ERROR(WriteFileAtomically(options->report, page));
+        if (!options->json) text += "\nReport written to " + options->report + "\n";
       }
       std::fwrite(text.data(), 1, text.size(), stdout);
       return Status::Ok();

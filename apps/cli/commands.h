@@ -27,6 +27,7 @@ void AddListCommand(CLI::App& app, std::vector<Action>& actions);
 void AddReplayCommand(CLI::App& app, std::vector<Action>& actions);
 void AddServeCommand(CLI::App& app, std::vector<Action>& actions);
 void AddExportCommand(CLI::App& app, std::vector<Action>& actions);
+void AddReportCommand(CLI::App& app, std::vector<Action>& actions);
 void AddTournamentCommand(CLI::App& app, std::vector<Action>& actions);
 
 }  // namespace parley::cli

@@ -50,6 +50,7 @@ int Run(int argc, char** argv) {
   AddReplayCommand(app, actions);
   AddServeCommand(app, actions);
   AddExportCommand(app, actions);
+  AddReportCommand(app, actions);
   AddTournamentCommand(app, actions);
   try {
     app.parse(argc, argv);

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "parley/base/file.h"
+#include "parley/report/html_report.h"
 #include "parley/session/replay.h"
 #include "parley/session/session.h"
 #include "parley/session/trace_json.h"
@@ -29,6 +30,7 @@ struct NegotiateOptions {
   std::string views;
   std::string results_csv;
   std::string events_csv;
+  std::string report;
 };
 
 // "PARTY=spec" -> (PARTY, spec); a bare spec (whose first '=' sits inside its parentheses, or
@@ -224,6 +226,13 @@ Status RunNegotiate(const NegotiateOptions& options) {
     PARLEY_RETURN_IF_ERROR(
         WriteFileAtomically(options.trace, session::WriteTraceJson(scenario, trace)));
   }
+  if (!options.report.empty()) {
+    report::HtmlReportOptions report_options;
+    report_options.source_files = trace.scenario_files;
+    PARLEY_ASSIGN_OR_RETURN(std::string page,
+                            report::TraceReportHtml(scenario, trace, report_options));
+    PARLEY_RETURN_IF_ERROR(WriteFileAtomically(options.report, page));
+  }
   if (!options.views.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(options.views, ec);
@@ -267,6 +276,7 @@ Status RunNegotiate(const NegotiateOptions& options) {
     text = RenderText(scenario, trace, *config.reference);
     if (!options.trace.empty()) text += "Trace written to " + options.trace + "\n";
     if (!options.views.empty()) text += "Views written to " + options.views + "/\n";
+    if (!options.report.empty()) text += "Report written to " + options.report + "\n";
   }
   std::fwrite(text.data(), 1, text.size(), stdout);
   return Status::Ok();
@@ -306,6 +316,8 @@ void AddNegotiateCommand(CLI::App& app, std::vector<Action>& actions) {
                       "write DIR/<party>.json with the messages each party received");
   command->add_option("--csv", options->results_csv, "write the result as a one-row CSV");
   command->add_option("--events-csv", options->events_csv, "write every message as CSV");
+  command->add_option("--report", options->report,
+                      "write a self-contained HTML report of the session (docs/reports.md)");
   command->callback([options, &actions] {
     actions.push_back([options]() -> Status { return RunNegotiate(*options); });
   });

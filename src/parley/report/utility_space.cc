@@ -42,9 +42,8 @@ Result<std::array<std::size_t, 2>> ChooseReportParties(const model::Scenario& sc
     return std::array<std::size_t, 2>{parties[0], parties[1]};
   }
   if (parties.size() != 2) {
-    return InvalidInput(
-        "--parties must name exactly two parties (A,B), got " + std::to_string(parties.size()),
-        Location::InField("--parties"));
+    return InvalidInput("name exactly two parties (A,B), got " + std::to_string(parties.size()),
+                        Location::InField("--parties"));
   }
   return std::array<std::size_t, 2>{parties[0], parties[1]};
 }

@@ -1,0 +1,167 @@
+// `parley report RESULTS|TRACE|SCENARIO -o report.html [--parties A,B]`: a self-contained HTML
+// page with the pictures a mediator or analyst reads at a glance (docs/reports.md). What the
+// input is comes from its content: a trace JSON (it has "parley_trace"), tournament results (CSV
+// or JSON lines with session rows), otherwise a scenario in any form `parley info` accepts.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "parley/base/file.h"
+#include "parley/report/html_report.h"
+#include "parley/session/replay.h"
+#include "parley/session/trace_json.h"
+
+namespace parley::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ReportOptions {
+  io::ScenarioSource source;
+  std::string output;
+  std::string parties;
+};
+
+enum class InputKind { kScenario, kTrace, kResults };
+
+// Decides what a file holds from its first bytes and, for JSON, its top-level keys.
+InputKind DetectInput(const std::string& path, const std::string& text) {
+  std::size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string::npos) return InputKind::kScenario;
+  if (text[start] == '{') {
+    nlohmann::json whole = nlohmann::json::parse(text, nullptr, false);
+    if (!whole.is_discarded()) {
+      if (whole.is_object() && whole.contains("parley_trace")) return InputKind::kTrace;
+      return InputKind::kScenario;
+    }
+    // Not one JSON value: JSON lines of results when the first line is an object of a session.
+    std::size_t end = text.find('\n', start);
+    nlohmann::json first = nlohmann::json::parse(
+        text.substr(start, end == std::string::npos ? std::string::npos : end - start), nullptr,
+        false);
+    if (!first.is_discarded() && first.is_object() && !first.contains("parley") &&
+        (first.contains("session") || first.contains("strategy_1"))) {
+      return InputKind::kResults;
+    }
+    return InputKind::kScenario;
+  }
+  std::string extension = fs::path(path).extension().string();
+  if (extension == ".yaml" || extension == ".yml" || extension == ".xml") {
+    return InputKind::kScenario;
+  }
+  std::size_t end = text.find('\n', start);
+  std::string header =
+      text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  return header.find("strategy_1") != std::string::npos ? InputKind::kResults
+                                                        : InputKind::kScenario;
+}
+
+// A path a trace records, as written when it exists, else relative to the trace's folder (as
+// `parley replay` resolves it).
+std::string ResolveRecorded(const std::string& recorded, const fs::path& trace_folder) {
+  std::error_code ec;
+  if (fs::exists(recorded, ec)) return recorded;
+  fs::path path(recorded);
+  if (path.is_relative()) {
+    fs::path beside = trace_folder / path;
+    if (fs::exists(beside, ec)) return beside.string();
+  }
+  return recorded;
+}
+
+Result<std::string> TraceReport(const ReportOptions& options, const std::string& text) {
+  const std::string& trace_path = options.source.path;
+  PARLEY_ASSIGN_OR_RETURN(session::TraceHeader header, session::ReadTraceHeader(text, trace_path));
+  if (header.scenario_files.empty()) {
+    return InvalidInput("the trace records no scenario files to load the scenario from",
+                        Location{trace_path, 0, 0, "scenario.files"});
+  }
+  fs::path trace_folder = fs::path(trace_path).parent_path();
+  io::ScenarioSource source;
+  if (header.scenario_files.size() == 1) {
+    source.path = ResolveRecorded(header.scenario_files[0], trace_folder);
+  } else {
+    source.domain = ResolveRecorded(header.scenario_files[0], trace_folder);
+    for (std::size_t file_idx = 1; file_idx < header.scenario_files.size(); ++file_idx) {
+      source.profiles.push_back(ResolveRecorded(header.scenario_files[file_idx], trace_folder));
+    }
+  }
+  Result<model::Scenario> scenario = io::LoadScenario(source);
+  if (!scenario.ok()) {
+    Status status = scenario.status();
+    return Status(
+        status.code(),
+        "cannot load the scenario the trace " + trace_path + " was made on: " + status.ToString(),
+        Location{trace_path, 0, 0, "scenario.files"});
+  }
+  PARLEY_ASSIGN_OR_RETURN(session::Trace trace,
+                          session::ReadTraceJson(text, *scenario, trace_path));
+  report::HtmlReportOptions report_options;
+  report_options.parties = options.parties;
+  report_options.source_files = {trace_path};
+  for (const std::string& file : header.scenario_files) report_options.source_files.push_back(file);
+  return report::TraceReportHtml(*scenario, trace, report_options);
+}
+
+Status RunReport(const ReportOptions& options) {
+  const io::ScenarioSource& source = options.source;
+  if (source.path.empty() && source.domain.empty()) {
+    return InvalidInput("give a trace, tournament results or a scenario to report on",
+                        Location::InField("input"));
+  }
+  InputKind kind = InputKind::kScenario;
+  std::string text;
+  std::error_code ec;
+  if (!source.path.empty() && fs::is_regular_file(source.path, ec)) {
+    PARLEY_ASSIGN_OR_RETURN(text, ReadFileToString(source.path));
+    kind = DetectInput(source.path, text);
+  }
+  std::string page;
+  switch (kind) {
+    case InputKind::kTrace: {
+      PARLEY_ASSIGN_OR_RETURN(page, TraceReport(options, text));
+      break;
+    }
+    case InputKind::kResults: {
+      return Unsupported("tournament reports: not yet");
+    }
+    case InputKind::kScenario: {
+      PARLEY_ASSIGN_OR_RETURN(model::Scenario scenario, io::LoadScenario(source));
+      report::HtmlReportOptions report_options;
+      report_options.parties = options.parties;
+      report_options.source_files = session::ScenarioFilesOf(source);
+      PARLEY_ASSIGN_OR_RETURN(page, report::ScenarioReportHtml(scenario, report_options));
+      break;
+    }
+  }
+  PARLEY_RETURN_IF_ERROR(WriteFileAtomically(options.output, page));
+  std::string message = "Report written to " + options.output + "\n";
+  std::fwrite(message.data(), 1, message.size(), stdout);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddReportCommand(CLI::App& app, std::vector<Action>& actions) {
+  auto options = std::make_shared<ReportOptions>();
+  CLI::App* command = app.add_subcommand(
+      "report", "Write a self-contained HTML report of a scenario, a trace or tournament results");
+  command->add_option("input", options->source.path,
+                      "a trace JSON (parley negotiate --trace), tournament results (CSV or JSON "
+                      "lines), or a scenario (parley YAML/JSON file, GENIUS or GeniusWeb folder)");
+  command->add_option("--domain", options->source.domain,
+                      "GENIUS XML or GeniusWeb JSON domain file");
+  command->add_option("--profile", options->source.profiles,
+                      "profile file (repeat for each party)");
+  command->add_option("-o,--output", options->output, "the HTML file to write")->required();
+  command->add_option("--parties", options->parties,
+                      "the two parties of the utility space, A,B by id (default: the first two "
+                      "principals)");
+  command->callback([options, &actions] {
+    actions.push_back([options]() -> Status { return RunReport(*options); });
+  });
+}
+
+}  // namespace parley::cli
