@@ -12,7 +12,7 @@
 // for later). The free issues span the "subspace" searched.
 //
 // Three methods, chosen per subspace:
-// - sorted (exact): when the subspace has at most `sorted_limit` outcomes (200,000 by default),
+// - sorted (exact): when the subspace has at most `sorted_limit` outcomes (2,000,000 by default),
 //   every outcome the red lines allow is evaluated once and sorted by utility; a query is a binary
 //   search. Ties are ordered by mixed-radix index, so results are deterministic.
 // - additive search: for additive utilities above the limit. Each free issue's options are sorted
@@ -75,6 +75,7 @@ enum class BidSearchMethod { kSorted, kAdditiveSearch, kLocalSearch };
 class BidSpace {
  public:
   static constexpr std::uint64_t kDefaultSortedLimit = 2'000'000;
+  static constexpr std::uint64_t kDefaultCombinationsLimit = 200'000;
   struct Options {
     std::uint64_t sorted_limit = kDefaultSortedLimit;
     // Random improvement moves per additive query; evaluations per local-search query scale
@@ -83,7 +84,7 @@ class BidSpace {
     // Most combinations of red-line issues merged into one composite issue; above it, allowed
     // combinations are sampled instead (up to 256, each query searching around the best 8 that can
     // reach it).
-    std::uint64_t red_line_combinations_limit = kDefaultSortedLimit;
+    std::uint64_t red_line_combinations_limit = kDefaultCombinationsLimit;
   };
 
   // An empty space with no issues (a placeholder until a party is initialised). A null utility
