@@ -211,6 +211,44 @@ TEST(ReportCliTest, KindIsToldByContentNotByName) {
   EXPECT_TRUE(ById(trace_document, "session"));
 }
 
+TEST(ReportCliTest, TournamentResultsGetARankingAndDistributions) {
+  TempDir dir;
+  fs::path config = dir.path() / "tournament.yaml";
+  WriteText(config, "scenarios: [" + json(Example("ceasefire.yaml")).dump() +
+                        "]\nstrategies: [boulware, conceder, hardliner]\nrounds: 30\n"
+                        "repetitions: 2\nseed: 3\n");
+  for (const char* name : {"results.csv", "results.jsonl"}) {
+    SCOPED_TRACE(name);
+    fs::path results = dir.path() / name;
+    CommandResult tournament = RunParley(
+        {"tournament", config.string(), "-o", results.string(), "--threads", "1", "--no-progress"});
+    ASSERT_EQ(tournament.exit_code, 0) << tournament.err;
+    fs::path page = dir.path() / (std::string(name) + ".html");
+    CommandResult result = RunParley({"report", results.string(), "-o", page.string()});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::string html = ReadText(page);
+    pugi::xml_document document;
+    ASSERT_TRUE(document.load_string(html.c_str()));
+    pugi::xml_node ranking = ById(document, "ranking");
+    ASSERT_TRUE(ranking);
+    std::size_t rows = 0;
+    for (pugi::xml_node row : ranking.child("table").child("tbody").children("tr")) {
+      (void)row;
+      ++rows;
+    }
+    EXPECT_EQ(rows, 3u);
+    EXPECT_EQ(CountClass(ById(document, "utility-boxplot"), "boxplot"), 3u);
+    EXPECT_EQ(html.find("<script"), std::string::npos);
+  }
+  // A damaged results file is bad input.
+  fs::path damaged = dir.path() / "damaged.csv";
+  std::string text = ReadText(dir.path() / "results.csv");
+  WriteText(damaged, text.substr(0, text.find('\n') + 1) + "not,a,row\n");
+  fs::path page = dir.path() / "damaged.html";
+  EXPECT_EQ(RunParley({"report", damaged.string(), "-o", page.string()}).exit_code, 2);
+  EXPECT_FALSE(fs::exists(page));
+}
+
 TEST(ReportCliTest, BadInputExitsTwoAndLeavesExistingFilesAlone) {
   TempDir dir;
   fs::path page = dir.path() / "report.html";

@@ -10,8 +10,10 @@
 #include "commands.h"
 #include "parley/base/file.h"
 #include "parley/report/html_report.h"
+#include "parley/report/tournament_report.h"
 #include "parley/session/replay.h"
 #include "parley/session/trace_json.h"
+#include "parley/tournament/results.h"
 
 namespace parley::cli {
 namespace {
@@ -34,17 +36,18 @@ InputKind DetectInput(const std::string& path, const std::string& text) {
     nlohmann::json whole = nlohmann::json::parse(text, nullptr, false);
     if (!whole.is_discarded()) {
       if (whole.is_object() && whole.contains("parley_trace")) return InputKind::kTrace;
+      // A results file with one row is one JSON value too.
+      if (whole.is_object() && whole.contains("session") && whole.contains("config") &&
+          whole.contains("scenario")) {
+        return InputKind::kResults;
+      }
       return InputKind::kScenario;
     }
-    // Not one JSON value: JSON lines of results when the first line is an object of a session.
+    // Not one JSON value: JSON lines of tournament results.
     std::size_t end = text.find('\n', start);
-    nlohmann::json first = nlohmann::json::parse(
-        text.substr(start, end == std::string::npos ? std::string::npos : end - start), nullptr,
-        false);
-    if (!first.is_discarded() && first.is_object() && !first.contains("parley") &&
-        (first.contains("session") || first.contains("strategy_1"))) {
-      return InputKind::kResults;
-    }
+    std::string first_line =
+        text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (report::LooksLikeResultsJsonRow(first_line)) return InputKind::kResults;
     return InputKind::kScenario;
   }
   std::string extension = fs::path(path).extension().string();
@@ -54,8 +57,7 @@ InputKind DetectInput(const std::string& path, const std::string& text) {
   std::size_t end = text.find('\n', start);
   std::string header =
       text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  return header.find("strategy_1") != std::string::npos ? InputKind::kResults
-                                                        : InputKind::kScenario;
+  return report::LooksLikeResultsCsvHeader(header) ? InputKind::kResults : InputKind::kScenario;
 }
 
 // A path a trace records, as written when it exists, else relative to the trace's folder (as
@@ -125,7 +127,12 @@ Status RunReport(const ReportOptions& options) {
       break;
     }
     case InputKind::kResults: {
-      return Unsupported("tournament reports: not yet");
+      PARLEY_ASSIGN_OR_RETURN(tournament::ResultsTable results,
+                              tournament::ParseResults(text, source.path));
+      report::TournamentReportOptions report_options;
+      report_options.source_files = {source.path};
+      PARLEY_ASSIGN_OR_RETURN(page, report::TournamentReportHtml(results, report_options));
+      break;
     }
     case InputKind::kScenario: {
       PARLEY_ASSIGN_OR_RETURN(model::Scenario scenario, io::LoadScenario(source));

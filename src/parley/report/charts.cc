@@ -632,4 +632,38 @@ std::string BoxPlotSvg(const std::string& title, const std::string& subtitle,
   return chart.Render();
 }
 
+std::string BarChartSvg(const std::string& title, const std::string& subtitle,
+                        const std::string& x_label, const std::vector<Bar>& bars,
+                        const std::string& id, Domain domain) {
+  double widest_label = 60;
+  for (const Bar& bar : bars) {
+    widest_label = std::max(widest_label, svg::EstimateTextWidth(bar.label, 12));
+  }
+  ChartOptions options;
+  options.id = id;
+  options.title = title;
+  options.subtitle = subtitle;
+  options.description = title + ": one bar per row; " + subtitle;
+  options.x_label = x_label;
+  options.width = 800;
+  options.margin_left = std::min(280.0, widest_label + 20);
+  options.margin_right = 60;
+  double rows = static_cast<double>(std::max<std::size_t>(1, bars.size()));
+  options.height = 44 + 20 + 52 + rows * 30 + 10;
+  Chart chart(options, domain, Domain{0.4, rows + 0.6});
+  std::vector<std::pair<double, std::string>> labels;
+  for (std::size_t bar_idx = 0; bar_idx < bars.size(); ++bar_idx) {
+    const Bar& bar = bars[bar_idx];
+    double at = rows - static_cast<double>(bar_idx);
+    labels.emplace_back(at, bar.label);
+    chart.Rect({domain.low, at - 0.3}, {bar.value, at + 0.3},
+               Style(svg::SeriesColor(bar_idx), 1, "", svg::SeriesColor(bar_idx), 0.85),
+               Tag("bar", {{"label", bar.label}, {"value", svg::Number(bar.value, 6)}},
+                   bar.tooltip.empty() ? bar.label + ": " + Fixed(bar.value) : bar.tooltip));
+    chart.Label({bar.value, at}, Fixed(bar.value), 6, 4, "start", Tag("bar-label"), 11);
+  }
+  chart.SetYTickLabels(std::move(labels));
+  return chart.Render();
+}
+
 }  // namespace parley::report

@@ -72,4 +72,14 @@ std::string BoxPlotSvg(const std::string& title, const std::string& subtitle,
                        const std::string& x_label, const std::vector<BoxGroup>& groups,
                        const std::string& id, std::optional<svg::Domain> domain = std::nullopt);
 
+// Horizontal bars, one per (label, value), in the order given, values along x over `domain`.
+struct Bar {
+  std::string label;
+  double value = 0;
+  std::string tooltip;
+};
+std::string BarChartSvg(const std::string& title, const std::string& subtitle,
+                        const std::string& x_label, const std::vector<Bar>& bars,
+                        const std::string& id, svg::Domain domain);
+
 }  // namespace parley::report

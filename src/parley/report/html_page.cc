@@ -29,7 +29,7 @@ ul.findings li { margin: 4px 0; max-width: 820px; }
 figure { margin: 18px 0 26px; }
 figure svg { display: block; max-width: 100%; height: auto; }
 figcaption { color: #444444; font-size: 14px; max-width: 800px; margin-top: 6px; }
-table { border-collapse: collapse; margin: 8px 0 18px; font-size: 14px; }
+table { border-collapse: collapse; margin: 8px 0 18px; font-size: 14px; display: block; max-width: 100%; overflow-x: auto; }
 th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid #e4e4e4; vertical-align: top; }
 th { background: #f2f2f0; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }

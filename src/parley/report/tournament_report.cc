@@ -1,0 +1,334 @@
+#include "parley/report/tournament_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "parley/report/charts.h"
+#include "parley/report/html_page.h"
+#include "parley/tournament/statistics.h"
+
+namespace parley::report {
+namespace {
+
+using html::Fixed;
+using html::Text;
+
+std::string Code(std::string_view text) { return "<code>" + Text(text) + "</code>"; }
+
+std::string Optional(const std::optional<double>& value, int decimals = 3) {
+  return value ? Fixed(*value, decimals) : "&#8212;";
+}
+
+std::string Percent(double fraction) { return fmt::format("{:.1f}%", 100 * fraction); }
+
+double Mean(const std::vector<double>& values) {
+  double sum = 0;
+  for (double value : values) sum += value;
+  return values.empty() ? 0 : sum / static_cast<double>(values.size());
+}
+
+// Values by group label, groups in the order given.
+std::vector<BoxGroup> Groups(const std::vector<std::string>& order,
+                             const std::map<std::string, std::vector<double>>& values) {
+  std::vector<BoxGroup> groups;
+  for (const std::string& label : order) {
+    auto it = values.find(label);
+    groups.push_back(BoxGroup{label, it == values.end() ? std::vector<double>{} : it->second});
+  }
+  return groups;
+}
+
+std::string RankingTable(const std::vector<tournament::StrategySummary>& summary,
+                         double confidence) {
+  std::vector<std::vector<std::string>> rows;
+  for (const tournament::StrategySummary& entry : summary) {
+    std::string interval = "&#8212;";
+    if (entry.utility_ci_low && entry.utility_ci_high) {
+      interval = Fixed(*entry.utility_ci_low) + " to " + Fixed(*entry.utility_ci_high);
+    }
+    rows.push_back({std::to_string(entry.rank), Code(entry.strategy), Text(entry.role),
+                    std::to_string(entry.observations), Optional(entry.mean_utility), interval,
+                    Optional(entry.mean_advantage), Percent(entry.agreement_rate),
+                    Fixed(entry.mean_welfare), Optional(entry.mean_distance_to_nash)});
+  }
+  return html::Table({"rank", "strategy", "role", "observations", "mean utility",
+                      fmt::format("{:.0f}% interval", 100 * confidence), "mean advantage",
+                      "agreements", "mean welfare", "mean distance to Nash"},
+                     rows, {0, 3, 4, 5, 6, 7, 8, 9});
+}
+
+struct ScenarioFigures {
+  std::string name;
+  std::size_t sessions = 0;
+  std::size_t agreements = 0;
+  std::vector<double> welfare;
+  std::vector<double> nash;
+  std::map<std::string, std::vector<double>> utility_by_strategy;
+};
+
+std::string ScenarioSection(const std::vector<tournament::SessionRecord>& records,
+                            const std::vector<std::string>& strategies) {
+  std::map<std::string, ScenarioFigures> scenarios;
+  std::vector<std::string> order;
+  for (const tournament::SessionRecord& record : records) {
+    auto [it, inserted] = scenarios.emplace(record.scenario_path, ScenarioFigures{});
+    if (inserted) order.push_back(record.scenario_path);
+    ScenarioFigures& figures = it->second;
+    figures.name = record.scenario;
+    ++figures.sessions;
+    figures.agreements += record.agreement ? 1 : 0;
+    figures.welfare.push_back(record.welfare);
+    if (record.distance_to_nash) figures.nash.push_back(*record.distance_to_nash);
+    for (const tournament::PartyRecord& party : record.parties) {
+      if (party.utility) figures.utility_by_strategy[party.strategy].push_back(*party.utility);
+    }
+  }
+  std::string out = "<section id=\"scenarios\">\n<h2>By scenario</h2>\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const std::string& key : order) {
+    const ScenarioFigures& figures = scenarios[key];
+    std::string best;
+    double best_mean = -1e300;
+    for (const auto& [strategy, utilities] : figures.utility_by_strategy) {
+      double mean = Mean(utilities);
+      if (mean > best_mean) {
+        best_mean = mean;
+        best = strategy;
+      }
+    }
+    std::string name = Text(figures.name);
+    if (key != figures.name) name += " <span class=\"muted\">" + Code(key) + "</span>";
+    rows.push_back(
+        {name, std::to_string(figures.sessions),
+         Percent(static_cast<double>(figures.agreements) / static_cast<double>(figures.sessions)),
+         Fixed(Mean(figures.welfare)), figures.nash.empty() ? "&#8212;" : Fixed(Mean(figures.nash)),
+         best.empty() ? "&#8212;" : Code(best) + " (" + Fixed(best_mean) + ")"});
+  }
+  out += html::Table({"scenario", "sessions", "agreements", "mean welfare", "mean distance to Nash",
+                      "best mean utility"},
+                     rows, {1, 2, 3, 4});
+  // Mean utility of each strategy on each scenario, shaded by value.
+  if (order.size() <= 16 && !strategies.empty()) {
+    std::vector<std::string> header = {"strategy"};
+    for (const std::string& key : order) header.push_back(Text(scenarios[key].name));
+    std::vector<std::vector<std::string>> matrix;
+    for (const std::string& strategy : strategies) {
+      std::vector<std::string> row = {Code(strategy)};
+      for (const std::string& key : order) {
+        const auto& by_strategy = scenarios[key].utility_by_strategy;
+        auto it = by_strategy.find(strategy);
+        if (it == by_strategy.end() || it->second.empty()) {
+          row.push_back("&#8212;");
+          continue;
+        }
+        double mean = Mean(it->second);
+        double alpha = std::clamp(mean, 0.0, 1.0) * 0.55;
+        row.push_back("<span style=\"display:block;background:rgba(0,114,178," +
+                      svg::Number(alpha) + ")\">" + Fixed(mean) + "</span>");
+      }
+      matrix.push_back(std::move(row));
+    }
+    std::vector<std::size_t> numeric;
+    for (std::size_t column = 1; column <= order.size(); ++column) numeric.push_back(column);
+    out += "<h3>Mean utility of each strategy on each scenario</h3>\n" +
+           html::Table(header, matrix, numeric);
+  }
+  out += "</section>\n";
+  return out;
+}
+
+}  // namespace
+
+bool LooksLikeResultsCsvHeader(const std::string& first_line) {
+  return first_line.rfind("session,config,scenario,", 0) == 0;
+}
+
+bool LooksLikeResultsJsonRow(const std::string& first_line) {
+  nlohmann::json row = nlohmann::json::parse(first_line, nullptr, false);
+  return !row.is_discarded() && row.is_object() && row.contains("session") &&
+         row.contains("config") && row.contains("scenario");
+}
+
+Result<std::string> TournamentReportHtml(const tournament::ResultsTable& results,
+                                         const TournamentReportOptions& options) {
+  const std::vector<tournament::SessionRecord>& records = results.records;
+  if (records.empty()) {
+    return InvalidInput(
+        "the results file holds no session to report on",
+        Location::InFile(options.source_files.empty() ? "" : options.source_files[0]));
+  }
+  std::vector<tournament::StrategySummary> summary =
+      tournament::Summarize(records, options.confidence);
+  std::vector<std::string> principal_strategies;
+  std::vector<std::string> mediator_strategies;
+  for (const tournament::StrategySummary& entry : summary) {
+    (entry.role == "mediator" ? mediator_strategies : principal_strategies)
+        .push_back(entry.strategy);
+  }
+
+  // Observations: one principal in one session.
+  std::map<std::string, std::vector<double>> utility;
+  std::map<std::string, std::vector<double>> advantage;
+  std::map<std::string, std::vector<double>> welfare;
+  std::map<std::string, std::vector<double>> nash;
+  std::map<std::string, std::vector<double>> mediator_welfare;
+  std::set<std::string> scenarios;
+  std::set<std::string> protocols;
+  std::set<std::string> configs;
+  std::size_t agreements = 0;
+  std::size_t with_illegal_actions = 0;
+  int repetitions = 0;
+  for (const tournament::SessionRecord& record : records) {
+    scenarios.insert(record.scenario_path);
+    protocols.insert(record.protocol);
+    configs.insert(record.config);
+    agreements += record.agreement ? 1 : 0;
+    with_illegal_actions += record.illegal_actions > 0 ? 1 : 0;
+    repetitions = std::max(repetitions, record.repetition);
+    if (!record.mediator.empty()) mediator_welfare[record.mediator].push_back(record.welfare);
+    for (const tournament::PartyRecord& party : record.parties) {
+      if (party.utility) utility[party.strategy].push_back(*party.utility);
+      if (party.advantage) advantage[party.strategy].push_back(*party.advantage);
+      welfare[party.strategy].push_back(record.welfare);
+      if (record.distance_to_nash) nash[party.strategy].push_back(*record.distance_to_nash);
+    }
+  }
+
+  std::string body = "<header>\n<p class=\"kind\">parley &#183; tournament report</p>\n";
+  body += "<h1>Tournament results</h1>\n<p class=\"subtitle\">" + std::to_string(records.size()) +
+          " sessions &#183; " + std::to_string(scenarios.size()) + " scenario" +
+          (scenarios.size() == 1 ? "" : "s") + " &#183; " +
+          std::to_string(principal_strategies.size()) + " principal strateg" +
+          (principal_strategies.size() == 1 ? "y" : "ies");
+  if (!mediator_strategies.empty()) {
+    body += " &#183; " + std::to_string(mediator_strategies.size()) + " mediator strateg" +
+            (mediator_strategies.size() == 1 ? "y" : "ies");
+  }
+  body += " &#183; protocol ";
+  std::size_t protocol_idx = 0;
+  for (const std::string& protocol : protocols) {
+    body += (protocol_idx++ > 0 ? ", " : "") + Code(protocol);
+  }
+  body += " &#183; up to " + std::to_string(repetitions) + " repetition" +
+          (repetitions == 1 ? "" : "s") + "</p>\n</header>\n";
+
+  body += "<section id=\"ranking\">\n<h2>Strategy ranking</h2>\n";
+  const tournament::StrategySummary& best = summary.front();
+  if (best.role == "principal" && best.mean_utility) {
+    body += "<p class=\"verdict yes\">Highest mean utility: " + Code(best.strategy) + ", " +
+            Fixed(*best.mean_utility);
+    if (best.utility_ci_low && best.utility_ci_high) {
+      body += fmt::format(" ({:.0f}% interval ", 100 * options.confidence) +
+              Fixed(*best.utility_ci_low) + " to " + Fixed(*best.utility_ci_high) + ")";
+    }
+    body += " over " + std::to_string(best.observations) + " observations.</p>\n";
+  }
+  body += "<p>Agreements in " + std::to_string(agreements) + " of " +
+          std::to_string(records.size()) + " sessions (" +
+          Percent(static_cast<double>(agreements) / static_cast<double>(records.size())) +
+          "). Strategies are ranked by mean utility; equal means share a rank. Overlapping "
+          "intervals mean the data do not separate the strategies.</p>\n";
+  body += RankingTable(summary, options.confidence);
+  body += "</section>\n";
+
+  body += "<section id=\"distributions\">\n<h2>Distributions</h2>\n";
+  std::string box_note =
+      "box: middle half; thick line: median; diamond: mean; whiskers: 1.5 interquartile ranges; "
+      "circles: outliers";
+  body += html::Figure(
+      BoxPlotSvg("Utility by strategy", box_note, "Utility", Groups(principal_strategies, utility),
+                 "utility-boxplot"),
+      "Each principal's utility in each session it played (its discounted agreement utility, or "
+      "its reservation value without agreement), by strategy, in rank order.");
+  if (!advantage.empty()) {
+    body += html::Figure(
+        BoxPlotSvg("Advantage over the reservation value by strategy", box_note,
+                   "Utility minus reservation value", Groups(principal_strategies, advantage),
+                   "advantage-boxplot"),
+        "How much better than walking away each principal did; below 0 it would have done "
+        "better without the deal.");
+  }
+  body += html::Figure(
+      BoxPlotSvg("Welfare of the sessions each strategy played", box_note,
+                 "Welfare (sum of the principals' utilities)",
+                 Groups(principal_strategies, welfare), "welfare-boxplot"),
+      "The sum of the principals' utilities in each session, counted once for each principal "
+      "that played the strategy.");
+  if (!nash.empty()) {
+    body += html::Figure(
+        BoxPlotSvg("Distance to the Nash point", box_note,
+                   "Distance in the principals' utility space (0 = the Nash point)",
+                   Groups(principal_strategies, nash), "nash-boxplot"),
+        "How far each session's result lies from the Nash bargaining point (sessions where it "
+        "is defined).");
+  }
+  std::vector<Bar> bars;
+  for (const tournament::StrategySummary& entry : summary) {
+    if (entry.role != "principal") continue;
+    bars.push_back(Bar{entry.strategy, entry.agreement_rate,
+                       entry.strategy + ": agreements in " + Percent(entry.agreement_rate) +
+                           " of " + std::to_string(entry.observations) + " observations"});
+  }
+  body += html::Figure(BarChartSvg("Agreement rate by strategy",
+                                   "share of observations ending "
+                                   "in an agreement",
+                                   "Agreement rate", bars, "agreement-bars", svg::Domain{0, 1}),
+                       "The share of sessions each strategy played that ended in an agreement.");
+  if (!mediator_welfare.empty()) {
+    body +=
+        html::Figure(BoxPlotSvg("Welfare by mediator strategy", box_note, "Welfare",
+                                Groups(mediator_strategies, mediator_welfare), "mediator-boxplot"),
+                     "The welfare of each session, by the mediators' strategy.");
+  }
+  body += "</section>\n";
+
+  body += ScenarioSection(records, principal_strategies);
+
+  body += "<section id=\"assumptions\">\n<h2>What these results depend on</h2>\n";
+  body += "<ul class=\"findings\">\n";
+  body +=
+      "<li>An observation is one principal in one session; a strategy playing against itself "
+      "gives two.</li>\n"
+      "<li>A principal's utility is its agreement utility" +
+      std::string(" (discounted when the tournament applies discounts)") +
+      ", or its reservation value without agreement (0 when none is stated).</li>\n";
+  body += fmt::format(
+      "<li>Intervals are {:.0f}% confidence intervals on the mean (Student's t); with few "
+      "observations they are wide, and sessions of one scenario are not independent of its "
+      "difficulty.</li>\n",
+      100 * options.confidence);
+  body +=
+      "<li>The ranking holds for these scenarios, this protocol and these opponents only; other "
+      "pools of strategies can rank differently.</li>\n";
+  if (with_illegal_actions > 0) {
+    body += "<li>" + std::to_string(with_illegal_actions) +
+            " sessions had illegal actions replaced by the protocol's fallback.</li>\n";
+  }
+  if (configs.size() > 1) {
+    body += "<li>The rows come from " + std::to_string(configs.size()) +
+            " different tournament configurations.</li>\n";
+  }
+  if (results.torn_last_line) {
+    body +=
+        "<li>The file's last row was incomplete (a tournament still running or killed) and is "
+        "left out.</li>\n";
+  }
+  body += "</ul>\n</section>\n";
+  body += "<footer>Made by parley";
+  if (!options.source_files.empty()) {
+    body += " from ";
+    for (std::size_t file_idx = 0; file_idx < options.source_files.size(); ++file_idx) {
+      body += (file_idx > 0 ? ", " : "") + Code(options.source_files[file_idx]);
+    }
+  }
+  body +=
+      ". This page is self-contained: it needs no network connection and no script. Hover over "
+      "a mark in a chart to see its details.</footer>\n";
+  return html::Page("Tournament results (parley report)", body);
+}
+
+}  // namespace parley::report
