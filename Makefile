@@ -66,3 +66,15 @@ tidy: build
 
 clean:
 	rm -rf build
+
+# The live server (apps/server) and its browser test (tests/browser): Debian's cpp-httplib, SQLite,
+# OpenSSL and chromium; node and npm (Debian's when none is installed) for playwright-core.
+DEBIAN_PACKAGES += libcpp-httplib-dev libsqlite3-dev libssl-dev chromium
+
+.PHONY: browser-deps
+browser-deps: deps
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends nodejs npm; }
+	@[ -d tests/browser/node_modules/playwright-core ] || npm ci --prefix tests/browser --no-audit --no-fund
+
+test-release test-asan: browser-deps
