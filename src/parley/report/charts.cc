@@ -269,11 +269,13 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
       cloud.dots ? LegendEntry::Kind::kMarker : LegendEntry::Kind::kSwatch;
   if (cloud.allowed > 0) {
     chart.AddLegend(LegendEntry(cloud_kind, "outcomes no red line forbids" + shape_word,
-                                Style("none", 1, "", kAllowedColor)));
+                                Style("none", 1, "", kAllowedColor), Shape::kCircle,
+                                cloud.dots ? 5 : 9));
   }
   if (forbidden > 0) {
     chart.AddLegend(LegendEntry(cloud_kind, "outcomes a red line forbids" + shape_word,
-                                Style("none", 1, "", kForbiddenColor)));
+                                Style("none", 1, "", kForbiddenColor), Shape::kCircle,
+                                cloud.dots ? 5 : 9));
   }
 
   // Reservation values.
@@ -420,10 +422,38 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
       labels.emplace_back(at, label);
     }
   }
+  // Each label goes to the first corner of its point where it overlaps no label placed before
+  // and stays inside the chart.
+  struct Box {
+    double x0, y0, x1, y1;
+  };
+  std::vector<Box> placed;
   for (const auto& [at, text] : labels) {
-    bool right_side = at.x > shown_x.low + 0.7 * (shown_x.high - shown_x.low);
-    chart.Label(at, text, right_side ? -10 : 10, -9, right_side ? "end" : "start",
-                Tag("solution-label"), 12);
+    double width = svg::EstimateTextWidth(text, 12);
+    double px = chart.X(at.x);
+    double py = chart.Y(at.y);
+    struct Corner {
+      double dx, dy;
+      bool end;
+    };
+    const Corner corners[] = {{10, -9, false}, {10, 18, false}, {-10, -9, true}, {-10, 18, true}};
+    Corner chosen = corners[px + 10 + width > options.width - options.legend_width ? 2 : 0];
+    for (const Corner& corner : corners) {
+      double x0 = corner.end ? px + corner.dx - width : px + corner.dx;
+      Box box{x0, py + corner.dy - 12, x0 + width, py + corner.dy + 3};
+      bool inside = box.x0 >= 0 && box.x1 <= options.width - options.legend_width && box.y0 >= 0;
+      bool overlaps = std::any_of(placed.begin(), placed.end(), [&](const Box& other) {
+        return box.x0 < other.x1 && other.x0 < box.x1 && box.y0 < other.y1 && other.y0 < box.y1;
+      });
+      if (inside && !overlaps) {
+        chosen = corner;
+        break;
+      }
+    }
+    double x0 = chosen.end ? px + chosen.dx - width : px + chosen.dx;
+    placed.push_back(Box{x0, py + chosen.dy - 12, x0 + width, py + chosen.dy + 3});
+    chart.Label(at, text, chosen.dx, chosen.dy, chosen.end ? "end" : "start", Tag("solution-label"),
+                12);
   }
 
   if (agreement) {

@@ -27,7 +27,7 @@ std::string PartyLabel(const model::Scenario& scenario, std::size_t party_idx);
 // A party's colour in every chart.
 std::string PartyColor(std::size_t party_idx);
 
-// "503,808"; counts beyond 15 digits in scientific form ("1.00e30").
+// "503,808"; counts beyond 15 digits in scientific form ("1e+30").
 std::string DescribeCount(const BigCount& count);
 std::string GroupThousands(std::uint64_t value);
 
@@ -44,7 +44,7 @@ double EventUtility(const model::Scenario& scenario, const session::Trace& trace
                     const session::TraceEvent& event, std::size_t party_idx);
 
 // What the outcome cloud shows, for subtitles and captions: "all 503,808 outcomes (density)" or
-// "density of 100,000 sampled outcomes (of 1.00e30, too many to enumerate)".
+// "density of 100,000 sampled outcomes (of 1e+30, too many to enumerate)".
 std::string DescribeCloud(const OutcomeCloud& cloud);
 
 // `trace` adds each party's offers as a path and the agreement; null for a scenario alone.

@@ -33,6 +33,7 @@ table { border-collapse: collapse; margin: 8px 0 18px; font-size: 14px; display:
 th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid #e4e4e4; vertical-align: top; }
 th { background: #f2f2f0; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td ul { margin: 0; padding-left: 18px; }
 tr.total td { font-weight: 600; border-top: 2px solid #cccccc; }
 .bar { display: inline-block; height: 10px; background: #0072B2; vertical-align: middle; margin-right: 6px; }
 .party { white-space: nowrap; }

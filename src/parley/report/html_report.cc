@@ -405,12 +405,12 @@ std::string AssumptionsSection(const model::Scenario& scenario, const UtilitySpa
       ".</li>\n";
   const analysis::ParetoFrontier& frontier = analysis.pareto;
   out += "<li>The Pareto frontier is " +
-         std::string(frontier.exact ? "exact" : "approximate (found by search)") + " (" +
+         std::string(frontier.exact ? "exact" : "approximate (found by search)") + " (method " +
          Text(analysis::FrontierMethodName(frontier.method)) + ")" +
          (frontier.note.empty() ? "" : ": " + Text(frontier.note)) + ".</li>\n";
   out += "<li>The outcomes drawn are " + Text(DescribeCloud(space.cloud)) + ".</li>\n";
   out += "<li>The zone of agreement is " +
-         std::string(analysis.zopa.exact ? "counted exactly" : "estimated") + " (" +
+         std::string(analysis.zopa.exact ? "counted exactly" : "estimated") + " (method " +
          Text(analysis::ZopaMethodName(analysis.zopa.method)) + ").</li>\n";
   out += "<li>Utilities follow the " + Text(model::SourceFormatName(scenario.source_format)) +
          " file's definitions.</li>\n";
@@ -453,7 +453,7 @@ std::string AssumptionsSection(const model::Scenario& scenario, const UtilitySpa
              Text(summary) + " (" + std::to_string(entries.size()) + ")</summary>\n" +
              html::Table({"value", "note"}, rows) + "</details>\n";
     };
-    out += list("The assumptions", assumed, assumed.size() <= 12);
+    out += list("The assumptions", assumed, true);
     out += list("Values from public reporting", reported, false);
     out += list("Derived values", derived, false);
   }

@@ -628,7 +628,7 @@ std::string Chart::RenderLegend() const {
       if (entry.kind == LegendEntry::Kind::kLineAndMarker && marker.fill == "none") {
         marker.fill = marker.stroke;
       }
-      out += ShapeElement(entry.shape, x + 13, cy, 9, marker, Tag{});
+      out += ShapeElement(entry.shape, x + 13, cy, entry.size, marker, Tag{});
     }
     if (entry.kind == LegendEntry::Kind::kSwatch) {
       out += "<rect" + NumberAttribute("x", x + 4) + NumberAttribute("y", cy - 6) +

@@ -100,12 +100,18 @@ struct Tag {
 
 struct LegendEntry {
   enum class Kind { kLine, kMarker, kLineAndMarker, kSwatch };
-  LegendEntry(Kind entry_kind, std::string text, Style entry_style, Shape marker = Shape::kCircle)
-      : kind(entry_kind), label(std::move(text)), style(std::move(entry_style)), shape(marker) {}
+  LegendEntry(Kind entry_kind, std::string text, Style entry_style, Shape marker = Shape::kCircle,
+              double marker_size = 9)
+      : kind(entry_kind),
+        label(std::move(text)),
+        style(std::move(entry_style)),
+        shape(marker),
+        size(marker_size) {}
   Kind kind = Kind::kLine;
   std::string label;
   Style style;
   Shape shape = Shape::kCircle;
+  double size = 9;  // of the marker, in pixels
 };
 
 // Tukey box-plot figures: quartiles by linear interpolation between order statistics, whiskers
