@@ -40,6 +40,7 @@ demo: build
 	@echo
 	$(PARLEY) negotiate examples/ceasefire.yaml --protocol shuttle --mediator "Qatar=nash_mediator" \
 	  --mediator "United States=split_the_difference" --rounds 200 --seed 7
+	$(PARLEY) report examples/ceasefire.yaml -o build/ceasefire-report.html
 
 test: test-release test-asan
 
