@@ -31,6 +31,9 @@ export function lineChart(series, { width = 460, height = 200, xLabel = '', yLab
     if (!s.points.length) return;
     const d = s.points.map((p, i) => `${i ? 'L' : 'M'}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ');
     el('path', { d, fill: 'none', stroke: s.colour || colour(index), 'stroke-width': s.width || 1.5 }, svg);
+    if (s.points.length <= 40) {
+      for (const p of s.points) el('circle', { cx: sx(p[0]), cy: sy(p[1]), r: 2.5, fill: s.colour || colour(index) }, svg);
+    }
   });
   return svg;
 }
