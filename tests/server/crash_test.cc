@@ -115,9 +115,11 @@ TEST(CrashTest, EveryAcknowledgedEventSurvivesSigkillAndTheRoomContinues) {
     ASSERT_TRUE(logged.count(seq)) << "acknowledged event " << seq << " is missing";
     const json& event = logged[seq];
     EXPECT_EQ(event["type"], what.first) << seq;
-    if (what.first == "proposal") EXPECT_EQ(event["body"]["note"], what.second);
-    if (what.first != "proposal")
+    if (what.first == "proposal") {
+      EXPECT_EQ(event["body"]["note"], what.second);
+    } else {
       EXPECT_EQ(std::to_string(event["body"]["version"].get<int>()), what.second);
+    }
   }
   // Sequence numbers have no holes: the log is a prefix of what was attempted.
   std::int64_t expected = 0;

@@ -6,18 +6,12 @@ namespace parley::server::api {
 
 ApiResult<Json> ParseBody(const std::string& text) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
-  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) {
-    // Parse again for the position: nlohmann reports it only through the exception.
-    try {
-      (void)Json::parse(text);
-    } catch (const Json::parse_error& error) {
-      return ApiError{ErrorKind::kBadRequest, "malformed JSON at byte " +
-                                                  std::to_string(error.byte) +
-                                                  ": the body must be "
-                                                  "a JSON object"};
-    }
-    return ApiError{ErrorKind::kBadRequest, "malformed JSON: the body must be a JSON object"};
+  Json parsed;
+  try {
+    parsed = Json::parse(text);
+  } catch (const Json::parse_error& error) {
+    return ApiError{ErrorKind::kBadRequest, "malformed JSON at byte " + std::to_string(error.byte) +
+                                                ": the body must be a JSON object"};
   }
   if (!parsed.is_object()) {
     return ApiError{ErrorKind::kBadRequest,
