@@ -5,11 +5,11 @@
 #endif
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <stop_token>
+#include <thread>
 #include <vector>
 
 #include "parley/tournament/thread_pool.h"
@@ -166,7 +166,7 @@ class MpiCoordinator final : public RemoteWorkers {
   std::size_t ChunkSize(const ResultSink& sink) const {
     std::size_t all_threads = std::max<std::size_t>(1, threads_per_rank_ * active_.size());
     std::size_t chunk = sink.left_to_hand_out() / (4 * all_threads);
-    return std::clamp<std::size_t>(chunk, threads_per_rank_, kMaxChunk);
+    return std::clamp<std::size_t>(chunk, 2 * threads_per_rank_, kMaxChunk);
   }
   void MarkDone(int source) {
     auto rank = static_cast<std::size_t>(source);
@@ -249,7 +249,6 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
   std::size_t num_parties = tournament.max_principals();
   std::stop_source stop;
   std::mutex mutex;
-  std::condition_variable finished_one;
   std::deque<std::pair<std::size_t, Result<SessionRecord>>> completed;
   std::size_t in_flight = 0;
   bool outstanding = false;  // a request waits for its answer
@@ -262,8 +261,7 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
     while (true) {
       std::deque<std::pair<std::size_t, Result<SessionRecord>>> arrived;
       {
-        std::unique_lock<std::mutex> lock(mutex);
-        finished_one.wait_for(lock, kWait, [&] { return !completed.empty(); });
+        std::lock_guard<std::mutex> lock(mutex);
         arrived.swap(completed);
       }
       for (auto& [index, record] : arrived) {
@@ -283,7 +281,8 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
         stopping = true;
         stop.request_stop();
       }
-      if (!outstanding && !no_more && !stopping && in_flight <= threads) {
+      // Ask for more while plenty is still queued, so the threads never wait for rank 0.
+      if (!outstanding && !no_more && !stopping && in_flight <= 4 * threads) {
         SendText(rows, 0, kTagRequest);
         rows.clear();
         outstanding = true;
@@ -307,9 +306,9 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
             pool.Submit([&, index, token = stop.get_token()] {
               Result<SessionRecord> record =
                   tournament.RunSession(static_cast<std::size_t>(index), token);
+              // Collected at the next poll (every kWait), without waking the main thread.
               std::lock_guard<std::mutex> lock(mutex);
               completed.emplace_back(static_cast<std::size_t>(index), std::move(record));
-              finished_one.notify_one();
             });
           }
         } else {
@@ -321,6 +320,8 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
         }
       }
       if ((no_more || stopping) && !outstanding && in_flight == 0) break;
+      // MPI has no way to wait for a message and a local event at once; poll gently.
+      if (arrived.empty()) std::this_thread::sleep_for(kWait);
     }
   }
   SendText(rows, 0, kTagFinal);

@@ -24,12 +24,9 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kSyncInterval = std::chrono::seconds(5);
 constexpr auto kTerminalRedraw = std::chrono::milliseconds(100);
 constexpr auto kPlainInterval = std::chrono::seconds(5);
-constexpr auto kLocalWait = std::chrono::milliseconds(100);
+constexpr auto kLocalWait = std::chrono::milliseconds(20);
 // With remote workers the coordinator also polls MPI; it must answer requests quickly.
 constexpr auto kRemoteWait = std::chrono::milliseconds(1);
-// Sessions queued on the pool per thread: enough to keep threads busy, few enough that a stop
-// leaves little queued and rows are written close to schedule order.
-constexpr std::size_t kQueuedPerThread = 4;
 
 std::string Grouped(std::size_t value) {
   std::string digits = std::to_string(value);
@@ -63,11 +60,29 @@ ResultSink::ResultSink(const Tournament& tournament, ResultsFile& file,
     : tournament_(tournament), file_(file), todo_(std::move(todo)), last_sync_(Clock::now()) {}
 
 std::vector<std::size_t> ResultSink::Take(std::size_t count) {
+  std::lock_guard<std::mutex> lock(hand_out_mutex_);
+  if (hand_out_stopped_) return {};
   std::size_t end = std::min(todo_.size(), handed_out_ + count);
   std::vector<std::size_t> taken(todo_.begin() + static_cast<std::ptrdiff_t>(handed_out_),
                                  todo_.begin() + static_cast<std::ptrdiff_t>(end));
   handed_out_ = end;
   return taken;
+}
+
+std::optional<std::size_t> ResultSink::TakeOne() {
+  std::lock_guard<std::mutex> lock(hand_out_mutex_);
+  if (hand_out_stopped_ || handed_out_ == todo_.size()) return std::nullopt;
+  return todo_[handed_out_++];
+}
+
+std::size_t ResultSink::left_to_hand_out() const {
+  std::lock_guard<std::mutex> lock(hand_out_mutex_);
+  return hand_out_stopped_ ? 0 : todo_.size() - handed_out_;
+}
+
+void ResultSink::StopHandingOut() {
+  std::lock_guard<std::mutex> lock(hand_out_mutex_);
+  hand_out_stopped_ = true;
 }
 
 Status ResultSink::Accept(std::size_t index, SessionRecord record) {
@@ -215,10 +230,10 @@ Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& 
   ResultSink sink(tournament, file, std::move(todo));
   Progress progress(options.progress, report.total, report.previously_done, to_run);
   if (options.progress) {
-    std::fprintf(stderr, "tournament: %s sessions, %s already in %s, %s to run on %s threads\n",
+    std::fprintf(stderr, "tournament: %s sessions, %s already in %s, %s to run on %s thread%s\n",
                  Grouped(report.total).c_str(), Grouped(report.previously_done).c_str(),
                  options.results_path.c_str(), Grouped(to_run).c_str(),
-                 Grouped(report.threads).c_str());
+                 Grouped(report.threads).c_str(), report.threads == 1 ? "" : "s");
     std::fflush(stderr);
   }
 
@@ -226,48 +241,56 @@ Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& 
   std::mutex mutex;
   std::condition_variable finished_one;
   std::deque<std::pair<std::size_t, Result<SessionRecord>>> completed;
-  std::size_t in_flight = 0;
+  std::size_t running = threads;  // worker loops still going (guarded by mutex)
   bool stopping = false;
   Status failure;
+  auto begin_stop = [&] {
+    if (stopping) return;
+    stopping = true;
+    sink.StopHandingOut();
+    stop.request_stop();
+    if (remote != nullptr) remote->RequestStop();
+  };
   auto fail = [&](Status status) {
     if (failure.ok()) failure = std::move(status);
-    if (!stopping) {
-      stopping = true;
-      stop.request_stop();
-      if (remote != nullptr) remote->RequestStop();
-    }
+    begin_stop();
   };
+  bool local_done = false;  // every worker loop has ended
   {
     ThreadPool pool(threads);
-    while (true) {
-      while (!stopping && in_flight < kQueuedPerThread * threads) {
-        std::vector<std::size_t> next = sink.Take(1);
-        if (next.empty()) break;
-        ++in_flight;
-        std::size_t index = next.front();
-        pool.Submit([&, index, token = stop.get_token()] {
-          Result<SessionRecord> record = tournament.RunSession(index, token);
+    // Each thread takes the next session itself, so no thread ever waits for this one.
+    for (std::size_t thread_idx = 0; thread_idx < threads; ++thread_idx) {
+      pool.Submit([&, token = stop.get_token()] {
+        while (!token.stop_requested()) {
+          std::optional<std::size_t> index = sink.TakeOne();
+          if (!index) break;
+          Result<SessionRecord> record = tournament.RunSession(*index, token);
+          // No wake-up per session: the coordinator collects every kLocalWait. Waking it each
+          // time made it preempt a worker and then wait for this lock, thousands of times.
           std::lock_guard<std::mutex> lock(mutex);
-          completed.emplace_back(index, std::move(record));
-          finished_one.notify_one();
-        });
-      }
+          completed.emplace_back(*index, std::move(record));
+        }
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          --running;
+        }
+        finished_one.notify_one();
+      });
+    }
+    while (true) {
       if (remote != nullptr) {
         Status status = remote->Poll(sink, stopping);
         if (!status.ok()) fail(std::move(status));
       }
-      bool remote_done = remote == nullptr || remote->Done();
-      if (in_flight == 0 && remote_done && (stopping || sink.left_to_hand_out() == 0)) break;
-
       std::deque<std::pair<std::size_t, Result<SessionRecord>>> arrived;
       {
         std::unique_lock<std::mutex> lock(mutex);
         finished_one.wait_for(lock, remote != nullptr ? kRemoteWait : kLocalWait,
-                              [&] { return !completed.empty(); });
+                              [&] { return !completed.empty() || (running == 0 && !local_done); });
         arrived.swap(completed);
+        local_done = running == 0;
       }
       for (auto& [index, record] : arrived) {
-        --in_flight;
         if (record.ok()) {
           Status status = sink.Accept(index, std::move(record).value());
           if (!status.ok()) fail(std::move(status));
@@ -276,12 +299,11 @@ Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& 
         }
       }
       if (!stopping && options.should_stop && options.should_stop(sink.finished())) {
-        stopping = true;
         report.stopped = true;
-        stop.request_stop();
-        if (remote != nullptr) remote->RequestStop();
+        begin_stop();
       }
       progress.Update(sink.finished());
+      if (local_done && arrived.empty() && (remote == nullptr || remote->Done())) break;
     }
   }
   Status flushed = sink.Flush();
@@ -296,6 +318,16 @@ Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& 
   std::vector<SessionRecord> added = sink.TakeRecords();
   report.records.insert(report.records.end(), std::make_move_iterator(added.begin()),
                         std::make_move_iterator(added.end()));
+  // Schedule order, so the summary's sums do not depend on the order sessions finished in.
+  std::vector<std::pair<std::size_t, SessionRecord>> ordered;
+  ordered.reserve(report.records.size());
+  for (SessionRecord& record : report.records) {
+    ordered.emplace_back(tournament.FindSession(record.session).value_or(0), std::move(record));
+  }
+  std::sort(ordered.begin(), ordered.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  report.records.clear();
+  for (auto& [index, record] : ordered) report.records.push_back(std::move(record));
   report.summary = Summarize(report.records, tournament.config().confidence);
   PARLEY_RETURN_IF_ERROR(WriteFileAtomically(
       report.summary_path, SummaryCsv(report.summary, tournament.config().confidence)));
@@ -312,8 +344,9 @@ std::string DescribeRun(const Tournament& tournament, const RunReport& report,
       config.mediators.empty() ? "" : fmt::format(", {} mediators", config.mediators.size()),
       config.repetitions, config.protocol, config.rounds, config.seed);
   double rate = report.seconds > 0 ? static_cast<double>(report.finished) / report.seconds : 0;
-  out += fmt::format("Ran {} sessions in {:.2f} s ({:.0f}/s on {} threads)",
-                     Grouped(report.finished), report.seconds, rate, report.threads);
+  out +=
+      fmt::format("Ran {} sessions in {:.2f} s ({:.0f}/s on {} thread{})", Grouped(report.finished),
+                  report.seconds, rate, report.threads, report.threads == 1 ? "" : "s");
   if (report.previously_done > 0) {
     out += fmt::format("; {} were already in the results", Grouped(report.previously_done));
   }

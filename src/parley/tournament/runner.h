@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,7 +40,7 @@ struct RunReport {
   bool stopped = false;             // stopped on request before every session ran
   bool truncated_torn_row = false;  // the results file ended in a torn row, which was removed
   double seconds = 0;
-  std::vector<SessionRecord> records;  // every row now in the results file
+  std::vector<SessionRecord> records;  // every row now in the results file, schedule order
   std::vector<StrategySummary> summary;
   std::string summary_path;
 };
@@ -51,9 +52,12 @@ class ResultSink {
  public:
   ResultSink(const Tournament& tournament, ResultsFile& file, std::vector<std::size_t> todo);
 
-  // The next sessions to run (schedule indices), at most `count`; empty when none are left.
+  // The next sessions to run (schedule indices), at most `count`; empty when none are left or
+  // after StopHandingOut(). Thread-safe (the only members that are).
   std::vector<std::size_t> Take(std::size_t count);
-  std::size_t left_to_hand_out() const { return todo_.size() - handed_out_; }
+  std::optional<std::size_t> TakeOne();
+  std::size_t left_to_hand_out() const;
+  void StopHandingOut();
 
   Status Accept(std::size_t index, SessionRecord record);
   // A row formatted by another process (MPI): parsed, checked against the schedule, accepted.
@@ -70,7 +74,9 @@ class ResultSink {
   const Tournament& tournament_;
   ResultsFile& file_;
   std::vector<std::size_t> todo_;  // ascending schedule indices
-  std::size_t handed_out_ = 0;
+  mutable std::mutex hand_out_mutex_;
+  std::size_t handed_out_ = 0;  // todo_ positions handed out (guarded by hand_out_mutex_)
+  bool hand_out_stopped_ = false;
   std::size_t written_ = 0;                   // todo_ positions written, in order
   std::map<std::size_t, std::string> ready_;  // finished rows not yet written, by index
   std::size_t finished_ = 0;
