@@ -38,6 +38,15 @@ std::string Grouped(std::size_t value) {
   return out;
 }
 
+// "1 scenario", "3 scenarios", "2 strategies".
+std::string Count(std::size_t count, const std::string& noun) {
+  if (count == 1) return "1 " + noun;
+  if (noun.size() > 1 && noun.back() == 'y') {
+    return Grouped(count) + " " + noun.substr(0, noun.size() - 1) + "ies";
+  }
+  return Grouped(count) + " " + noun + "s";
+}
+
 std::string Duration(double seconds) {
   if (!(seconds >= 0) || seconds > 1e7) return "?";
   auto total = static_cast<long long>(seconds + 0.5);
@@ -338,11 +347,11 @@ std::string DescribeRun(const Tournament& tournament, const RunReport& report,
                         const std::string& results_path) {
   const TournamentConfig& config = tournament.config();
   std::string out = fmt::format(
-      "Tournament: {} sessions ({} scenarios, {} strategies{}, {} repetitions; {}, {} rounds, "
-      "seed {})\n",
-      Grouped(report.total), tournament.scenarios().size(), config.strategies.size(),
-      config.mediators.empty() ? "" : fmt::format(", {} mediators", config.mediators.size()),
-      config.repetitions, config.protocol, config.rounds, config.seed);
+      "Tournament: {} sessions ({}, {}{}, {}; {}, {} rounds, seed {})\n", Grouped(report.total),
+      Count(tournament.scenarios().size(), "scenario"), Count(config.strategies.size(), "strategy"),
+      config.mediators.empty() ? "" : ", " + Count(config.mediators.size(), "mediator strategy"),
+      Count(static_cast<std::size_t>(config.repetitions), "repetition"), config.protocol,
+      config.rounds, config.seed);
   double rate = report.seconds > 0 ? static_cast<double>(report.finished) / report.seconds : 0;
   out +=
       fmt::format("Ran {} sessions in {:.2f} s ({:.0f}/s on {} thread{})", Grouped(report.finished),
