@@ -116,7 +116,9 @@ class MpiCoordinator final : public RemoteWorkers {
       if (status.MPI_TAG == kTagRequest) {
         std::vector<std::uint64_t> chunk;
         if (!stopping && failure.ok()) {
-          for (std::size_t index : sink.Take(ChunkSize(sink))) chunk.push_back(index);
+          for (std::size_t index : sink.Take(ChunkSize(sink), static_cast<std::size_t>(source))) {
+            chunk.push_back(index);
+          }
         }
         MPI_Send(chunk.data(), static_cast<int>(chunk.size()), MPI_UINT64_T, source, kTagWork,
                  MPI_COMM_WORLD);
@@ -143,6 +145,7 @@ class MpiCoordinator final : public RemoteWorkers {
 
   bool Done() const override { return num_active_ == 0; }
   std::size_t threads() const override { return threads_per_rank_ * (active_.size() - 1); }
+  std::size_t regions() const override { return active_.size(); }
 
   // After a failure on rank 0: stop every worker and answer it until it has finished.
   void Shutdown() {
@@ -251,11 +254,14 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
   std::mutex mutex;
   std::deque<std::pair<std::size_t, Result<SessionRecord>>> completed;
   std::size_t in_flight = 0;
+  std::size_t last_chunk = 0;
   bool outstanding = false;  // a request waits for its answer
   bool no_more = false;
   bool stopping = false;
   bool error_sent = false;
-  std::string rows;
+  std::string rows;        // finished rows not yet sent
+  std::string in_transit;  // the request being sent
+  MPI_Request sending = MPI_REQUEST_NULL;
   {
     ThreadPool pool(threads);
     while (true) {
@@ -281,10 +287,18 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
         stopping = true;
         stop.request_stop();
       }
-      // Ask for more while plenty is still queued, so the threads never wait for rank 0.
-      if (!outstanding && !no_more && !stopping && in_flight <= 4 * threads) {
-        SendText(rows, 0, kTagRequest);
+      // Ask for more while plenty is still queued (half the last chunk), so the threads never
+      // wait for rank 0's answer.
+      if (!outstanding && !no_more && !stopping &&
+          in_flight <= std::max(4 * threads, last_chunk / 2)) {
+        // Non-blocking: a large request waits for rank 0's next poll, and a blocking send would
+        // spin on this rank's cores meanwhile. The previous one has long completed (rank 0
+        // answered it).
+        if (sending != MPI_REQUEST_NULL) MPI_Wait(&sending, MPI_STATUS_IGNORE);
+        in_transit.swap(rows);
         rows.clear();
+        MPI_Isend(in_transit.data(), static_cast<int>(in_transit.size()), MPI_CHAR, 0, kTagRequest,
+                  MPI_COMM_WORLD, &sending);
         outstanding = true;
       }
       while (true) {
@@ -300,6 +314,7 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
                    MPI_STATUS_IGNORE);
           outstanding = false;
           if (chunk.empty()) no_more = true;
+          last_chunk = chunk.size();
           for (std::uint64_t index : chunk) {
             if (stopping || index >= tournament.sessions().size()) continue;
             ++in_flight;
@@ -324,6 +339,7 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
       if (arrived.empty()) std::this_thread::sleep_for(kWait);
     }
   }
+  if (sending != MPI_REQUEST_NULL) MPI_Wait(&sending, MPI_STATUS_IGNORE);
   SendText(rows, 0, kTagFinal);
   while (true) {
     MPI_Status status;

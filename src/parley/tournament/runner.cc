@@ -65,28 +65,59 @@ extern "C" void OnInterrupt(int /*signal*/) { interrupt_requested.store(true); }
 // ------------------------------------------------------------------ ResultSink
 
 ResultSink::ResultSink(const Tournament& tournament, ResultsFile& file,
-                       std::vector<std::size_t> todo)
-    : tournament_(tournament), file_(file), todo_(std::move(todo)), last_sync_(Clock::now()) {}
-
-std::vector<std::size_t> ResultSink::Take(std::size_t count) {
-  std::lock_guard<std::mutex> lock(hand_out_mutex_);
-  if (hand_out_stopped_) return {};
-  std::size_t end = std::min(todo_.size(), handed_out_ + count);
-  std::vector<std::size_t> taken(todo_.begin() + static_cast<std::ptrdiff_t>(handed_out_),
-                                 todo_.begin() + static_cast<std::ptrdiff_t>(end));
-  handed_out_ = end;
-  return taken;
+                       std::vector<std::size_t> todo, std::size_t regions)
+    : tournament_(tournament),
+      file_(file),
+      todo_(std::move(todo)),
+      regions_(std::max<std::size_t>(1, regions)),
+      in_order_(regions <= 1),
+      last_sync_(Clock::now()) {
+  for (std::size_t region = 0; region < regions_.size(); ++region) {
+    regions_[region].next = todo_.size() * region / regions_.size();
+    regions_[region].end = todo_.size() * (region + 1) / regions_.size();
+  }
 }
 
-std::optional<std::size_t> ResultSink::TakeOne() {
+std::vector<std::size_t> ResultSink::Take(std::size_t count, std::size_t region) {
   std::lock_guard<std::mutex> lock(hand_out_mutex_);
-  if (hand_out_stopped_ || handed_out_ == todo_.size()) return std::nullopt;
-  return todo_[handed_out_++];
+  if (hand_out_stopped_ || count == 0) return {};
+  Region& own = regions_[std::min(region, regions_.size() - 1)];
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  if (own.next < own.end) {
+    begin = own.next;
+    end = std::min(own.end, own.next + count);
+    own.next = end;
+  } else {
+    // Steal from the end of the part with most left, away from where its owner takes.
+    Region* largest = nullptr;
+    for (Region& other : regions_) {
+      if (other.end > other.next &&
+          (largest == nullptr || other.end - other.next > largest->end - largest->next)) {
+        largest = &other;
+      }
+    }
+    if (largest == nullptr) return {};
+    end = largest->end;
+    begin = end - std::min(count, largest->end - largest->next);
+    largest->end = begin;
+  }
+  return std::vector<std::size_t>(todo_.begin() + static_cast<std::ptrdiff_t>(begin),
+                                  todo_.begin() + static_cast<std::ptrdiff_t>(end));
+}
+
+std::optional<std::size_t> ResultSink::TakeOne(std::size_t region) {
+  std::vector<std::size_t> taken = Take(1, region);
+  if (taken.empty()) return std::nullopt;
+  return taken.front();
 }
 
 std::size_t ResultSink::left_to_hand_out() const {
   std::lock_guard<std::mutex> lock(hand_out_mutex_);
-  return hand_out_stopped_ ? 0 : todo_.size() - handed_out_;
+  if (hand_out_stopped_) return 0;
+  std::size_t left = 0;
+  for (const Region& region : regions_) left += region.end - region.next;
+  return left;
 }
 
 void ResultSink::StopHandingOut() {
@@ -95,10 +126,10 @@ void ResultSink::StopHandingOut() {
 }
 
 Status ResultSink::Accept(std::size_t index, SessionRecord record) {
-  ready_[index] = FormatRow(record, tournament_.max_principals(), file_.format());
+  std::string row = FormatRow(record, tournament_.max_principals(), file_.format());
   records_.push_back(std::move(record));
   ++finished_;
-  return WriteReady();
+  return Write(index, std::move(row));
 }
 
 Status ResultSink::AcceptRow(std::size_t index, const std::string& row) {
@@ -115,14 +146,23 @@ Status ResultSink::AcceptRow(std::size_t index, const std::string& row) {
       table->records.front().config != tournament_.fingerprint()) {
     return Internal("a worker sent a row that does not match session #" + std::to_string(index));
   }
-  ready_[index] = row;
   records_.push_back(std::move(table->records.front()));
   ++finished_;
+  return Write(index, row);
+}
+
+Status ResultSink::Write(std::size_t index, std::string row) {
+  if (!in_order_) {
+    PARLEY_RETURN_IF_ERROR(file_.Append(row));
+  } else {
+    ready_[index] = std::move(row);
+  }
   return WriteReady();
 }
 
 Status ResultSink::WriteReady() {
-  while (written_ < todo_.size() && !ready_.empty() && ready_.begin()->first == todo_[written_]) {
+  while (in_order_ && written_ < todo_.size() && !ready_.empty() &&
+         ready_.begin()->first == todo_[written_]) {
     PARLEY_RETURN_IF_ERROR(file_.Append(ready_.begin()->second));
     ready_.erase(ready_.begin());
     ++written_;
@@ -236,7 +276,7 @@ Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& 
 
   std::size_t threads = options.threads == 0 ? ThreadPool::DefaultThreads() : options.threads;
   report.threads = threads + (remote != nullptr ? remote->threads() : 0);
-  ResultSink sink(tournament, file, std::move(todo));
+  ResultSink sink(tournament, file, std::move(todo), remote != nullptr ? remote->regions() : 1);
   Progress progress(options.progress, report.total, report.previously_done, to_run);
   if (options.progress) {
     std::fprintf(stderr, "tournament: %s sessions, %s already in %s, %s to run on %s thread%s\n",

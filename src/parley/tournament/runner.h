@@ -45,17 +45,21 @@ struct RunReport {
   std::string summary_path;
 };
 
-// Receives finished sessions on the coordinating thread: writes rows in schedule order (rows that
-// finished early wait for the ones before them), hands out the sessions still to run, and keeps
-// the records for the summary.
+// Receives finished sessions on the coordinating thread and hands out the sessions still to run.
+// With one region (threads only) rows are written in schedule order (rows that finished early wait
+// briefly for the ones before them). With several regions (one per MPI rank) the sessions to run
+// are split into contiguous parts, one per rank, so a rank stays on few scenarios and builds the
+// strategies' per-scenario structures for those only; a rank whose part is done takes from the
+// end of the largest part left. Rows are then written as they arrive.
 class ResultSink {
  public:
-  ResultSink(const Tournament& tournament, ResultsFile& file, std::vector<std::size_t> todo);
+  ResultSink(const Tournament& tournament, ResultsFile& file, std::vector<std::size_t> todo,
+             std::size_t regions = 1);
 
-  // The next sessions to run (schedule indices), at most `count`; empty when none are left or
-  // after StopHandingOut(). Thread-safe (the only members that are).
-  std::vector<std::size_t> Take(std::size_t count);
-  std::optional<std::size_t> TakeOne();
+  // The next sessions to run for `region` (schedule indices), at most `count`; empty when none
+  // are left or after StopHandingOut(). Thread-safe (the only members that are).
+  std::vector<std::size_t> Take(std::size_t count, std::size_t region = 0);
+  std::optional<std::size_t> TakeOne(std::size_t region = 0);
   std::size_t left_to_hand_out() const;
   void StopHandingOut();
 
@@ -69,14 +73,20 @@ class ResultSink {
   std::vector<SessionRecord> TakeRecords() { return std::move(records_); }
 
  private:
+  struct Region {
+    std::size_t next = 0;  // todo_ positions [next, end) are still to hand out
+    std::size_t end = 0;
+  };
+  Status Write(std::size_t index, std::string row);
   Status WriteReady();
 
   const Tournament& tournament_;
   ResultsFile& file_;
   std::vector<std::size_t> todo_;  // ascending schedule indices
   mutable std::mutex hand_out_mutex_;
-  std::size_t handed_out_ = 0;  // todo_ positions handed out (guarded by hand_out_mutex_)
+  std::vector<Region> regions_;  // guarded by hand_out_mutex_
   bool hand_out_stopped_ = false;
+  bool in_order_ = true;
   std::size_t written_ = 0;                   // todo_ positions written, in order
   std::map<std::size_t, std::string> ready_;  // finished rows not yet written, by index
   std::size_t finished_ = 0;
@@ -115,6 +125,9 @@ class RemoteWorkers {
   virtual void RequestStop() = 0;
   virtual bool Done() const = 0;  // every worker has finished
   virtual std::size_t threads() const = 0;
+  // Parts the sessions are split into (ResultSink's regions): this process's threads take from
+  // part 0.
+  virtual std::size_t regions() const = 0;
 };
 
 // Runs the sessions not yet in the results file. `remote` (may be null) shares the work.

@@ -163,5 +163,69 @@ TEST(RunnerTest, TheSummaryCoversEveryStrategy) {
   EXPECT_THAT(DescribeRun(*tournament, *report, temp / "r.csv"), HasSubstr("Ran 66 sessions"));
 }
 
+// Another process's share of the work, run in this one: takes chunks from region 1 and returns
+// rows formatted as a worker formats them.
+class InProcessWorker final : public RemoteWorkers {
+ public:
+  explicit InProcessWorker(const Tournament& tournament) : tournament_(tournament) {}
+  Status Poll(ResultSink& sink, bool stopping) override {
+    if (done_) return Status::Ok();
+    std::vector<std::size_t> chunk = stopping ? std::vector<std::size_t>() : sink.Take(3, 1);
+    if (chunk.empty()) done_ = true;
+    for (std::size_t index : chunk) {
+      Result<SessionRecord> record = tournament_.RunSession(index);
+      if (!record.ok()) return record.status();
+      ++ran_;
+      PARLEY_RETURN_IF_ERROR(sink.AcceptRow(
+          index, FormatRow(*record, tournament_.max_principals(), ResultsFormat::kCsv)));
+    }
+    return Status::Ok();
+  }
+  void RequestStop() override {}
+  bool Done() const override { return done_; }
+  std::size_t threads() const override { return 1; }
+  std::size_t regions() const override { return 2; }
+  std::size_t ran() const { return ran_; }
+
+ private:
+  const Tournament& tournament_;
+  bool done_ = false;
+  std::size_t ran_ = 0;
+};
+
+TEST(RunnerTest, RemoteWorkersShareTheScheduleAndGiveTheSameRows) {
+  auto tournament = Prepare();
+  ASSERT_NE(tournament, nullptr);
+  TempFolder temp;
+  InProcessWorker worker(*tournament);
+  Result<RunReport> shared = RunTournament(*tournament, Options(temp / "shared.csv", 1), &worker);
+  ASSERT_TRUE(shared.ok()) << shared.status().ToString();
+  EXPECT_EQ(shared->finished, tournament->sessions().size());
+  EXPECT_GT(worker.ran(), 0u);
+  EXPECT_LT(worker.ran(), tournament->sessions().size());
+  ASSERT_TRUE(RunTournament(*tournament, Options(temp / "alone.csv", 2)).ok());
+  EXPECT_EQ(RowsWithoutTime(ReadRecords(temp / "shared.csv"), 3),
+            RowsWithoutTime(ReadRecords(temp / "alone.csv"), 3));
+  EXPECT_EQ(ReadText(temp / "shared.summary.csv"), ReadText(temp / "alone.summary.csv"));
+}
+
+TEST(RunnerTest, RegionsAreTakenFromTheFrontAndStolenFromTheBack) {
+  auto tournament = Prepare();
+  ASSERT_NE(tournament, nullptr);
+  TempFolder temp;
+  Result<ResultsFile> file =
+      ResultsFile::Open(temp / "r.csv", ResultsFormat::kCsv, 3, tournament->fingerprint());
+  ASSERT_TRUE(file.ok());
+  ResultSink sink(*tournament, *file, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 2);
+  EXPECT_EQ(sink.Take(2, 0), (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(sink.Take(4, 1), (std::vector<std::size_t>{5, 6, 7, 8}));
+  EXPECT_EQ(sink.Take(4, 1), (std::vector<std::size_t>{9}));
+  // Region 1 is done: it steals from the end of region 0.
+  EXPECT_EQ(sink.Take(2, 1), (std::vector<std::size_t>{3, 4}));
+  EXPECT_EQ(sink.TakeOne(0), 2u);
+  EXPECT_EQ(sink.left_to_hand_out(), 0u);
+  EXPECT_TRUE(sink.Take(5, 0).empty());
+}
+
 }  // namespace
 }  // namespace parley::tournament
