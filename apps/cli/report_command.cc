@@ -95,7 +95,8 @@ Result<std::string> TraceReport(const ReportOptions& options, const std::string&
     Status status = scenario.status();
     return Status(
         status.code(),
-        "cannot load the scenario the trace " + trace_path + " was made on: " + status.ToString(),
+        "cannot load the scenario the trace was made on (" + status.ToString() +
+            "); each recorded path is tried as written and relative to the trace's folder",
         Location{trace_path, 0, 0, "scenario.files"});
   }
   PARLEY_ASSIGN_OR_RETURN(session::Trace trace,
