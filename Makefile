@@ -4,7 +4,7 @@
 
 DEBIAN_PACKAGES := cmake ninja-build g++ make pkg-config ccache \
 	libgmp-dev nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev libcli11-dev libfmt-dev \
-	libgtest-dev libgmock-dev libbenchmark-dev clang-format
+	libgtest-dev libgmock-dev libbenchmark-dev clang-format libopenmpi-dev openmpi-bin
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Warnings are errors in CI (CI=true), warnings elsewhere.
