@@ -103,7 +103,10 @@ HttpReply ServerProcess::Call(const std::string& method, const std::string& path
   };
   httplib::Result result = send();
   HttpReply reply;
-  if (!result) return reply;
+  if (!result) {
+    reply.text = "connection failed: " + httplib::to_string(result.error());
+    return reply;
+  }
   reply.status = result->status;
   reply.text = result->body;
   reply.body = nlohmann::json::parse(result->body, nullptr, false);

@@ -1,6 +1,7 @@
 #include "server/http/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <charconv>
@@ -100,12 +101,17 @@ struct HttpServer::Impl {
   httplib::Server server;
   std::atomic<bool> stopping{false};
   int bound_port = -1;
+  int listen_fd = -1;  // captured when httplib creates the listening socket
 
   Impl(api::Service& service_in, HttpOptions options_in)
       : service(service_in), options(std::move(options_in)) {
     const int threads = std::max(4, options.threads);
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server.set_payload_max_length(options.max_body_bytes);
+    server.set_socket_options([this](socket_t sock) {
+      httplib::default_socket_options(sock);
+      listen_fd = sock;
+    });
     server.set_read_timeout(30, 0);
     server.set_write_timeout(30, 0);
     server.set_keep_alive_max_count(10'000);
@@ -237,6 +243,9 @@ Result<int> HttpServer::Bind() {
                         Location::InField("--listen"));
   }
   impl_->bound_port = port;
+  // cpp-httplib listens with a backlog of 5; a burst of clients connecting at once would overflow
+  // it (connections reset after the handshake). listen() again raises it on Linux.
+  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, SOMAXCONN);
   return port;
 }
 
