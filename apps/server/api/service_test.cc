@@ -293,6 +293,17 @@ TEST_F(ServiceTest, WorkingGroupsSetClauseStatusOnTheirIssuesOnly) {
   }
   EXPECT_TRUE(shown) << view.body.dump();
   EXPECT_EQ(Call("GET", Room("/preferences"), token).status, 403);
+  // Members work on relayed texts only: a draft stays the mediator's.
+  ASSERT_EQ(Call("POST", Room("/texts"), mediator_,
+                 Json{{"outcome", Outcome("time_limited_pause", "from_populated_areas")}})
+                .status,
+            201);
+  std::string member_texts = Call("GET", Room("/texts"), token).body.dump();
+  EXPECT_EQ(member_texts.find("from_populated_areas"), std::string::npos) << member_texts;
+  ASSERT_EQ(Call("POST", Room("/texts/1/relay"), mediator_, Json::object()).status, 200);
+  member_texts = Call("GET", Room("/texts"), token).body.dump();
+  EXPECT_NE(member_texts.find("from_populated_areas"), std::string::npos) << member_texts;
+  EXPECT_EQ(member_texts.find("ceasefire"), std::string::npos) << member_texts;  // not its issue
 }
 
 TEST_F(ServiceTest, EnginePartiesPlayAndTheTraceReadsBack) {

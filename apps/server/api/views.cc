@@ -166,6 +166,18 @@ ApiResult<std::int64_t> QueryInt(const Request& request, const std::string& name
   return value;
 }
 
+namespace {
+
+// The latest text relayed to anyone: what a working group works on (drafts stay the mediator's).
+const Text* LatestRelayedText(const Room& room) {
+  for (auto it = room.texts.rbegin(); it != room.texts.rend(); ++it) {
+    if (!it->relayed_to.empty()) return &*it;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 Json GroupJson(const Room& room, const Group& group) {
   Json issues = Json::array();
   for (std::size_t issue_idx : group.issues) issues.push_back(room.scenario.issues[issue_idx].id);
@@ -175,7 +187,8 @@ Json GroupJson(const Room& room, const Group& group) {
       members.push_back(ParticipantJson(participant));
     }
   }
-  const model::Outcome* draft = room.texts.empty() ? nullptr : &room.texts.back().outcome;
+  const Text* relayed = LatestRelayedText(room);
+  const model::Outcome* draft = relayed == nullptr ? nullptr : &relayed->outcome;
   return Json{{"id", group.id},
               {"name", group.name},
               {"issues", std::move(issues)},
@@ -226,11 +239,11 @@ Json TextsJson(const Room& room, const Participant& viewer) {
         texts.push_back(TextForPrincipal(room, text, viewer.party));
       }
     }
-  } else if (viewer.role == Role::kMember && !room.texts.empty()) {
-    if (const Group* group = room.FindGroup(viewer.group)) {
-      const Text& text = room.texts.back();
-      texts.push_back(Json{{"version", text.version},
-                           {"clauses", ClausesJson(room, &text.outcome, &group->issues)}});
+  } else if (viewer.role == Role::kMember) {
+    const Group* group = room.FindGroup(viewer.group);
+    if (const Text* text = LatestRelayedText(room); text != nullptr && group != nullptr) {
+      texts.push_back(Json{{"version", text->version},
+                           {"clauses", ClausesJson(room, &text->outcome, &group->issues)}});
     }
   }
   return Json{{"texts", std::move(texts)}};
