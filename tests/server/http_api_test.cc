@@ -201,6 +201,8 @@ TEST_F(HttpApiTest, APrincipalNeverSeesTheOtherPrincipalsData) {
                        json{{"to", json::array({"israel"})}})
                 .status,
             200);
+  ASSERT_EQ(server_->Call("POST", base + "/texts/1/relay", room.mediator, json::object()).status,
+            200);  // to both: hamas is not told who else received it
   ASSERT_EQ(server_->Call("POST", base + "/close", room.mediator, json::object()).status, 200);
   std::vector<std::string> seen;
   for (const char* path : {"", "/texts", "/log", "/preferences"}) {
@@ -218,6 +220,11 @@ TEST_F(HttpApiTest, APrincipalNeverSeesTheOtherPrincipalsData) {
     for (const char* secret : {"ISRAELNOTE", "ISRAELMSG", "TOISRAEL", "MEDIATORDRAFT", "0.3141",
                                "\"party\":\"israel\""}) {
       EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in " << text.substr(0, 300);
+    }
+  }
+  for (const json& event : events) {
+    if (event["type"] == "text_relayed") {
+      EXPECT_EQ(event["body"]["to"], json::array({"hamas"}));
     }
   }
   // Israel sees its own.

@@ -759,7 +759,7 @@ class Routes {
         more = true;
         break;
       }
-      events.push_back(EventJson(event));
+      events.push_back(EventJsonFor(participant, event));
     }
     return Response{200, Json{{"events", std::move(events)},
                               {"more", more},
@@ -809,7 +809,8 @@ ApiResult<Service::Stream> Service::WaitForEvents(const std::string& room_id,
   room->changed.wait_for(lock, wait, has_new);
   Stream stream;
   for (const Event& event : room->log) {
-    if (event.seq > after && Visible(participant, event)) stream.events.push_back(EventJson(event));
+    if (event.seq > after && Visible(participant, event))
+      stream.events.push_back(EventJsonFor(participant, event));
   }
   stream.finished = !room->open();
   return stream;

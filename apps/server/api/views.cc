@@ -108,6 +108,14 @@ Json EventJson(const Event& event) {
               {"actor", event.actor}, {"round", event.round}, {"body", event.body}};
 }
 
+Json EventJsonFor(const Participant& viewer, const Event& event) {
+  Json json = EventJson(event);
+  if (viewer.role == Role::kPrincipal && event.type == "text_relayed") {
+    json["body"]["to"] = Json::array({viewer.party});
+  }
+  return json;
+}
+
 Json RoomSummaryJson(const Room& room) {
   return Json{{"id", room.id},
               {"title", room.title},

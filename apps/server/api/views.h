@@ -20,6 +20,9 @@ Json ClausesJson(const Room& room, const model::Outcome* outcome,
 Json ResponseJson(const Room& room, const TextResponse& response);
 Json ProposalJson(const Room& room, const Proposal& proposal);
 Json EventJson(const Event& event);
+// The event as `viewer` receives it: a principal sees a relayed text addressed to itself only
+// (whom else the mediator sent it to is the mediator's business).
+Json EventJsonFor(const Participant& viewer, const Event& event);
 Json RoomSummaryJson(const Room& room);
 Json PreferencesJson(const Room& room, std::size_t party_idx);
 Json GroupJson(const Room& room, const Group& group);
