@@ -5,7 +5,9 @@
 #endif
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <stop_token>
@@ -49,8 +51,15 @@ constexpr int kTagWork = 10;  // schedule indices (uint64); none: no more work
 constexpr int kTagStop = 11;  // cancel running sessions and finish
 constexpr int kTagBye = 12;   // answer to kTagFinal: nothing more will come
 
-constexpr auto kWait = std::chrono::milliseconds(1);
-constexpr std::size_t kMaxChunk = 64;
+// MPI cannot wait for a message and a local event at once, so both sides poll: rarely while
+// workers have plenty queued, often while one waits for an answer or the end is near. Each poll
+// wakes a thread that shares a core with sessions, so fewer polls leave them more time.
+constexpr auto kPoll = std::chrono::milliseconds(5);
+constexpr auto kQuickPoll = std::chrono::milliseconds(1);
+// A worker keeps about kBufferSeconds of sessions queued and asks for more when less than half of
+// that is left, so its threads never wait for rank 0's answer (a round trip of a few polls).
+constexpr double kBufferSeconds = 0.03;
+constexpr std::size_t kMaxChunk = 4096;
 
 std::uint64_t FingerprintValue(const std::string& fingerprint) {
   std::uint64_t value = 0;
@@ -75,19 +84,22 @@ void SendText(const std::string& text, int destination, int tag) {
 }
 
 // "INDEX ROW\n" lines -> the sink.
-Status AcceptRows(ResultSink& sink, const std::string& rows, int rank) {
+Status AcceptRows(ResultSink& sink, const std::string& text, int rank) {
+  std::vector<std::size_t> indices;
+  std::string rows;
+  rows.reserve(text.size());
   std::size_t position = 0;
-  while (position < rows.size()) {
-    std::size_t end = rows.find('\n', position);
-    std::size_t space = rows.find(' ', position);
+  while (position < text.size()) {
+    std::size_t end = text.find('\n', position);
+    std::size_t space = text.find(' ', position);
     if (end == std::string::npos || space == std::string::npos || space > end) {
       return Internal("rank " + std::to_string(rank) + " sent malformed rows");
     }
-    std::size_t index = std::stoull(rows.substr(position, space - position));
-    PARLEY_RETURN_IF_ERROR(sink.AcceptRow(index, rows.substr(space + 1, end - space)));
+    indices.push_back(std::stoull(text.substr(position, space - position)));
+    rows.append(text, space + 1, end - space);
     position = end + 1;
   }
-  return Status::Ok();
+  return sink.AcceptRows(indices, rows);
 }
 
 class MpiCoordinator final : public RemoteWorkers {
@@ -109,6 +121,13 @@ class MpiCoordinator final : public RemoteWorkers {
       if (flag == 0) return failure;
       int source = status.MPI_SOURCE;
       std::string text = ReceiveText(source, status.MPI_TAG);
+      std::size_t wanted = 0;
+      if (status.MPI_TAG == kTagRequest) {
+        // "WANTED\n" then the rows.
+        std::size_t end = text.find('\n');
+        wanted = end == std::string::npos ? 1 : std::strtoull(text.c_str(), nullptr, 10);
+        text.erase(0, end == std::string::npos ? text.size() : end + 1);
+      }
       if (status.MPI_TAG == kTagRequest || status.MPI_TAG == kTagFinal) {
         Status accepted = AcceptRows(sink, text, source);
         if (!accepted.ok() && failure.ok()) failure = accepted;
@@ -116,7 +135,8 @@ class MpiCoordinator final : public RemoteWorkers {
       if (status.MPI_TAG == kTagRequest) {
         std::vector<std::uint64_t> chunk;
         if (!stopping && failure.ok()) {
-          for (std::size_t index : sink.Take(ChunkSize(sink), static_cast<std::size_t>(source))) {
+          std::size_t region = sink.RemoteRegion(static_cast<std::size_t>(source) - 1);
+          for (std::size_t index : sink.Take(ChunkSize(sink, wanted), region)) {
             chunk.push_back(index);
           }
         }
@@ -145,7 +165,13 @@ class MpiCoordinator final : public RemoteWorkers {
 
   bool Done() const override { return num_active_ == 0; }
   std::size_t threads() const override { return threads_per_rank_ * (active_.size() - 1); }
-  std::size_t regions() const override { return active_.size(); }
+  std::size_t workers() const override { return active_.size() - 1; }
+  // Workers ask for more with about kBufferSeconds / 2 still queued: rank 0 may poll slowly until
+  // the last sessions, which are handed out in small chunks.
+  std::chrono::milliseconds PollInterval(const ResultSink& sink) const override {
+    std::size_t all_threads = std::max<std::size_t>(1, threads_per_rank_ * active_.size());
+    return sink.left_to_hand_out() > 64 * all_threads ? kPoll : kQuickPoll;
+  }
 
   // After a failure on rank 0: stop every worker and answer it until it has finished.
   void Shutdown() {
@@ -165,11 +191,12 @@ class MpiCoordinator final : public RemoteWorkers {
   }
 
  private:
-  // Guided self-scheduling: large chunks while much is left, down to one session at the end.
-  std::size_t ChunkSize(const ResultSink& sink) const {
+  // What the worker wants (enough for its buffer), but never more than a share of what is left
+  // (guided self-scheduling), so the last sessions spread over every rank.
+  std::size_t ChunkSize(const ResultSink& sink, std::size_t wanted) const {
     std::size_t all_threads = std::max<std::size_t>(1, threads_per_rank_ * active_.size());
-    std::size_t chunk = sink.left_to_hand_out() / (4 * all_threads);
-    return std::clamp<std::size_t>(chunk, 2 * threads_per_rank_, kMaxChunk);
+    std::size_t share = std::max<std::size_t>(1, sink.left_to_hand_out() / (2 * all_threads));
+    return std::clamp<std::size_t>(std::min(wanted, share), 1, kMaxChunk);
   }
   void MarkDone(int source) {
     auto rank = static_cast<std::size_t>(source);
@@ -254,7 +281,7 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
   std::mutex mutex;
   std::deque<std::pair<std::size_t, Result<SessionRecord>>> completed;
   std::size_t in_flight = 0;
-  std::size_t last_chunk = 0;
+  double mean_session_ms = 0;
   bool outstanding = false;  // a request waits for its answer
   bool no_more = false;
   bool stopping = false;
@@ -273,6 +300,9 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
       for (auto& [index, record] : arrived) {
         --in_flight;
         if (record.ok()) {
+          // A moving average of recent sessions' times (not of the rate, which idling lowers).
+          mean_session_ms = mean_session_ms == 0 ? record->elapsed_ms
+                                                 : 0.9 * mean_session_ms + 0.1 * record->elapsed_ms;
           rows += std::to_string(index) + " " + FormatRow(*record, num_parties, options.format);
         } else if (record.status().code() != ErrorCode::kCancelled && !error_sent) {
           std::string text = std::to_string(static_cast<int>(record.status().code())) + " rank " +
@@ -287,15 +317,19 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
         stopping = true;
         stop.request_stop();
       }
-      // Ask for more while plenty is still queued (half the last chunk), so the threads never
-      // wait for rank 0's answer.
-      if (!outstanding && !no_more && !stopping &&
-          in_flight <= std::max(4 * threads, last_chunk / 2)) {
+      // Sessions this rank runs in kBufferSeconds, from the recent sessions' times.
+      std::size_t buffer = 4 * threads;
+      if (mean_session_ms > 0) {
+        double sessions = static_cast<double>(threads) * kBufferSeconds * 1000 / mean_session_ms;
+        buffer = std::max(buffer, static_cast<std::size_t>(std::min(sessions, 1e6)));
+      }
+      if (!outstanding && !no_more && !stopping && in_flight <= buffer / 2) {
         // Non-blocking: a large request waits for rank 0's next poll, and a blocking send would
         // spin on this rank's cores meanwhile. The previous one has long completed (rank 0
         // answered it).
         if (sending != MPI_REQUEST_NULL) MPI_Wait(&sending, MPI_STATUS_IGNORE);
-        in_transit.swap(rows);
+        in_transit = std::to_string(buffer - in_flight) + "\n";
+        in_transit += rows;
         rows.clear();
         MPI_Isend(in_transit.data(), static_cast<int>(in_transit.size()), MPI_CHAR, 0, kTagRequest,
                   MPI_COMM_WORLD, &sending);
@@ -314,14 +348,13 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
                    MPI_STATUS_IGNORE);
           outstanding = false;
           if (chunk.empty()) no_more = true;
-          last_chunk = chunk.size();
           for (std::uint64_t index : chunk) {
             if (stopping || index >= tournament.sessions().size()) continue;
             ++in_flight;
             pool.Submit([&, index, token = stop.get_token()] {
               Result<SessionRecord> record =
                   tournament.RunSession(static_cast<std::size_t>(index), token);
-              // Collected at the next poll (every kWait), without waking the main thread.
+              // Collected at the next poll, without waking the main thread.
               std::lock_guard<std::mutex> lock(mutex);
               completed.emplace_back(static_cast<std::size_t>(index), std::move(record));
             });
@@ -335,8 +368,7 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
         }
       }
       if ((no_more || stopping) && !outstanding && in_flight == 0) break;
-      // MPI has no way to wait for a message and a local event at once; poll gently.
-      if (arrived.empty()) std::this_thread::sleep_for(kWait);
+      if (arrived.empty()) std::this_thread::sleep_for(outstanding ? kQuickPoll : kPoll);
     }
   }
   if (sending != MPI_REQUEST_NULL) MPI_Wait(&sending, MPI_STATUS_IGNORE);
@@ -345,9 +377,10 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
     MPI_Status status;
     MPI_Probe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
     if (status.MPI_TAG == kTagWork) {
-      std::vector<std::uint64_t> ignored(kMaxChunk);
-      MPI_Recv(ignored.data(), static_cast<int>(ignored.size()), MPI_UINT64_T, 0, kTagWork,
-               MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      int count = 0;
+      MPI_Get_count(&status, MPI_UINT64_T, &count);
+      std::vector<std::uint64_t> ignored(static_cast<std::size_t>(count));
+      MPI_Recv(ignored.data(), count, MPI_UINT64_T, 0, kTagWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       continue;
     }
     ReceiveText(0, status.MPI_TAG);

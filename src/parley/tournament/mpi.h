@@ -6,10 +6,13 @@
 // fingerprint before any work starts. Rank 0 owns the results file: it hands out sessions in
 // chunks on request (dynamic: a rank that draws slow sessions simply asks less often), receives
 // finished rows, writes them and prints progress and the summary; it also runs sessions on its
-// own threads. Workers ask for the next chunk before the current one runs out, so they rarely
-// wait. Rows are formatted by the rank that ran the session with the same code as a threaded run,
-// so results are identical to the threaded run of the same config (elapsed_ms aside). Only the
-// main thread of each rank calls MPI (MPI_THREAD_FUNNELED).
+// own threads. Each rank starts on its own contiguous part of the schedule (few scenarios each)
+// and then takes from the end of the largest part left. A worker keeps about 30 ms of sessions
+// queued (estimated from its recent sessions' times) and asks for more when half is left, so it
+// rarely waits; rank 0 never grants more than a share of what is left, so the end balances. Rows
+// are formatted by the rank that ran the session with the same code as a threaded run, so results
+// are identical to the threaded run of the same config (elapsed_ms aside). Only the main thread
+// of each rank calls MPI (MPI_THREAD_FUNNELED).
 #pragma once
 
 #include <memory>

@@ -25,8 +25,6 @@ constexpr auto kSyncInterval = std::chrono::seconds(5);
 constexpr auto kTerminalRedraw = std::chrono::milliseconds(100);
 constexpr auto kPlainInterval = std::chrono::seconds(5);
 constexpr auto kLocalWait = std::chrono::milliseconds(20);
-// With remote workers the coordinator also polls MPI; it must answer requests quickly.
-constexpr auto kRemoteWait = std::chrono::milliseconds(1);
 
 std::string Grouped(std::size_t value) {
   std::string digits = std::to_string(value);
@@ -65,12 +63,14 @@ extern "C" void OnInterrupt(int /*signal*/) { interrupt_requested.store(true); }
 // ------------------------------------------------------------------ ResultSink
 
 ResultSink::ResultSink(const Tournament& tournament, ResultsFile& file,
-                       std::vector<std::size_t> todo, std::size_t regions)
+                       std::vector<std::size_t> todo, std::size_t local_regions,
+                       std::size_t remote_regions)
     : tournament_(tournament),
       file_(file),
       todo_(std::move(todo)),
-      regions_(std::max<std::size_t>(1, regions)),
-      in_order_(regions <= 1),
+      regions_(std::max<std::size_t>(1, local_regions + remote_regions)),
+      local_regions_(local_regions),
+      in_order_(regions_.size() == 1),
       last_sync_(Clock::now()) {
   for (std::size_t region = 0; region < regions_.size(); ++region) {
     regions_[region].next = todo_.size() * region / regions_.size();
@@ -132,23 +132,40 @@ Status ResultSink::Accept(std::size_t index, SessionRecord record) {
   return Write(index, std::move(row));
 }
 
-Status ResultSink::AcceptRow(std::size_t index, const std::string& row) {
-  if (index >= tournament_.sessions().size() || row.empty() || row.back() != '\n' ||
-      std::count(row.begin(), row.end(), '\n') != 1) {
-    return Internal("a worker sent a malformed row for session #" + std::to_string(index));
+Status ResultSink::AcceptRows(const std::vector<std::size_t>& indices, const std::string& rows) {
+  if (indices.empty() && rows.empty()) return Status::Ok();
+  if (static_cast<std::size_t>(std::count(rows.begin(), rows.end(), '\n')) != indices.size() ||
+      rows.empty() || rows.back() != '\n') {
+    return Internal("a worker sent malformed rows");
   }
+  // One parse for the whole batch (the CSV header once).
   std::string text =
-      file_.format() == ResultsFormat::kCsv ? CsvHeader(tournament_.max_principals()) + row : row;
-  Result<ResultsTable> table = ParseResults(text, "(row from a worker)");
+      file_.format() == ResultsFormat::kCsv ? CsvHeader(tournament_.max_principals()) + rows : rows;
+  Result<ResultsTable> table = ParseResults(text, "(rows from a worker)");
   if (!table.ok()) return Internal("a worker sent a bad row: " + table.status().ToString());
-  if (table->records.size() != 1 ||
-      table->records.front().session != Hex16(tournament_.sessions()[index].key) ||
-      table->records.front().config != tournament_.fingerprint()) {
-    return Internal("a worker sent a row that does not match session #" + std::to_string(index));
+  if (table->records.size() != indices.size()) return Internal("a worker sent malformed rows");
+  for (std::size_t row_idx = 0; row_idx < indices.size(); ++row_idx) {
+    std::size_t index = indices[row_idx];
+    const SessionRecord& record = table->records[row_idx];
+    if (index >= tournament_.sessions().size() ||
+        record.session != Hex16(tournament_.sessions()[index].key) ||
+        record.config != tournament_.fingerprint()) {
+      return Internal("a worker sent a row that does not match session #" + std::to_string(index));
+    }
   }
-  records_.push_back(std::move(table->records.front()));
-  ++finished_;
-  return Write(index, row);
+  std::size_t position = 0;
+  for (std::size_t row_idx = 0; row_idx < indices.size(); ++row_idx) {
+    std::size_t end = rows.find('\n', position) + 1;
+    records_.push_back(std::move(table->records[row_idx]));
+    ++finished_;
+    if (in_order_) {
+      ready_[indices[row_idx]] = rows.substr(position, end - position);
+    }
+    position = end;
+  }
+  // Out of order: the batch is whole rows, appended with one write.
+  if (!in_order_) PARLEY_RETURN_IF_ERROR(file_.Append(rows));
+  return WriteReady();
 }
 
 Status ResultSink::Write(std::size_t index, std::string row) {
@@ -276,7 +293,8 @@ Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& 
 
   std::size_t threads = options.threads == 0 ? ThreadPool::DefaultThreads() : options.threads;
   report.threads = threads + (remote != nullptr ? remote->threads() : 0);
-  ResultSink sink(tournament, file, std::move(todo), remote != nullptr ? remote->regions() : 1);
+  ResultSink sink(tournament, file, std::move(todo), threads,
+                  remote != nullptr ? remote->workers() : 0);
   Progress progress(options.progress, report.total, report.previously_done, to_run);
   if (options.progress) {
     std::fprintf(stderr, "tournament: %s sessions, %s already in %s, %s to run on %s thread%s\n",
@@ -309,9 +327,9 @@ Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& 
     ThreadPool pool(threads);
     // Each thread takes the next session itself, so no thread ever waits for this one.
     for (std::size_t thread_idx = 0; thread_idx < threads; ++thread_idx) {
-      pool.Submit([&, token = stop.get_token()] {
+      pool.Submit([&, thread_idx, token = stop.get_token()] {
         while (!token.stop_requested()) {
-          std::optional<std::size_t> index = sink.TakeOne();
+          std::optional<std::size_t> index = sink.TakeOne(sink.LocalRegion(thread_idx));
           if (!index) break;
           Result<SessionRecord> record = tournament.RunSession(*index, token);
           // No wake-up per session: the coordinator collects every kLocalWait. Waking it each
@@ -334,7 +352,7 @@ Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& 
       std::deque<std::pair<std::size_t, Result<SessionRecord>>> arrived;
       {
         std::unique_lock<std::mutex> lock(mutex);
-        finished_one.wait_for(lock, remote != nullptr ? kRemoteWait : kLocalWait,
+        finished_one.wait_for(lock, remote != nullptr ? remote->PollInterval(sink) : kLocalWait,
                               [&] { return !completed.empty() || (running == 0 && !local_done); });
         arrived.swap(completed);
         local_done = running == 0;

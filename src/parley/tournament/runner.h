@@ -1,6 +1,6 @@
 // Running a prepared tournament: sessions on a thread pool, rows appended to the results file as
-// they finish (in schedule order while the run goes on), progress on stderr, a clean stop on
-// request, and the per-strategy summary at the end. Re-running the same config resumes: sessions
+// they finish, progress on stderr, a clean stop on request, and the per-strategy summary at the
+// end. Re-running the same config resumes: sessions
 // already in the results file are skipped.
 #pragma once
 
@@ -46,15 +46,19 @@ struct RunReport {
 };
 
 // Receives finished sessions on the coordinating thread and hands out the sessions still to run.
-// With one region (threads only) rows are written in schedule order (rows that finished early wait
-// briefly for the ones before them). With several regions (one per MPI rank) the sessions to run
-// are split into contiguous parts, one per rank, so a rank stays on few scenarios and builds the
-// strategies' per-scenario structures for those only; a rank whose part is done takes from the
-// end of the largest part left. Rows are then written as they arrive.
+// The sessions to run are split into contiguous parts (regions), one per local thread and one per
+// remote worker (MPI rank), so each stays on few scenarios: threads do not wait for each other to
+// build a scenario's shared strategy structures, and ranks build them for their scenarios only. A
+// thread or rank whose part is done takes from the end of the largest part left. With one region
+// rows are written in schedule order (a row that finished early waits briefly for the ones before
+// it); otherwise as they arrive.
 class ResultSink {
  public:
   ResultSink(const Tournament& tournament, ResultsFile& file, std::vector<std::size_t> todo,
-             std::size_t regions = 1);
+             std::size_t local_regions = 1, std::size_t remote_regions = 0);
+  // The region of local thread `thread_idx` and of remote worker `worker_idx` (0-based).
+  std::size_t LocalRegion(std::size_t thread_idx) const { return thread_idx; }
+  std::size_t RemoteRegion(std::size_t worker_idx) const { return local_regions_ + worker_idx; }
 
   // The next sessions to run for `region` (schedule indices), at most `count`; empty when none
   // are left or after StopHandingOut(). Thread-safe (the only members that are).
@@ -64,8 +68,9 @@ class ResultSink {
   void StopHandingOut();
 
   Status Accept(std::size_t index, SessionRecord record);
-  // A row formatted by another process (MPI): parsed, checked against the schedule, accepted.
-  Status AcceptRow(std::size_t index, const std::string& row);
+  // Rows formatted by another process (MPI), one line each, with their schedule indices: parsed,
+  // checked against the schedule, accepted.
+  Status AcceptRows(const std::vector<std::size_t>& indices, const std::string& rows);
   // Writes every finished row still waiting (after a stop, some before them never ran).
   Status Flush();
 
@@ -86,6 +91,7 @@ class ResultSink {
   mutable std::mutex hand_out_mutex_;
   std::vector<Region> regions_;  // guarded by hand_out_mutex_
   bool hand_out_stopped_ = false;
+  std::size_t local_regions_ = 1;
   bool in_order_ = true;
   std::size_t written_ = 0;                   // todo_ positions written, in order
   std::map<std::size_t, std::string> ready_;  // finished rows not yet written, by index
@@ -125,9 +131,10 @@ class RemoteWorkers {
   virtual void RequestStop() = 0;
   virtual bool Done() const = 0;  // every worker has finished
   virtual std::size_t threads() const = 0;
-  // Parts the sessions are split into (ResultSink's regions): this process's threads take from
-  // part 0.
-  virtual std::size_t regions() const = 0;
+  // Remote workers; worker i takes from ResultSink::RemoteRegion(i).
+  virtual std::size_t workers() const = 0;
+  // How long the coordinator may wait between polls.
+  virtual std::chrono::milliseconds PollInterval(const ResultSink& sink) const = 0;
 };
 
 // Runs the sessions not yet in the results file. `remote` (may be null) shares the work.
