@@ -79,3 +79,7 @@ browser-deps: deps
 	@[ -d tests/browser/node_modules/playwright-core ] || npm ci --prefix tests/browser --no-audit --no-fund
 
 test-release test-asan: browser-deps
+
+# PostgreSQL for `parley serve --db postgresql://...`: libpq (client library), and the server
+# binaries (/usr/lib/postgresql/15/bin) with which the store tests start a throwaway cluster.
+DEBIAN_PACKAGES += libpq-dev postgresql

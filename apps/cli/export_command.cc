@@ -22,11 +22,10 @@ struct ExportOptions {
 };
 
 Status Export(const ExportOptions& options) {
-  if (!std::filesystem::exists(options.db)) {
+  if (!server::IsPostgresConnection(options.db) && !std::filesystem::exists(options.db)) {
     return NotFound("no database file", Location::InFile(options.db));
   }
-  PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<server::Store> store,
-                          server::OpenSqliteStore(options.db));
+  PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<server::Store> store, server::OpenStore(options.db));
   server::api::ServiceOptions service_options;
   service_options.run_engines = false;
   PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<server::api::Service> service,
@@ -62,7 +61,10 @@ void AddExportCommand(CLI::App& app, std::vector<Action>& actions) {
       app.add_subcommand("export", "Write a live room's trace in the format of simulated sessions");
   command->add_option("room", options->room, "room id (as shown by the server and web UI)")
       ->required();
-  command->add_option("--db", options->db, "the server's SQLite database")->capture_default_str();
+  command
+      ->add_option("--db", options->db,
+                   "the server's SQLite database, or its PostgreSQL connection URI")
+      ->capture_default_str();
   command->add_option("-o,--output", options->output,
                       "trace file to write (default: stdout); the scenario goes beside it");
   command->callback([options, &actions] {

@@ -5,7 +5,8 @@
 // token in the database) the server makes one and prints it once; with --admin-token-file FILE,
 // the token in FILE is used (and registered), or a new one is written there (mode 0600) when FILE
 // does not exist. The bound address is printed as "listening on http://HOST:PORT", so
-// --listen 127.0.0.1:0 (any free port) can be used by scripts and tests.
+// --listen 127.0.0.1:0 (any free port) can be used by scripts and tests. --db takes an SQLite file
+// or a PostgreSQL connection URI (server::OpenStore); passwords in it are never printed.
 #include <fmt/format.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -84,8 +85,7 @@ Status Serve(const ServeOptions& options) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<server::Store> store,
-                          server::OpenSqliteStore(options.db));
+  PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<server::Store> store, server::OpenStore(options.db));
   server::api::ServiceOptions service_options;
   service_options.rate_per_second = options.rate_limit;
   service_options.rate_burst = std::max(20.0, options.rate_limit * 2);
@@ -98,7 +98,7 @@ Status Serve(const ServeOptions& options) {
                          ? "[" + http_options.host + "]"
                          : http_options.host;
   std::printf("parley serve: %zu rooms in %s; listening on http://%s:%d\n", service->NumRooms(),
-              options.db.c_str(), host.c_str(), port);
+              server::RedactConnection(options.db).c_str(), host.c_str(), port);
   std::fflush(stdout);
   std::thread waiter([&http, signals] {
     int signal = 0;
@@ -118,7 +118,10 @@ void AddServeCommand(CLI::App& app, std::vector<Action>& actions) {
   auto options = std::make_shared<ServeOptions>();
   CLI::App* command = app.add_subcommand(
       "serve", "Run the live mediation server: HTTP/JSON API, live events and the web UI");
-  command->add_option("--db", options->db, "SQLite database file (created if missing)")
+  command
+      ->add_option("--db", options->db,
+                   "SQLite database file (created if missing), or a PostgreSQL connection URI "
+                   "(postgresql://USER@HOST/DBNAME)")
       ->capture_default_str();
   command->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();

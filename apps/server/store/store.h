@@ -60,4 +60,22 @@ class Store {
 // Opens (creating if needed) an SQLite database in WAL mode with synchronous=FULL.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 
+// Connects to PostgreSQL with a libpq connection string (a `postgresql://` or `postgres://` URI,
+// or `key=value` pairs) and creates or migrates the schema. Appends commit with synchronous_commit
+// at least `on`; a pool of up to `max_connections` connections serves concurrent callers
+// (postgres_store.cc).
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& connection,
+                                                 int max_connections = 8);
+
+// Whether `db` (the value of --db) names a PostgreSQL database rather than an SQLite file:
+// a `postgresql://` or `postgres://` URI, or libpq `key=value` pairs such as
+// "host=/run/postgresql dbname=parley".
+bool IsPostgresConnection(const std::string& db);
+
+// `db` with any password replaced by "***", for messages and logs.
+std::string RedactConnection(const std::string& db);
+
+// OpenPostgresStore for a PostgreSQL connection string, else OpenSqliteStore.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& db);
+
 }  // namespace parley::server
