@@ -178,9 +178,13 @@ Status Migrate(PGconn* conn) {
     // One migrating process at a time (the key is parley's own constant).
     PgResult lock = Exec(conn, "SELECT pg_advisory_xact_lock(7093615247740302957)");
     PARLEY_RETURN_IF_ERROR(Expect(conn, lock, PGRES_TUPLES_OK, "locking the schema"));
-    PgResult table =
-        Exec(conn, "CREATE TABLE IF NOT EXISTS parley_schema (version INTEGER NOT NULL)");
-    PARLEY_RETURN_IF_ERROR(Expect(conn, table, PGRES_COMMAND_OK, "creating parley_schema"));
+    // Looked up first: a role without CREATE may use tables another role made.
+    PgResult exists = Exec(conn, "SELECT to_regclass('parley_schema') IS NOT NULL");
+    PARLEY_RETURN_IF_ERROR(Expect(conn, exists, PGRES_TUPLES_OK, "looking for parley_schema"));
+    if (exists.Text(0, 0) != "t") {
+      PgResult table = Exec(conn, "CREATE TABLE parley_schema (version INTEGER NOT NULL)");
+      PARLEY_RETURN_IF_ERROR(Expect(conn, table, PGRES_COMMAND_OK, "creating parley_schema"));
+    }
     PgResult current = Exec(conn, "SELECT COALESCE(MAX(version), 0) FROM parley_schema");
     PARLEY_RETURN_IF_ERROR(Expect(conn, current, PGRES_TUPLES_OK, "reading the schema version"));
     const std::int64_t version = current.Int(0, 0);

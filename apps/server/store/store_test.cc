@@ -353,6 +353,32 @@ TEST_F(PostgresStoreTest, ADroppedConnectionIsReopenedAndNothingIsLostOrDoubled)
   EXPECT_EQ(store->LoadTokens()->size(), 1u);
 }
 
+TEST_F(PostgresStoreTest, ARoleThatMayOnlyInsertEventsRunsTheStore) {
+  ASSERT_TRUE(Open());  // the owner creates the schema
+  const std::string role = "appender_" + database_;
+  ASSERT_TRUE(Execute("CREATE ROLE " + role + " LOGIN; GRANT SELECT, INSERT ON events, tokens TO " +
+                      role + "; GRANT SELECT, INSERT, UPDATE ON rooms TO " + role +
+                      "; GRANT SELECT ON parley_schema TO " + role)
+                  .ok());
+  const std::string uri = "postgresql://" + role + "@/" + database_ + "?host=" + server_->dir() +
+                          "&port=" + std::to_string(server_->port());
+  Result<std::unique_ptr<Store>> store = OpenStore(uri);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_TRUE((*store)
+                  ->Append(Event("r1", 0, "room_created"), {StoredToken{"h", "r1", "mediator", ""}},
+                           StoredRoom{"r1", "t", "open", 1})
+                  .ok());
+  EXPECT_TRUE(
+      (*store)->Append(Event("r1", 1, "closed"), {}, StoredRoom{"r1", "t", "closed", 1}).ok());
+  EXPECT_EQ((*store)->LoadEvents()->size(), 2u);
+  EXPECT_EQ((*store)->LoadRooms()->front().status, "closed");
+  // Even without the triggers, the role could not change the log.
+  ASSERT_TRUE(Execute("ALTER TABLE events DISABLE TRIGGER USER").ok());
+  Status update = Execute("SET ROLE " + role + "; UPDATE events SET body = '{}'");
+  EXPECT_FALSE(update.ok());
+  EXPECT_NE(update.message().find("permission denied"), std::string::npos) << update.message();
+}
+
 TEST_F(PostgresStoreTest, AMissingDatabaseIsInvalidInput) {
   Result<std::unique_ptr<Store>> store = OpenStore(server_->Uri("no_such_database"));
   ASSERT_FALSE(store.ok());
