@@ -11,6 +11,7 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "server/store/testing/postgres_test_server.h"
@@ -30,8 +31,13 @@ struct SharedPostgres {
   std::string skip_reason;
   Status error;
 
+  static SharedPostgres*& Instance() {
+    static SharedPostgres* instance = nullptr;
+    return instance;
+  }
   static SharedPostgres& Get() {
-    static SharedPostgres* shared = [] {
+    static std::once_flag once;
+    std::call_once(once, [] {
       auto* created = new SharedPostgres();
       Result<std::unique_ptr<PostgresTestServer>> started =
           PostgresTestServer::Start(&created->skip_reason);
@@ -40,14 +46,16 @@ struct SharedPostgres {
       } else {
         created->error = started.status();
       }
-      return created;
-    }();
-    return *shared;
+      Instance() = created;
+    });
+    return *Instance();
   }
 };
 
 struct StopSharedPostgresAtExit : ::testing::Environment {
-  void TearDown() override { SharedPostgres::Get().server.reset(); }
+  void TearDown() override {
+    if (SharedPostgres* shared = SharedPostgres::Instance()) shared->server.reset();
+  }
 };
 const auto* const kStopAtExit = ::testing::AddGlobalTestEnvironment(new StopSharedPostgresAtExit);
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -19,17 +20,26 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kPackageHint =
-    "PostgreSQL's server binaries were not found in /usr/lib/postgresql/*/bin (Debian package "
-    "postgresql; `make deps` installs it)";
+    "PostgreSQL's server binaries (initdb, pg_ctl, postgres) were not found in "
+    "/usr/lib/postgresql/*/bin or $PARLEY_POSTGRES_BIN (Debian package postgresql; `make deps` "
+    "installs it)";
 
-// The newest /usr/lib/postgresql/<version>/bin holding initdb and pg_ctl, or "".
+bool HasPrograms(const fs::path& bin) {
+  return fs::exists(bin / "initdb") && fs::exists(bin / "pg_ctl") && fs::exists(bin / "postgres");
+}
+
+// $PARLEY_POSTGRES_BIN if set (another installation), else the newest
+// /usr/lib/postgresql/<version>/bin holding initdb, pg_ctl and postgres; "" when none does.
 std::string FindBinDir() {
+  if (const char* bin = std::getenv("PARLEY_POSTGRES_BIN"); bin != nullptr && *bin != '\0') {
+    return HasPrograms(bin) ? std::string(bin) : "";
+  }
   std::error_code error;
   std::vector<std::pair<int, std::string>> found;
   for (const fs::directory_entry& entry :
        fs::directory_iterator("/usr/lib/postgresql", fs::directory_options::none, error)) {
     fs::path bin = entry.path() / "bin";
-    if (fs::exists(bin / "initdb") && fs::exists(bin / "pg_ctl") && fs::exists(bin / "postgres")) {
+    if (HasPrograms(bin)) {
       int version = std::atoi(entry.path().filename().c_str());
       found.emplace_back(version, bin.string());
     }

@@ -1,5 +1,6 @@
 // A throwaway PostgreSQL server for tests and benchmarks: Debian's binaries
-// (/usr/lib/postgresql/<version>/bin, package `postgresql`) initialise a cluster in a fresh
+// (/usr/lib/postgresql/<version>/bin, package `postgresql`, or the folder named by
+// $PARLEY_POSTGRES_BIN) initialise a cluster in a fresh
 // folder under /tmp and serve it on a unix socket there only (no TCP), with trust
 // authentication for the database user `parley`. The server is stopped (`pg_ctl stop -m
 // immediate`) and the folder removed when the object goes away.
