@@ -40,6 +40,10 @@ demo: build
 	@echo
 	$(PARLEY) negotiate examples/ceasefire.yaml --protocol shuttle --mediator "Qatar=nash_mediator" \
 	  --mediator "United States=split_the_difference" --rounds 200 --seed 7
+	@echo
+	$(PARLEY) negotiate examples/ceasefire.yaml --protocol phased --rounds 200 --seed 7 \
+	  --trace build/ceasefire-phased-trace.json --report build/ceasefire-phased-report.html
+	@echo
 	$(PARLEY) report examples/ceasefire.yaml -o build/ceasefire-report.html
 
 test: test-release test-asan

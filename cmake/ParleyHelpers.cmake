@@ -3,6 +3,9 @@
 
 function(parley_set_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow)
+  if(PARLEY_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
   # GCC 12's flow analysis reports false -Wrestrict (GCC bug 105651) and -Wmaybe-uninitialized
   # (on std::optional<std::vector>, std::regex, std::function) inside libstdc++ at -O2/-O3 and
   # under sanitizers; they would fail -Werror builds on correct code. The sanitizer and valgrind

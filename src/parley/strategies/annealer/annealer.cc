@@ -15,6 +15,7 @@ double AnnealerStrategy::AcceptanceProbability(double loss, double temperature, 
 
 bool AnnealerStrategy::VotesFor(const PartyView& view, const model::Outcome& text,
                                 double text_utility, double next_utility) {
+  (void)view;
   (void)next_utility;
   const double loss = ReferenceUtility(text) - text_utility;
   const double probability = AcceptanceProbability(loss, temperature_, time());

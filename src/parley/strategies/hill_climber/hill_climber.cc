@@ -5,6 +5,7 @@
 namespace parley::strategies {
 
 model::Outcome HillClimberStrategy::NextOffer(const PartyView& view, const Request& request) {
+  (void)view;
   (void)request;
   const double best = bids().MaxUtility();
   const double floor = std::min(reservation(), best);

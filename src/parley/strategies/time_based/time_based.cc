@@ -36,6 +36,7 @@ void TimeBasedStrategy::OnReceived(const PartyView& view, const ReceivedOffer& o
 }
 
 model::Outcome TimeBasedStrategy::NextOffer(const PartyView& view, const Request& request) {
+  (void)view;
   (void)request;
   const double target = Target(time());
   if (models_.empty() || config_.candidates <= 1) return bids().Find(target, rng());
