@@ -170,6 +170,16 @@ void BM_AlternatingOffersThroughput(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(offers), benchmark::Counter::kIsRate);
 }
 
+// offers/s, seconds per 1,000 sessions and the agreement rate of a run of complete sessions.
+void SetSessionCounters(benchmark::State& state, std::size_t offers, std::size_t agreements) {
+  double iterations = static_cast<double>(state.iterations());
+  state.counters["offers/s"] =
+      benchmark::Counter(static_cast<double>(offers), benchmark::Counter::kIsRate);
+  state.counters["s_per_1000"] = benchmark::Counter(
+      iterations / 1000.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["agreed"] = static_cast<double>(agreements) / iterations;
+}
+
 // Complete 200-round sessions, one per iteration.
 void BM_Sessions200Rounds(benchmark::State& state) {
   session::SessionConfig config;
@@ -185,12 +195,7 @@ void BM_Sessions200Rounds(benchmark::State& state) {
     offers += CountOffers(*trace);
     agreements += trace->result.agreement;
   }
-  double iterations = static_cast<double>(state.iterations());
-  state.counters["offers/s"] =
-      benchmark::Counter(static_cast<double>(offers), benchmark::Counter::kIsRate);
-  state.counters["s_per_1000"] = benchmark::Counter(
-      iterations / 1000.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-  state.counters["agreed"] = static_cast<double>(agreements) / iterations;
+  SetSessionCounters(state, offers, agreements);
 }
 
 // Complete 200-round sessions with mixed strategies: iteration k pairs kMixed[k % n] with
@@ -217,12 +222,7 @@ void BM_MixedSessions200Rounds(benchmark::State& state) {
     offers += CountOffers(*trace);
     agreements += trace->result.agreement;
   }
-  double iterations = static_cast<double>(state.iterations());
-  state.counters["offers/s"] =
-      benchmark::Counter(static_cast<double>(offers), benchmark::Counter::kIsRate);
-  state.counters["s_per_1000"] = benchmark::Counter(
-      iterations / 1000.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-  state.counters["agreed"] = static_cast<double>(agreements) / iterations;
+  SetSessionCounters(state, offers, agreements);
   state.SetLabel(std::string(kScenarios[state.range(0)]) + " mixed");
 }
 

@@ -17,8 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Example(const std::string& name) { return SourceDir() + "/examples/" + name; }
-
 constexpr double kTolerance = 1e-12;  // reservations are met within this (docs/cli.md)
 
 // Every outcome of a scenario with each principal's utility and which red lines it crosses.

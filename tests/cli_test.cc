@@ -13,8 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Example(const std::string& name) { return SourceDir() + "/examples/" + name; }
-
 TEST(CliTest, InfoOnCeasefireShowsBannerPartiesAndExactCount) {
   CommandResult result = RunParley({"info", Example("ceasefire.yaml")});
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -28,8 +26,10 @@ TEST(CliTest, InfoOnCeasefireShowsBannerPartiesAndExactCount) {
   }
   EXPECT_NE(result.out.find("(disabled)"), std::string::npos);
   EXPECT_NE(result.out.find("Initial exchange"), std::string::npos);
-  EXPECT_NE(result.out.find("red line (forbid): ceasefire in [permanent_agreed_in_phase_two, permanent_up_front]"),
-            std::string::npos);
+  EXPECT_NE(
+      result.out.find(
+          "red line (forbid): ceasefire in [permanent_agreed_in_phase_two, permanent_up_front]"),
+      std::string::npos);
 }
 
 TEST(CliTest, InfoJsonIsOneObjectWithTheDocumentedFields) {

@@ -18,20 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string Example(const std::string& name) { return SourceDir() + "/examples/" + name; }
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void WriteText(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
 bool HasClass(pugi::xml_node node, const std::string& css_class) {
   std::istringstream classes(node.attribute("class").value());
   std::string name;

@@ -17,13 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 // Variants of `text`: truncations at spread-out positions and seeded random byte mutations
 // (overwrite, delete, duplicate a span), including characters that matter to the formats.
 std::vector<std::string> DamagedVariants(const std::string& text, int count, std::uint64_t seed) {

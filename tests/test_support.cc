@@ -58,6 +58,20 @@ std::string SharedDataDir() {
 
 std::string SourceDir() { return PARLEY_SOURCE_DIR; }
 
+std::string Example(const std::string& name) { return SourceDir() + "/examples/" + name; }
+
+std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void WriteText(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
 std::vector<std::string> FoldersWithFiles(const std::string& root, const std::string& extension) {
   std::set<std::string> folders;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {

@@ -23,6 +23,12 @@ CommandResult RunParley(const std::vector<std::string>& args);
 // Path of the scenario corpus, or empty when it is absent (tests then GTEST_SKIP).
 std::string SharedDataDir();
 std::string SourceDir();
+// examples/<name> in the source tree.
+std::string Example(const std::string& name);
+
+// A whole file as bytes (empty when it cannot be read), and a file written with `text`.
+std::string ReadText(const std::filesystem::path& path);
+void WriteText(const std::filesystem::path& path, const std::string& text);
 
 // Folders under `root` (recursively) that directly hold at least one file with `extension`.
 std::vector<std::string> FoldersWithFiles(const std::string& root, const std::string& extension);

@@ -29,20 +29,6 @@ using tournament::ReadResults;
 using tournament::ResultsTable;
 using tournament::SessionRecord;
 
-std::string Example(const std::string& name) { return SourceDir() + "/examples/" + name; }
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void WriteText(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
 // Runs `program` with `args` and extra environment variables; `on_stderr_line` sees each
 // stderr line as it comes, with the child's pid (to signal it).
 CommandResult Spawn(const std::string& program, const std::vector<std::string>& args,

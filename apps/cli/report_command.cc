@@ -60,19 +60,6 @@ InputKind DetectInput(const std::string& path, const std::string& text) {
   return report::LooksLikeResultsCsvHeader(header) ? InputKind::kResults : InputKind::kScenario;
 }
 
-// A path a trace records, as written when it exists, else relative to the trace's folder (as
-// `parley replay` resolves it).
-std::string ResolveRecorded(const std::string& recorded, const fs::path& trace_folder) {
-  std::error_code ec;
-  if (fs::exists(recorded, ec)) return recorded;
-  fs::path path(recorded);
-  if (path.is_relative()) {
-    fs::path beside = trace_folder / path;
-    if (fs::exists(beside, ec)) return beside.string();
-  }
-  return recorded;
-}
-
 Result<std::string> TraceReport(const ReportOptions& options, const std::string& text) {
   const std::string& trace_path = options.source.path;
   PARLEY_ASSIGN_OR_RETURN(session::TraceHeader header, session::ReadTraceHeader(text, trace_path));
@@ -80,16 +67,7 @@ Result<std::string> TraceReport(const ReportOptions& options, const std::string&
     return InvalidInput("the trace records no scenario files to load the scenario from",
                         Location{trace_path, 0, 0, "scenario.files"});
   }
-  fs::path trace_folder = fs::path(trace_path).parent_path();
-  io::ScenarioSource source;
-  if (header.scenario_files.size() == 1) {
-    source.path = ResolveRecorded(header.scenario_files[0], trace_folder);
-  } else {
-    source.domain = ResolveRecorded(header.scenario_files[0], trace_folder);
-    for (std::size_t file_idx = 1; file_idx < header.scenario_files.size(); ++file_idx) {
-      source.profiles.push_back(ResolveRecorded(header.scenario_files[file_idx], trace_folder));
-    }
-  }
+  const io::ScenarioSource source = session::TraceScenarioSource(header.scenario_files, trace_path);
   Result<model::Scenario> scenario = io::LoadScenario(source);
   if (!scenario.ok()) {
     Status status = scenario.status();

@@ -48,6 +48,21 @@ std::vector<std::string> ScenarioFilesOf(const io::ScenarioSource& source) {
   return files;
 }
 
+io::ScenarioSource TraceScenarioSource(const std::vector<std::string>& scenario_files,
+                                       const std::string& trace_path) {
+  const fs::path trace_folder = fs::path(trace_path).parent_path();
+  io::ScenarioSource source;
+  if (scenario_files.size() == 1) {
+    source.path = Resolve(scenario_files[0], trace_folder);
+  } else if (!scenario_files.empty()) {
+    source.domain = Resolve(scenario_files[0], trace_folder);
+    for (std::size_t file_idx = 1; file_idx < scenario_files.size(); ++file_idx) {
+      source.profiles.push_back(Resolve(scenario_files[file_idx], trace_folder));
+    }
+  }
+  return source;
+}
+
 Result<ReplayReport> ReplayTraceFile(const std::string& trace_path) {
   PARLEY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(trace_path));
   PARLEY_ASSIGN_OR_RETURN(TraceHeader header, ReadTraceHeader(text, trace_path));
@@ -55,17 +70,8 @@ Result<ReplayReport> ReplayTraceFile(const std::string& trace_path) {
     return InvalidInput("the trace records no scenario files to re-run it from",
                         Location{trace_path, 0, 0, "scenario.files"});
   }
-  fs::path trace_folder = fs::path(trace_path).parent_path();
-  io::ScenarioSource source;
-  if (header.scenario_files.size() == 1) {
-    source.path = Resolve(header.scenario_files[0], trace_folder);
-  } else {
-    source.domain = Resolve(header.scenario_files[0], trace_folder);
-    for (std::size_t file_idx = 1; file_idx < header.scenario_files.size(); ++file_idx) {
-      source.profiles.push_back(Resolve(header.scenario_files[file_idx], trace_folder));
-    }
-  }
-  PARLEY_ASSIGN_OR_RETURN(model::Scenario scenario, io::LoadScenario(source));
+  PARLEY_ASSIGN_OR_RETURN(model::Scenario scenario,
+                          io::LoadScenario(TraceScenarioSource(header.scenario_files, trace_path)));
   PARLEY_ASSIGN_OR_RETURN(Trace recorded, ReadTraceJson(text, scenario, trace_path));
 
   SessionConfig config;

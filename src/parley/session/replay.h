@@ -16,6 +16,12 @@ namespace parley::session {
 // The files a trace records for a scenario source: the path, or the domain then the profiles.
 std::vector<std::string> ScenarioFilesOf(const io::ScenarioSource& source);
 
+// Where to load a trace's scenario from: each file the trace records (`scenario_files`) as
+// written when it exists, else relative to the trace's folder. Used by `parley replay` and by
+// reports on traces, so both find the same scenario.
+io::ScenarioSource TraceScenarioSource(const std::vector<std::string>& scenario_files,
+                                       const std::string& trace_path);
+
 struct ReplayReport {
   bool identical = false;
   std::size_t events = 0;  // messages in the recorded trace
