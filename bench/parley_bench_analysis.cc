@@ -1,13 +1,18 @@
 // Analysis after load on real scenarios: Pareto frontier plus every bargaining solution, per ANAC
 // linear scenario in ../shared/data (the issue's target: <= 3 ms each, up to AMPOvsCity), and the
-// whole `analyze` pipeline (frontier, solutions, zone of agreement, obstacles, gaps).
+// whole `analyze` pipeline (frontier, solutions, zone of agreement, obstacles, gaps), and the
+// mediator's suggestions (ranked acceptable texts, or relaxations and deferrals when none).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
 #include "parley/analysis/analyze.h"
+#include "parley/analysis/internal/random_scenario.h"
+#include "parley/analysis/suggestions.h"
 #include "parley/io/scenario_io.h"
+#include "parley/model/utility.h"
 
 namespace parley {
 namespace {
@@ -82,6 +87,71 @@ void BM_FullAnalysisCeasefire(benchmark::State& state) {
   FullAnalysis(state, std::string(PARLEY_SOURCE_DIR) + "/examples/ceasefire.yaml");
 }
 BENCHMARK(BM_FullAnalysisCeasefire)->Unit(benchmark::kMillisecond);
+
+// The draft is every issue's first option, or with `far` the first party's worst option on every
+// issue (the closest acceptable texts then change many issues).
+void Suggest(benchmark::State& state, const model::Scenario& scenario,
+             analysis::SuggestionCriterion criterion, bool far = false) {
+  analysis::SuggestionOptions options;
+  options.criterion = criterion;
+  options.draft = model::Outcome(scenario.issues.size(), 0);
+  if (far) {
+    const auto& first =
+        dynamic_cast<const model::AdditiveUtility&>(*scenario.parties[0].preferences->utility);
+    for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
+      const std::vector<double>& table = first.values()[issue_idx].table;
+      (*options.draft)[issue_idx] = static_cast<model::OptionIndex>(
+          std::min_element(table.begin(), table.end()) - table.begin());
+    }
+  }
+  options.pareto.threads = 1;
+  std::size_t candidates = 0;
+  for (auto _ : state) {
+    Result<analysis::Suggestions> suggestions = analysis::ComputeSuggestions(scenario, options);
+    if (!suggestions.ok()) {
+      state.SkipWithError(suggestions.status().ToString().c_str());
+      return;
+    }
+    candidates = suggestions->candidates;
+  }
+  state.SetLabel(std::to_string(candidates) + " texts ranked");
+}
+
+model::Scenario Example(const std::string& name) {
+  return io::LoadScenario(std::string(PARLEY_SOURCE_DIR) + "/examples/" + name).value();
+}
+
+// 2 parties, 30 issues x 10 options (10^30 outcomes), reservations up to 0.3.
+model::Scenario Huge() {
+  analysis::internal::RandomScenarioSpec spec;
+  spec.num_issues = 30;
+  spec.min_options = 10;
+  spec.max_options = 10;
+  spec.reservation_max = 0.3;
+  return analysis::internal::MakeRandomScenario(spec, 7);
+}
+
+// No zone: the relaxations (obstacles) and the phased deferrals.
+void BM_SuggestCeasefire(benchmark::State& state) {
+  Suggest(state, Example("ceasefire.yaml"), analysis::SuggestionCriterion::kNash);
+}
+BENCHMARK(BM_SuggestCeasefire)->Unit(benchmark::kMillisecond);
+
+void BM_SuggestRiverside(benchmark::State& state) {
+  Suggest(state, Example("riverside.yaml"),
+          static_cast<analysis::SuggestionCriterion>(state.range(0)));
+}
+BENCHMARK(BM_SuggestRiverside)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
+
+void BM_SuggestHuge(benchmark::State& state) {
+  Suggest(state, Huge(), static_cast<analysis::SuggestionCriterion>(state.range(0)));
+}
+BENCHMARK(BM_SuggestHuge)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
+
+void BM_SuggestHugeFarDraft(benchmark::State& state) {
+  Suggest(state, Huge(), static_cast<analysis::SuggestionCriterion>(state.range(0)), true);
+}
+BENCHMARK(BM_SuggestHugeFarDraft)->DenseRange(3, 4)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace parley

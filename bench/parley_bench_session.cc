@@ -9,8 +9,9 @@
 // validation, delivery, trace, analyst utilities and the gap curve.
 //
 // Counters: `offers/s` (offers made, per second of the benchmark); `s_per_1000` (seconds per
-// 1,000 complete sessions). The frontier and solution points are computed once per scenario
-// (SessionConfig::reference), as a tournament would.
+// 1,000 complete sessions); `rounds/s` and `sessions/s` for the comparison with NegMAS
+// (bench/negmas_sao.py, docs/performance.md). The frontier and solution points are computed once
+// per scenario (SessionConfig::reference), as a tournament would.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -116,7 +117,7 @@ const Loaded* LoadOnce(const std::string& relative) {
 }
 
 const char* kScenarios[] = {"genius/anac/y2012/CameraC", "genius/anac/y2010/Travel",
-                            "genius/other/AMPOvsCity"};
+                            "genius/other/AMPOvsCity", "genius/anac/y2010/ItexvsCypress"};
 const char* kStrategies[] = {"bench_linear", "time_based"};
 
 // Prepares a two-principal session config, or skips the benchmark and returns nullptr.
@@ -226,6 +227,64 @@ void BM_MixedSessions200Rounds(benchmark::State& state) {
   state.SetLabel(std::string(kScenarios[state.range(0)]) + " mixed");
 }
 
+// The streaming set-up `parley negotiate` uses without --trace, and tournaments use: no events
+// kept, inboxes since each party's last turn, a summarised gap curve.
+void Streaming(session::SessionConfig& config) {
+  config.keep_events = false;
+  config.keep_inboxes = false;
+  config.gap_points = 256;
+}
+
+// One session that cannot agree: two `hardliner`s (each offers only its best outcome and accepts
+// only that) for 200,000 rounds, streaming. Counter `rounds/s` (a NegMAS SAO step is one round).
+void BM_SessionThatCannotAgree(benchmark::State& state) {
+  session::SessionConfig config;
+  const Loaded* loaded = Prepare(state, config, 200'000);
+  if (loaded == nullptr) return;
+  for (std::size_t principal : loaded->scenario.PrincipalIndices()) {
+    config.strategies[principal] = "hardliner";
+  }
+  Streaming(config);
+  std::uint64_t rounds = 0;
+  std::uint64_t seed = 1;
+  for (auto _ : state) {
+    config.seed = seed++;
+    Result<session::Trace> trace = session::RunSession(loaded->scenario, config);
+    PARLEY_CHECK(trace.ok() && !trace->result.agreement);
+    rounds += static_cast<std::uint64_t>(trace->result.rounds);
+  }
+  state.counters["rounds/s"] =
+      benchmark::Counter(static_cast<double>(rounds), benchmark::Counter::kIsRate);
+  state.SetLabel(std::string(kScenarios[state.range(0)]) + " hardliner x2");
+}
+
+// A tournament on one core: complete 100-round sessions, one per iteration, streaming as
+// Tournament::RunSession does (no events, no gap curve). `boulware` against `conceder` (NegMAS's
+// Boulware and Conceder time-based negotiators in the comparison), each seed a new session.
+void BM_TournamentSessions100Rounds(benchmark::State& state) {
+  session::SessionConfig config;
+  const Loaded* loaded = Prepare(state, config, 100);
+  if (loaded == nullptr) return;
+  std::vector<std::size_t> principals = loaded->scenario.PrincipalIndices();
+  config.strategies[principals[0]] = "boulware";
+  config.strategies[principals[1]] = "conceder";
+  Streaming(config);
+  config.track_gaps = false;
+  std::size_t agreements = 0;
+  std::uint64_t seed = 1;
+  for (auto _ : state) {
+    config.seed = seed++;
+    Result<session::Trace> trace = session::RunSession(loaded->scenario, config);
+    PARLEY_CHECK(trace.ok());
+    agreements += trace->result.agreement;
+  }
+  state.counters["sessions/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["agreed"] =
+      static_cast<double>(agreements) / static_cast<double>(state.iterations());
+  state.SetLabel(std::string(kScenarios[state.range(0)]) + " boulware v conceder");
+}
+
 void ScenarioAndStrategyArgs(benchmark::internal::Benchmark* benchmark) {
   for (int scenario = 0; scenario < 3; ++scenario) {
     for (int strategy = 0; strategy < 2; ++strategy) benchmark->Args({scenario, strategy});
@@ -236,12 +295,16 @@ BENCHMARK(BM_AlternatingOffersThroughput)
     ->Apply(ScenarioAndStrategyArgs)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Sessions200Rounds)->Apply(ScenarioAndStrategyArgs)->Unit(benchmark::kMicrosecond);
-// range(1) = 1 so Prepare checks and warms up time_based; the strategies vary per iteration.
+// range(1) = 1: Prepare checks and warms up time_based; the strategies are set inside each.
+void FirstScenarios(benchmark::internal::Benchmark* benchmark, int count) {
+  for (int scenario = 0; scenario < count; ++scenario) benchmark->Args({scenario, 1});
+}
+BENCHMARK(BM_SessionThatCannotAgree)
+    ->Apply([](auto* benchmark) { FirstScenarios(benchmark, 3); }) -> Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TournamentSessions100Rounds)
+    ->Apply([](auto* benchmark) { FirstScenarios(benchmark, 4); }) -> Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_MixedSessions200Rounds)
-    ->Args({0, 1})
-    ->Args({1, 1})
-    ->Args({2, 1})
-    ->Unit(benchmark::kMicrosecond);
+    ->Apply([](auto* benchmark) { FirstScenarios(benchmark, 3); }) -> Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace parley

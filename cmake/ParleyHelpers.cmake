@@ -40,12 +40,15 @@ function(parley_add_module name)
   parley_set_warnings(parley_${name})
 endfunction()
 
-# parley_add_test(NAME SOURCES src... DEPS dep... LABELS label...)
+# parley_add_test(NAME SOURCES src... DEPS dep... LABELS label... [SHARDS n])
+# Each test case is its own ctest test, except with SHARDS: then the program runs as n ctest tests,
+# each one gtest shard (GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX). For programs of a thousand short
+# cases, where starting a process per case (about 0.3 s under ASan) costs more than the cases.
 function(parley_add_test name)
   if(NOT PARLEY_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "SHARDS" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
@@ -53,7 +56,17 @@ function(parley_add_test name)
     PARLEY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     PARLEY_CLI_PATH="$<TARGET_FILE:parley>")
   parley_set_warnings(${name})
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+  if(ARG_SHARDS)
+    math(EXPR last "${ARG_SHARDS} - 1")
+    foreach(shard RANGE ${last})
+      add_test(NAME ${name}/shard_${shard}_of_${ARG_SHARDS} COMMAND ${name} --gtest_brief=1)
+      set_tests_properties(${name}/shard_${shard}_of_${ARG_SHARDS} PROPERTIES
+        LABELS "${ARG_LABELS}"
+        ENVIRONMENT "GTEST_TOTAL_SHARDS=${ARG_SHARDS};GTEST_SHARD_INDEX=${shard}")
+    endforeach()
+  else()
+    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+  endif()
 endfunction()
 
 # parley_add_module_tests(MODULE DEPS dep...): the module folder's *_test.cc as one program.

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "test_support.h"
 
@@ -126,6 +127,86 @@ TEST(CliTest, UsageErrorsGiveExitCodeTwo) {
   EXPECT_EQ(RunParley({"convert", Example("ceasefire.yaml"), "-o", "x.txt"}).exit_code, 2);
   EXPECT_EQ(RunParley({"--help"}).exit_code, 0);
   EXPECT_EQ(RunParley({"--version"}).exit_code, 0);
+}
+
+TEST(CliTest, AnUnknownCommandGetsTheNearestOne) {
+  CommandResult result = RunParley({"negotiat", Example("ceasefire.yaml")});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("unknown command 'negotiat'; did you mean 'negotiate'?"),
+            std::string::npos)
+      << result.err;
+  EXPECT_EQ(result.err.find("A subcommand is required"), std::string::npos) << result.err;
+  CommandResult far = RunParley({"frobnicate"});
+  EXPECT_EQ(far.exit_code, 2);
+  EXPECT_NE(far.err.find("unknown command 'frobnicate'"), std::string::npos) << far.err;
+  EXPECT_NE(far.err.find("suggest"), std::string::npos) << "lists the commands: " << far.err;
+}
+
+TEST(CliTest, HelpPrintsTheCommandsOrOneCommandsOptions) {
+  CommandResult all = RunParley({"help"});
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  for (const char* command : {"info", "analyze", "suggest", "negotiate", "report", "tournament"}) {
+    EXPECT_NE(all.out.find(command), std::string::npos) << command << " in " << all.out;
+  }
+  CommandResult one = RunParley({"help", "analyze"});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.out.find("--outcome"), std::string::npos) << one.out;
+  CommandResult unknown = RunParley({"help", "analyse"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("did you mean 'analyze'?"), std::string::npos) << unknown.err;
+}
+
+TEST(CliTest, ANumberOptionGivenSomethingElseSaysSo) {
+  CommandResult rounds = RunParley({"negotiate", Example("ceasefire.yaml"), "--rounds", "abc"});
+  EXPECT_EQ(rounds.exit_code, 2);
+  EXPECT_NE(rounds.err.find("--rounds: 'abc' is not a whole number"), std::string::npos)
+      << rounds.err;
+  EXPECT_EQ(rounds.err.find("not in range"), std::string::npos) << rounds.err;
+  CommandResult limit = RunParley({"negotiate", Example("ceasefire.yaml"), "--time-limit", "soon"});
+  EXPECT_EQ(limit.exit_code, 2);
+  EXPECT_NE(limit.err.find("--time-limit: 'soon' is not a number"), std::string::npos) << limit.err;
+  CommandResult negative = RunParley({"analyze", Example("ceasefire.yaml"), "--max-points", "-3"});
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_NE(negative.err.find("--max-points: '-3' is not a whole number of 0 or more"),
+            std::string::npos)
+      << negative.err;
+  // A number out of range still gets the range.
+  CommandResult zero = RunParley({"negotiate", Example("ceasefire.yaml"), "--rounds", "0"});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_NE(zero.err.find("--rounds"), std::string::npos) << zero.err;
+}
+
+TEST(CliTest, AnalyzingOneNamedPartySaysOnlyOneWasNamed) {
+  CommandResult result = RunParley({"analyze", Example("ceasefire.yaml"), "--parties", "israel"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--parties: the analysis needs at least two parties and only "
+                            "'israel' was named"),
+            std::string::npos)
+      << result.err;
+  EXPECT_EQ(result.err.find("the scenario has"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("hamas"), std::string::npos) << "names the candidates: " << result.err;
+}
+
+// docs/cli.md's synopsis lists every command `parley help` lists.
+TEST(CliTest, TheDocumentedSynopsisListsEveryCommand) {
+  CommandResult help = RunParley({"help"});
+  ASSERT_EQ(help.exit_code, 0);
+  std::string docs = ReadText(SourceDir() + "/docs/cli.md");
+  std::size_t open = docs.find("```\n");
+  std::size_t close = docs.find("```\n", open + 4);
+  ASSERT_NE(close, std::string::npos);
+  const std::string synopsis = docs.substr(open, close - open);
+  std::istringstream lines(help.out.substr(help.out.find("Subcommands:")));
+  std::string line;
+  int commands = 0;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string name;
+    if (!(words >> name) || name == "Subcommands:") continue;
+    ++commands;
+    EXPECT_NE(synopsis.find("parley " + name), std::string::npos) << name << " in " << synopsis;
+  }
+  EXPECT_GE(commands, 11);
 }
 
 TEST(CliTest, FailedConvertLeavesNoHalfWrittenFile) {

@@ -369,5 +369,40 @@ TEST(NegotiateCliTest, GeniusFoldersWorkAndReplayFromTheirFiles) {
   EXPECT_EQ(RunParley({"replay", explicit_trace.string()}).exit_code, 0);
 }
 
+// A long session's answer stays small (the gap curve summarised: at most 256 evenly spaced
+// samples plus the last), while the trace, written as the session goes, holds the whole curve
+// and replays; a trace cut short (a killed run) is refused as incomplete.
+TEST(NegotiateCliTest, LongSessionsGiveABoundedAnswerAndAWholeTrace) {
+  TempDir temp;
+  fs::path trace = temp.path() / "long.json";
+  const int rounds = 3000;
+  json out = NegotiateJson({Example("riverside.yaml"), "--strategy", "hardliner", "--rounds",
+                            std::to_string(rounds), "--trace", trace.string()});
+  ASSERT_TRUE(out.is_object());
+  ASSERT_EQ(out["agreement"], false);
+  ASSERT_EQ(out["rounds"], rounds);
+  const json& gaps = out["gaps"];
+  ASSERT_GT(gaps.size(), 100u);
+  ASSERT_LE(gaps.size(), 257u);
+  json recorded = json::parse(ReadText(trace));
+  const json& curve = recorded["result"]["gaps"];
+  ASSERT_GT(curve.size(), gaps.size());
+  EXPECT_EQ(gaps.front(), curve.front());
+  EXPECT_EQ(gaps.back(), curve.back());
+  // Evenly spaced: one stride between consecutive samples, except before the last.
+  const int stride = gaps[1]["round"].get<int>() - gaps[0]["round"].get<int>();
+  for (std::size_t idx = 1; idx + 1 < gaps.size(); ++idx) {
+    EXPECT_EQ(gaps[idx]["round"].get<int>() - gaps[idx - 1]["round"].get<int>(), stride);
+  }
+  EXPECT_EQ(out["messages"], recorded["events"].size());
+  EXPECT_EQ(RunParley({"replay", trace.string()}).exit_code, 0);
+
+  std::string text = ReadText(trace);
+  WriteText(trace, text.substr(0, text.size() / 2));
+  CommandResult cut = RunParley({"replay", trace.string()});
+  EXPECT_EQ(cut.exit_code, 2);
+  EXPECT_NE(cut.err.find("the trace is incomplete"), std::string::npos) << cut.err;
+}
+
 }  // namespace
 }  // namespace parley::testing

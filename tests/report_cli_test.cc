@@ -226,6 +226,17 @@ TEST(ReportCliTest, TournamentResultsGetARankingAndDistributions) {
     EXPECT_EQ(CountClass(ById(document, "utility-boxplot"), "boxplot"), 3u);
     EXPECT_EQ(html.find("<script"), std::string::npos);
   }
+  // The per-strategy summary the tournament wrote beside the results is not what to report on:
+  // the message names the results file instead of calling it an unknown scenario type.
+  fs::path summary = dir.path() / "results.summary.csv";
+  ASSERT_TRUE(fs::exists(summary));
+  CommandResult from_summary =
+      RunParley({"report", summary.string(), "-o", (dir.path() / "summary.html").string()});
+  EXPECT_EQ(from_summary.exit_code, 2);
+  EXPECT_NE(from_summary.err.find("per-strategy summary"), std::string::npos) << from_summary.err;
+  EXPECT_NE(from_summary.err.find((dir.path() / "results.csv").string()), std::string::npos)
+      << from_summary.err;
+  EXPECT_EQ(from_summary.err.find("unknown scenario file type"), std::string::npos);
   // A damaged results file is bad input.
   fs::path damaged = dir.path() / "damaged.csv";
   std::string text = ReadText(dir.path() / "results.csv");

@@ -142,7 +142,7 @@ TEST(TournamentCliTest, BadConfigsExitWithTwoAndNameTheLine) {
            Case{"scenarios: [" + scenario + "]\nstrategies: [boulware]\nrepetitons: 2\n",
                 "t.yaml:3:1: repetitons", "did you mean 'repetitions'"},
            Case{"scenarios: [" + scenario + "]\nstrategies:\n  - boulware\n  - nobody\n",
-                "t.yaml:4:5", "unknown principal strategy 'nobody'"},
+                "t.yaml:4:5", "unknown strategy 'nobody'"},
            Case{"scenarios:\n  - " + scenario + "\n  - missing.yaml\nstrategies: [boulware]\n",
                 "t.yaml:3:5", "missing.yaml"},
            Case{"scenarios: [" + scenario + "]\nstrategies: [boulware\n", "t.yaml:3",

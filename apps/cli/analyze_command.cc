@@ -1,17 +1,83 @@
-// `parley analyze SCENARIO [--json] [--parties a,b]`: is a deal possible, which one is fair, what
-// blocks it, how far apart are the parties.
+// `parley analyze SCENARIO [--json] [--parties a,b] [--samples N --seed S --spread S]
+// [--record FILE]`: is a deal possible, which one is fair, what blocks it, how far apart are the
+// parties; with samples, how robust that verdict is across plausible preferences, and with a
+// record, the same after learning from what the parties offered.
 #include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "commands.h"
+#include "deadline.h"
 #include "parley/analysis/analyze.h"
 #include "parley/base/file.h"
 #include "parley/report/analysis_report.h"
 #include "parley/report/html_report.h"
+#include "parley/report/uncertainty_report.h"
+#include "parley/session/record.h"
 #include "parley/session/replay.h"
+#include "parley/uncertainty/learning.h"
+#include "parley/uncertainty/robust.h"
 
 namespace parley::cli {
+
+namespace {
+
+struct UncertaintyResults {
+  std::optional<uncertainty::ParameterSet> set;
+  std::optional<uncertainty::RobustAnalysis> robust;
+  model::Record record;
+  std::optional<uncertainty::Posterior> posterior;
+  std::optional<uncertainty::RobustAnalysis> posterior_robust;
+};
+
+// Stops with kCancelled once `stop` is requested (the --time-limit watchdog).
+template <typename Options>
+Status AnalyzeUncertainty(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
+                          const Options& options, const std::stop_token& stop,
+                          UncertaintyResults& out) {
+  if (options.samples == 0) {
+    if (!options.record.empty()) {
+      return InvalidInput("--record needs --samples N (the prior samples the record conditions)",
+                          Location::InField("--record"));
+    }
+    if (options.spread != 0) {
+      return InvalidInput("--spread needs --samples N", Location::InField("--spread"));
+    }
+    return Status::Ok();
+  }
+  uncertainty::RobustOptions robust_options;
+  robust_options.samples = options.samples;
+  robust_options.seed = options.seed;
+  robust_options.confidence = options.confidence;
+  robust_options.threads = options.threads;
+  robust_options.stop = stop;
+  if (!(options.confidence > 0 && options.confidence < 1)) {
+    return InvalidInput("--confidence must lie strictly between 0 and 1",
+                        Location::InField("--confidence"));
+  }
+  PARLEY_ASSIGN_OR_RETURN(uncertainty::ParameterSet set,
+                          uncertainty::ParameterSet::Build(scenario, parties, options.spread));
+  out.set.emplace(std::move(set));
+  PARLEY_ASSIGN_OR_RETURN(uncertainty::ZoneSolver solver, uncertainty::ZoneSolver::Build(*out.set));
+  std::vector<std::vector<double>> samples =
+      uncertainty::DrawPriorSamples(*out.set, options.samples, options.seed, options.threads, stop);
+  PARLEY_ASSIGN_OR_RETURN(
+      out.robust, uncertainty::AnalyzeRobustness(*out.set, solver, samples, robust_options));
+  if (options.record.empty()) return Status::Ok();
+  PARLEY_ASSIGN_OR_RETURN(out.record, session::LoadRecord(options.record, scenario));
+  uncertainty::LearningOptions learning;
+  learning.seed = options.seed;
+  learning.threads = options.threads;
+  learning.stop = stop;
+  PARLEY_ASSIGN_OR_RETURN(out.posterior,
+                          uncertainty::LearnFromRecord(*out.set, out.record, samples, learning));
+  PARLEY_ASSIGN_OR_RETURN(
+      out.posterior_robust,
+      uncertainty::AnalyzeRobustness(*out.set, solver, out.posterior->samples, robust_options));
+  return Status::Ok();
+}
+
+}  // namespace
 
 void AddAnalyzeCommand(CLI::App& app, std::vector<Action>& actions) {
   struct Options {
@@ -25,6 +91,12 @@ void AddAnalyzeCommand(CLI::App& app, std::vector<Action>& actions) {
     std::uint64_t enumeration_limit = 20'000'000;
     int threads = 0;
     std::string report;
+    double time_limit = kDefaultTimeLimitSeconds;
+    std::uint64_t samples = 0;
+    std::uint64_t seed = 1;
+    double spread = 0;
+    double confidence = 0.95;
+    std::string record;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -49,6 +121,20 @@ void AddAnalyzeCommand(CLI::App& app, std::vector<Action>& actions) {
   command->add_option("--report", options->report,
                       "also write a self-contained HTML report (docs/reports.md) of the first two "
                       "analysed parties");
+  AddTimeLimitOption(*command, options->time_limit);
+  command->add_option(
+      "--samples", options->samples,
+      "robust analysis: draw N plausible sets of preferences (ranges, red lines' "
+      "holds, --spread) and report how often a deal is possible (docs/uncertainty.md)");
+  command->add_option("--seed", options->seed, "seed of the samples (same seed, same answer)");
+  command->add_option("--spread", options->spread,
+                      "give every weight, value and reservation without a range a spread of S "
+                      "(the rule in docs/uncertainty.md)");
+  command->add_option("--confidence", options->confidence,
+                      "level of the intervals on probabilities (default 0.95)");
+  command->add_option("--record", options->record,
+                      "learn from a trace, an exported live room or a record file of observed "
+                      "offers, and repeat the robust analysis on the posterior");
   command->callback([options, &actions] {
     actions.push_back([options]() -> Status {
       auto start = std::chrono::steady_clock::now();
@@ -69,21 +155,49 @@ void AddAnalyzeCommand(CLI::App& app, std::vector<Action>& actions) {
       }
       if (options->offers.size() == 2) {
         PARLEY_ASSIGN_OR_RETURN(model::Outcome first,
-                                analysis::ParseOutcome(scenario, options->offers[0]));
+                                analysis::ParseOutcome(scenario, options->offers[0], "--offers"));
         PARLEY_ASSIGN_OR_RETURN(model::Outcome second,
-                                analysis::ParseOutcome(scenario, options->offers[1]));
+                                analysis::ParseOutcome(scenario, options->offers[1], "--offers"));
         analysis_options.offers = std::make_pair(first, second);
       }
-      PARLEY_ASSIGN_OR_RETURN(analysis::ScenarioAnalysis analysis,
-                              analysis::AnalyzeScenario(scenario, analysis_options));
+      Deadline deadline(options->time_limit);
+      analysis_options.pareto.stop = deadline.token();
+      analysis_options.zopa.stop = deadline.token();
+      analysis_options.obstacles.zopa.stop = deadline.token();
+      Result<analysis::ScenarioAnalysis> analyzed =
+          analysis::AnalyzeScenario(scenario, analysis_options);
+      if (!analyzed.ok()) return deadline.Explain(analyzed.status(), "the analysis");
+      const analysis::ScenarioAnalysis& analysis = *analyzed;
+      UncertaintyResults uncertain;
+      Status uncertain_status =
+          AnalyzeUncertainty(scenario, analysis.parties, *options, deadline.token(), uncertain);
+      if (!uncertain_status.ok())
+        return deadline.Explain(uncertain_status, "the robust analysis",
+                                "draw fewer samples (--samples)");
       std::string text;
       if (options->json) {
         report::AnalysisReportOptions report_options;
         report_options.max_points = options->max_points;
         report_options.load_ms = load_ms;
-        text = report::AnalysisToJson(scenario, analysis, report_options).dump(2) + "\n";
+        nlohmann::ordered_json json = report::AnalysisToJson(scenario, analysis, report_options);
+        if (uncertain.robust) {
+          json["uncertainty"] = report::RobustToJson(scenario, *uncertain.set, *uncertain.robust);
+        }
+        if (uncertain.posterior) {
+          json["posterior"] = report::PosteriorToJson(
+              scenario, *uncertain.set, *uncertain.posterior, *uncertain.posterior_robust,
+              options->record, uncertain.record);
+        }
+        text = json.dump(2) + "\n";
       } else {
         text = report::RenderAnalysisText(scenario, analysis);
+        if (uncertain.robust) {
+          text += "\n" + report::RenderRobustText(scenario, *uncertain.set, *uncertain.robust);
+        }
+        if (uncertain.posterior) {
+          text += "\n" + report::RenderPosteriorText(scenario, *uncertain.set, *uncertain.posterior,
+                                                     *uncertain.posterior_robust, uncertain.record);
+        }
       }
       if (!options->report.empty()) {
         report::HtmlReportOptions report_options;
@@ -93,10 +207,23 @@ void AddAnalyzeCommand(CLI::App& app, std::vector<Action>& actions) {
         }
         report_options.space.analysis_enumeration_limit = options->enumeration_limit;
         report_options.space.threads = options->threads;
+        report_options.space.stop = deadline.token();
         report_options.source_files = session::ScenarioFilesOf(options->source);
-        PARLEY_ASSIGN_OR_RETURN(std::string page,
-                                report::ScenarioReportHtml(scenario, report_options));
-        PARLEY_RETURN_IF_ERROR(WriteFileAtomically(options->report, page));
+        if (uncertain.robust) {
+          report_options.extra_sections.push_back(
+              report::RobustSectionHtml(scenario, *uncertain.set, *uncertain.robust, "robust",
+                                        "Does the verdict survive other plausible preferences?"));
+        }
+        if (uncertain.posterior) {
+          report_options.extra_sections.push_back(
+              report::PosteriorSectionHtml(scenario, *uncertain.posterior, uncertain.record));
+          report_options.extra_sections.push_back(
+              report::RobustSectionHtml(scenario, *uncertain.set, *uncertain.posterior_robust,
+                                        "robust-posterior", "After learning from the record"));
+        }
+        Result<std::string> page = report::ScenarioReportHtml(scenario, report_options);
+        if (!page.ok()) return deadline.Explain(page.status(), "the report's analysis");
+        PARLEY_RETURN_IF_ERROR(WriteFileAtomically(options->report, *page));
         if (!options->json) text += "\nReport written to " + options->report + "\n";
       }
       std::fwrite(text.data(), 1, text.size(), stdout);

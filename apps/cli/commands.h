@@ -29,5 +29,7 @@ void AddServeCommand(CLI::App& app, std::vector<Action>& actions);
 void AddExportCommand(CLI::App& app, std::vector<Action>& actions);
 void AddReportCommand(CLI::App& app, std::vector<Action>& actions);
 void AddTournamentCommand(CLI::App& app, std::vector<Action>& actions);
+void AddSuggestCommand(CLI::App& app, std::vector<Action>& actions);
+void AddForecastCommand(CLI::App& app, std::vector<Action>& actions);
 
 }  // namespace parley::cli

@@ -27,9 +27,12 @@ Status Export(const ExportOptions& options) {
   }
   PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<server::Store> store, server::OpenStore(options.db));
   server::api::ServiceOptions service_options;
-  service_options.run_engines = false;
+  service_options.only_room = options.room;
   PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<server::api::Service> service,
                           server::api::Service::Open(std::move(store), service_options));
+  for (const std::string& warning : service->load_warnings()) {
+    std::fprintf(stderr, "parley export: %s\n", warning.c_str());
+  }
   std::string scenario_path;
   std::string scenario_name = options.room + ".scenario.yaml";
   if (!options.output.empty()) {

@@ -40,6 +40,18 @@ std::string ParametersText(const std::vector<protocols::ParameterSpec>& paramete
   return out;
 }
 
+std::string_view MediationName(protocols::Mediation mediation) {
+  switch (mediation) {
+    case protocols::Mediation::kRequired:
+      return "required";
+    case protocols::Mediation::kWhenPresent:
+      return "when_present";
+    case protocols::Mediation::kNone:
+      break;
+  }
+  return "none";
+}
+
 std::string ListProtocols(bool json) {
   auto all = protocols::ProtocolRegistry::Global().All();
   if (json) {
@@ -49,16 +61,23 @@ std::string ListProtocols(bool json) {
                       {"summary", descriptor->summary},
                       {"min_principals", descriptor->min_principals},
                       {"max_principals", descriptor->max_principals},
-                      {"needs_mediator", descriptor->needs_mediator},
+                      {"needs_mediator", descriptor->needs_mediator()},
+                      {"mediation", MediationName(descriptor->mediation)},
+                      {"nestable", descriptor->nestable},
+                      {"live", descriptor->live},
                       {"parameters", ParametersJson(descriptor->parameters)}});
     }
     return nlohmann::ordered_json{{"protocols", std::move(list)}}.dump(2) + "\n";
   }
   std::string out = "Protocols (use as --protocol NAME or NAME(key=value, ...)):\n";
   for (const auto* descriptor : all) {
-    out += fmt::format("\n  {}\n    {}\n    {} to {} principals{}\n", descriptor->name,
-                       descriptor->summary, descriptor->min_principals, descriptor->max_principals,
-                       descriptor->needs_mediator ? "; needs a mediator" : "");
+    out +=
+        fmt::format("\n  {}\n    {}\n    {} to {} principals{}\n", descriptor->name,
+                    descriptor->summary, descriptor->min_principals, descriptor->max_principals,
+                    descriptor->mediation == protocols::Mediation::kRequired ? "; needs a mediator"
+                    : descriptor->mediation == protocols::Mediation::kWhenPresent
+                        ? "; through mediators when one takes part"
+                        : "");
     out += ParametersText(descriptor->parameters);
   }
   return out;

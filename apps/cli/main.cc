@@ -1,10 +1,18 @@
-// parley: analyse, convert and (in later work) simulate negotiations from the command line.
+// parley: describe, convert, analyse, negotiate, replay, run tournaments, report on and serve
+// negotiations from the command line; one subcommand per *_command.cc.
 // Exit codes: 0 success, 2 invalid input or usage, 1 internal error.
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
 #include "commands.h"
+#include "parley/base/names.h"
+#include "parley/base/version.h"
 
 namespace parley::cli {
 
@@ -37,14 +45,51 @@ int ExitCodeFor(const Status& status) {
   return kExitInternal;
 }
 
+// Number options say what is wrong with a value that is not a number before any range check
+// runs (CLI11's Range would say "Value abc not in range 1 to 100000000"): "--rounds: 'abc' is not
+// a whole number".
+void AddNumberChecks(CLI::App& app) {
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    AddNumberChecks(*command);
+  }
+  for (CLI::Option* option : app.get_options({})) {
+    const std::string type = option->get_type_name();
+    const bool unsigned_whole = type.rfind("UINT", 0) == 0;
+    const bool whole = unsigned_whole || type.rfind("INT", 0) == 0;
+    if (!whole && type.rfind("FLOAT", 0) != 0) continue;
+    option->transform(CLI::Validator(
+        [whole, unsigned_whole](std::string& value) -> std::string {
+          const char* begin = value.c_str();
+          char* end = nullptr;
+          errno = 0;
+          if (whole) {
+            if (unsigned_whole && value.find('-') != std::string::npos) {
+              return "'" + value + "' is not a whole number of 0 or more";
+            }
+            (void)std::strtoll(begin, &end, 10);
+          } else {
+            const double number = std::strtod(begin, &end);
+            if (end != begin && *end == '\0' && !std::isfinite(number)) end = nullptr;
+          }
+          if (value.empty() || end == nullptr || *end != '\0' || errno == ERANGE ||
+              std::isspace(static_cast<unsigned char>(value.front()))) {
+            return "'" + value + "' is not " + (whole ? "a whole number" : "a number");
+          }
+          return "";
+        },
+        ""));
+  }
+}
+
 int Run(int argc, char** argv) {
-  CLI::App app{"parley: mediated multi-party, multi-issue negotiation engine"};
-  app.set_version_flag("--version", "parley 0.1.0");
+  CLI::App app{"parley: mediated multi-party, multi-issue negotiation engine", "parley"};
+  app.set_version_flag("--version", std::string("parley ") + kVersion);
   app.require_subcommand(1);
   std::vector<Action> actions;
   AddInfoCommand(app, actions);
   AddConvertCommand(app, actions);
   AddAnalyzeCommand(app, actions);
+  AddSuggestCommand(app, actions);
   AddNegotiateCommand(app, actions);
   AddListCommand(app, actions);
   AddReplayCommand(app, actions);
@@ -52,6 +97,36 @@ int Run(int argc, char** argv) {
   AddExportCommand(app, actions);
   AddReportCommand(app, actions);
   AddTournamentCommand(app, actions);
+  AddForecastCommand(app, actions);
+  AddNumberChecks(app);
+
+  // The first word names a command: `parley help [COMMAND]` prints help, a misspelt command gets a
+  // suggestion rather than CLI11's "A subcommand is required".
+  if (argc >= 2 && argv[1][0] != '-') {
+    std::vector<std::string> commands;
+    for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+      commands.push_back(command->get_name());
+    }
+    const std::string first = argv[1];
+    if (first == "help") {
+      if (argc >= 3) {
+        if (std::find(commands.begin(), commands.end(), argv[2]) != commands.end()) {
+          std::cout << app.get_subcommand(argv[2])->help();
+          return kExitOk;
+        }
+        std::fprintf(stderr, "parley: error: %s\n",
+                     UnknownName("command", argv[2], "commands", commands).c_str());
+        return kExitInvalid;
+      }
+      std::cout << app.help();
+      return kExitOk;
+    }
+    if (std::find(commands.begin(), commands.end(), first) == commands.end()) {
+      std::fprintf(stderr, "parley: error: %s\nRun 'parley help' for the list of commands.\n",
+                   UnknownName("command", first, "commands", commands).c_str());
+      return kExitInvalid;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -61,7 +136,10 @@ int Run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // Usage errors read like every other error, and say where the options are described.
+    std::string command = argc >= 2 && argv[1][0] != '-' ? std::string(" ") + argv[1] : "";
+    std::fprintf(stderr, "parley: error: %s\nRun 'parley help%s' for the options.\n", e.what(),
+                 command.c_str());
     return kExitInvalid;
   }
   for (const Action& action : actions) {

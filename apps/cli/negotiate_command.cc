@@ -7,14 +7,20 @@
 #include <memory>
 
 #include "commands.h"
+#include "parley/analysis/evaluation.h"
 #include "parley/base/file.h"
 #include "parley/report/html_report.h"
+#include "parley/report/suggestions_report.h"
 #include "parley/session/replay.h"
 #include "parley/session/session.h"
 #include "parley/session/trace_json.h"
 
 namespace parley::cli {
 namespace {
+
+// The gap curve in the answer (text and --json): at most this many evenly spaced samples plus
+// the last; the whole curve is in the trace.
+constexpr std::size_t kAnswerGapPoints = 256;
 
 struct NegotiateOptions {
   io::ScenarioSource source;
@@ -125,11 +131,21 @@ std::string RenderText(const model::Scenario& scenario, const session::Trace& tr
   out += "\n";
   if (result.agreement) {
     out += fmt::format("Agreement in round {} of {} ({} messages).\n", result.rounds, trace.rounds,
-                       trace.events.size());
-    out += "Outcome: " + scenario.DescribeOutcome(*result.outcome) + "\n";
+                       session::MessageCount(trace));
+    out += "Outcome:\n";
+    for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
+      const model::Issue& issue = scenario.issues[issue_idx];
+      out += "  " + issue.DisplayName() + ": " +
+             issue.OptionDisplayName((*result.outcome)[issue_idx]) + "\n";
+    }
+    // An agreement a principal could not rationally accept is said at once.
+    const std::string problems = report::DescribeEvaluationProblems(
+        scenario, analysis::EvaluateText(scenario, scenario.PrincipalIndices(), *result.outcome));
+    if (!problems.empty()) out += "WARNING: the agreement " + problems + ".\n";
   } else {
-    out += fmt::format("No agreement: {} (after {} of {} rounds, {} messages).\n",
-                       result.end_reason, result.rounds, trace.rounds, trace.events.size());
+    out +=
+        fmt::format("No agreement: {} (after {} of {} rounds, {} messages).\n", result.end_reason,
+                    result.rounds, trace.rounds, session::MessageCount(trace));
   }
   out += result.agreement ? "Utilities (discounted, undiscounted):\n"
                           : "Utilities (reservation values):\n";
@@ -150,11 +166,14 @@ std::string RenderText(const model::Scenario& scenario, const session::Trace& tr
     auto shown = [](const std::optional<double>& value) {
       return value ? Fixed(*value) : std::string("undefined");
     };
-    out +=
-        fmt::format("Distance to the Pareto frontier {}, to Nash {}, to Kalai-Smorodinsky {}{}\n",
-                    Fixed(*result.distance_to_pareto), shown(result.distance_to_nash),
-                    shown(result.distance_to_kalai_smorodinsky),
-                    result.agreement ? "" : " (from the disagreement point)");
+    out += fmt::format(
+        "Distance to the Pareto frontier{} {}, to Nash {}, to Kalai-Smorodinsky {}{}\n",
+        reference.red_lines_ignored ? " with red lines ignored (red lines leave no outcome every "
+                                      "principal's red lines allow)"
+                                    : "",
+        Fixed(*result.distance_to_pareto), shown(result.distance_to_nash),
+        shown(result.distance_to_kalai_smorodinsky),
+        result.agreement ? "" : " (from the disagreement point)");
   } else {
     out += "Distances not computed: " + reference.note + "\n";
   }
@@ -163,13 +182,13 @@ std::string RenderText(const model::Scenario& scenario, const session::Trace& tr
     const session::GapSample& last = result.gaps.back();
     std::size_t issue_width = 7;
     for (const model::Issue& issue : scenario.issues) {
-      issue_width = std::max(issue_width, issue.id.size());
+      issue_width = std::max(issue_width, issue.DisplayName().size());
     }
     out += fmt::format("Gap between the principals' latest offers (round {} -> round {}):\n",
                        first.round + 1, last.round + 1);
     for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
-      out += fmt::format("  {:<{}}  {:.2f} -> {:.2f}\n", scenario.issues[issue_idx].id, issue_width,
-                         first.issue_gaps[issue_idx], last.issue_gaps[issue_idx]);
+      out += fmt::format("  {:<{}}  {:.2f} -> {:.2f}\n", scenario.issues[issue_idx].DisplayName(),
+                         issue_width, first.issue_gaps[issue_idx], last.issue_gaps[issue_idx]);
     }
     out += fmt::format("  {:<{}}  {:.2f} -> {:.2f}\n", "overall", issue_width, first.overall,
                        last.overall);
@@ -219,12 +238,31 @@ Status RunNegotiate(const NegotiateOptions& options) {
       views.emplace_back(view.me().id, std::move(file));
     };
   }
+  // Memory does not grow with rounds unless an output needs the whole session at the end: the
+  // trace is written as the session goes, the answer's gap curve is summarised, and views keep
+  // only what their party has not had a turn to read (docs/cli.md).
+  const bool whole_session = !options.report.empty() || !options.events_csv.empty();
+  config.keep_events = whole_session;
+  config.keep_inboxes = !options.views.empty();
+  config.gap_points = whole_session ? 0 : kAnswerGapPoints;
+  std::unique_ptr<session::TraceStreamWriter> writer;
+  Status writer_status;
+  if (!options.trace.empty()) {
+    writer = std::make_unique<session::TraceStreamWriter>(scenario, options.trace);
+    config.on_start = [&](const session::Trace& head) {
+      session::Trace with_files = head;
+      with_files.scenario_files = session::ScenarioFilesOf(options.source);
+      writer_status = writer->Start(with_files);
+    };
+    config.on_event = [&](const session::TraceEvent& event) { writer->Event(event); };
+    config.on_gap = [&](const session::GapSample& sample) { writer->Gap(sample); };
+  }
   PARLEY_ASSIGN_OR_RETURN(session::Trace trace, session::RunSession(scenario, config));
   trace.scenario_files = session::ScenarioFilesOf(options.source);
 
-  if (!options.trace.empty()) {
-    PARLEY_RETURN_IF_ERROR(
-        WriteFileAtomically(options.trace, session::WriteTraceJson(scenario, trace)));
+  if (writer) {
+    PARLEY_RETURN_IF_ERROR(writer_status);
+    PARLEY_RETURN_IF_ERROR(writer->Finish(trace));
   }
   if (!options.report.empty()) {
     report::HtmlReportOptions report_options;
@@ -268,7 +306,7 @@ Status RunNegotiate(const NegotiateOptions& options) {
     out["strategies"] = std::move(strategies);
     out["seed"] = trace.seed;
     out["max_rounds"] = trace.rounds;
-    out["messages"] = trace.events.size();
+    out["messages"] = session::MessageCount(trace);
     nlohmann::ordered_json result = session::ResultToJson(scenario, trace);
     for (auto& [key, value] : result.items()) out[key] = value;
     text = out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

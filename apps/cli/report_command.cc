@@ -8,7 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "deadline.h"
 #include "parley/base/file.h"
+#include "parley/io/json_limits.h"
+#include "parley/io/limits.h"
 #include "parley/report/html_report.h"
 #include "parley/report/tournament_report.h"
 #include "parley/session/replay.h"
@@ -24,30 +27,31 @@ struct ReportOptions {
   io::ScenarioSource source;
   std::string output;
   std::string parties;
+  double time_limit = kDefaultTimeLimitSeconds;
 };
 
-enum class InputKind { kScenario, kTrace, kResults };
+enum class InputKind { kScenario, kTrace, kResults, kSummary, kOtherCsv };
 
-// Decides what a file holds from its first bytes and, for JSON, its top-level keys.
+// Decides what a file holds from its first bytes and, for JSON, its top-level keys. Every parse
+// here is within the limits of what it looks for, so a large or deep file costs no more than
+// reading it; the reader it goes to then says what is wrong with it.
 InputKind DetectInput(const std::string& path, const std::string& text) {
   std::size_t start = text.find_first_not_of(" \t\r\n");
   if (start == std::string::npos) return InputKind::kScenario;
   if (text[start] == '{') {
-    nlohmann::json whole = nlohmann::json::parse(text, nullptr, false);
-    if (!whole.is_discarded()) {
-      if (whole.is_object() && whole.contains("parley_trace")) return InputKind::kTrace;
-      // A results file with one row is one JSON value too.
-      if (whole.is_object() && whole.contains("session") && whole.contains("config") &&
-          whole.contains("scenario")) {
-        return InputKind::kResults;
-      }
-      return InputKind::kScenario;
+    // parley writes "parley_trace" first; a trace edited by hand is found by the full parse below.
+    if (text.substr(start, 256).find("\"parley_trace\"") != std::string::npos) {
+      return InputKind::kTrace;
     }
-    // Not one JSON value: JSON lines of tournament results.
+    // JSON lines of tournament results (a file with one row is one JSON value too).
     std::size_t end = text.find('\n', start);
     std::string first_line =
         text.substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (report::LooksLikeResultsJsonRow(first_line)) return InputKind::kResults;
+    Result<nlohmann::json> whole = io::ParseJson(text, io::TraceJsonLimits());
+    if (whole.ok() && whole->is_object() && whole->contains("parley_trace")) {
+      return InputKind::kTrace;
+    }
     return InputKind::kScenario;
   }
   std::string extension = fs::path(path).extension().string();
@@ -57,10 +61,15 @@ InputKind DetectInput(const std::string& path, const std::string& text) {
   std::size_t end = text.find('\n', start);
   std::string header =
       text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  return report::LooksLikeResultsCsvHeader(header) ? InputKind::kResults : InputKind::kScenario;
+  if (report::LooksLikeResultsCsvHeader(header)) return InputKind::kResults;
+  // A tournament's per-strategy summary, or another CSV: say so rather than try it as a scenario.
+  if (header.rfind("rank,strategy,role,observations", 0) == 0) return InputKind::kSummary;
+  if (extension == ".csv") return InputKind::kOtherCsv;
+  return InputKind::kScenario;
 }
 
-Result<std::string> TraceReport(const ReportOptions& options, const std::string& text) {
+Result<std::string> TraceReport(const ReportOptions& options, const std::string& text,
+                                std::stop_token stop) {
   const std::string& trace_path = options.source.path;
   PARLEY_ASSIGN_OR_RETURN(session::TraceHeader header, session::ReadTraceHeader(text, trace_path));
   if (header.scenario_files.empty()) {
@@ -82,6 +91,7 @@ Result<std::string> TraceReport(const ReportOptions& options, const std::string&
   report::HtmlReportOptions report_options;
   report_options.parties = options.parties;
   report_options.source_files = {trace_path};
+  report_options.space.stop = stop;
   for (const std::string& file : header.scenario_files) report_options.source_files.push_back(file);
   return report::TraceReportHtml(*scenario, trace, report_options);
 }
@@ -96,13 +106,38 @@ Status RunReport(const ReportOptions& options) {
   std::string text;
   std::error_code ec;
   if (!source.path.empty() && fs::is_regular_file(source.path, ec)) {
-    PARLEY_ASSIGN_OR_RETURN(text, ReadFileToString(source.path));
+    // The largest of what it may be (results); each reader then applies its own limits.
+    PARLEY_ASSIGN_OR_RETURN(text, ReadFileToString(source.path, io::kMaxResultsFileBytes));
     kind = DetectInput(source.path, text);
   }
   std::string page;
+  Deadline deadline(options.time_limit);
   switch (kind) {
+    case InputKind::kSummary: {
+      std::string results = source.path;
+      const std::string suffix = ".summary.csv";
+      if (results.size() > suffix.size() &&
+          results.compare(results.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        results = results.substr(0, results.size() - suffix.size()) + ".csv";
+      } else {
+        results = "the results file (parley tournament -o)";
+      }
+      return InvalidInput(
+          "this is a tournament's per-strategy summary, which holds too little "
+          "for a report; report on the results it summarises instead: " +
+              results,
+          Location::InFile(source.path));
+    }
+    case InputKind::kOtherCsv:
+      return InvalidInput(
+          "a CSV file that is not tournament results (their header starts with "
+          "session,config,scenario); parley report takes a trace JSON, tournament results or a "
+          "scenario",
+          Location::InFile(source.path));
     case InputKind::kTrace: {
-      PARLEY_ASSIGN_OR_RETURN(page, TraceReport(options, text));
+      Result<std::string> made = TraceReport(options, text, deadline.token());
+      if (!made.ok()) return deadline.Explain(made.status(), "the report's analysis");
+      page = std::move(made).value();
       break;
     }
     case InputKind::kResults: {
@@ -118,7 +153,10 @@ Status RunReport(const ReportOptions& options) {
       report::HtmlReportOptions report_options;
       report_options.parties = options.parties;
       report_options.source_files = session::ScenarioFilesOf(source);
-      PARLEY_ASSIGN_OR_RETURN(page, report::ScenarioReportHtml(scenario, report_options));
+      report_options.space.stop = deadline.token();
+      Result<std::string> made = report::ScenarioReportHtml(scenario, report_options);
+      if (!made.ok()) return deadline.Explain(made.status(), "the report's analysis");
+      page = std::move(made).value();
       break;
     }
   }
@@ -145,6 +183,7 @@ void AddReportCommand(CLI::App& app, std::vector<Action>& actions) {
   command->add_option("--parties", options->parties,
                       "the two parties of the utility space, A,B by id (default: the first two "
                       "principals)");
+  AddTimeLimitOption(*command, options->time_limit);
   command->callback([options, &actions] {
     actions.push_back([options]() -> Status { return RunReport(*options); });
   });

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -202,9 +203,9 @@ bool IsTestOnly(const std::string& name) {
   return name.rfind("conformance_", 0) == 0 && name != kGenericStrategy;
 }
 
-// Protocols that ask mediators to act: those that need one, and phased (shuttle phases).
+// Protocols that ask mediators to act: those that need one, and those that use one present.
 bool UsesMediators(const protocols::ProtocolDescriptor& protocol) {
-  return protocol.needs_mediator || PrincipalsHearOnlyMediators(protocol.name, 1);
+  return protocol.mediation != protocols::Mediation::kNone;
 }
 
 bool PlaysRole(const strategies::StrategyDescriptor& descriptor, model::Role role) {
@@ -229,8 +230,109 @@ std::uint64_t HashName(const std::string& text) {
   return hash;
 }
 
-Result<session::Trace> Run(const model::Scenario& scenario, const session::SessionConfig& config) {
+Result<session::Trace> RunImmediate(const model::Scenario& scenario,
+                                    const session::SessionConfig& config) {
   return session::RunSession(scenario, config);
+}
+
+// A person seat as this harness plays it: the registered strategy, seeded as the engine would be.
+struct Seat {
+  std::unique_ptr<strategies::Strategy> strategy;
+  std::mt19937_64 rng;
+};
+
+// Plays `seats` on `session` until it ends or `max_submissions` answers were given: each step
+// picks an awaited party at random and answers its oldest ask. False when the session awaits
+// nobody but has not ended, or refuses an answer.
+::testing::AssertionResult Play(session::Session& session, std::map<std::size_t, Seat>& seats,
+                                std::mt19937_64& order, std::size_t max_submissions,
+                                std::size_t& submitted) {
+  while (!session.Finished() && submitted < max_submissions) {
+    std::vector<session::PendingAsk> pending = session.Awaiting();
+    if (pending.empty()) {
+      return ::testing::AssertionFailure() << "the session awaits nobody but has not ended";
+    }
+    std::vector<std::size_t> parties;
+    for (const session::PendingAsk& ask : pending) {
+      if (std::find(parties.begin(), parties.end(), ask.party) == parties.end()) {
+        parties.push_back(ask.party);
+      }
+    }
+    const std::size_t party = parties[order() % parties.size()];
+    // A party's own asks oldest first: a strategy may depend on the order it is asked in.
+    const session::PendingAsk& ask = *std::find_if(
+        pending.begin(), pending.end(), [&](const auto& open) { return open.party == party; });
+    Seat& seat = seats.at(party);
+    Action action = seat.strategy->Act(session.View(party), ask.request);
+    Status status = session.Submit(ask.ask, party, action, session::IllegalAnswer::kRecord);
+    if (!status.ok()) {
+      return ::testing::AssertionFailure()
+             << "answer to ask " << ask.ask << " refused: " << status.ToString();
+    }
+    ++submitted;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// The step-by-step driver (see RunStepwise in conformance.h).
+Result<session::Trace> RunStepwiseImpl(const model::Scenario& scenario,
+                                       const session::SessionConfig& config,
+                                       const StepwiseOptions& options, std::string* problem) {
+  // Which strategy each party plays: as the immediate driver resolves them.
+  session::SessionConfig probe = config;
+  probe.rounds = 1;
+  probe.on_view = nullptr;
+  PARLEY_ASSIGN_OR_RETURN(session::Trace resolved, session::RunSession(scenario, probe));
+  session::SessionConfig stepwise = config;
+  stepwise.strategies.clear();
+  std::map<std::size_t, Seat> seats;
+  std::size_t position = 0;
+  for (const auto& [party_idx, canonical] : resolved.strategies) {
+    const bool engine = options.mixed && position++ % 2 == 1;
+    if (engine) {
+      stepwise.strategies[party_idx] = canonical;
+      continue;
+    }
+    stepwise.persons[party_idx] = canonical;
+    PARLEY_ASSIGN_OR_RETURN(auto strategy, strategies::StrategyRegistry::Global().Resolve(
+                                               canonical, scenario.parties[party_idx].role));
+    Seat seat;
+    seat.strategy = strategy.descriptor->create(strategy.parameters);
+    seat.rng.seed(session::PartySeed(config.seed, party_idx));
+    seats.emplace(party_idx, std::move(seat));
+  }
+  session::SessionConfig first_config = stepwise;
+  if (options.restart_after) first_config.on_view = nullptr;  // views come from the rebuilt one
+  PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<session::Session> session,
+                          session::Session::Start(scenario, first_config));
+  for (auto& [party_idx, seat] : seats) {
+    seat.strategy->Initialize(session->View(party_idx), seat.rng);
+  }
+  std::mt19937_64 order(Mix(options.order_seed));
+  std::size_t submitted = 0;
+  std::size_t limit = options.restart_after.value_or(std::numeric_limits<std::size_t>::max());
+  ::testing::AssertionResult played = Play(*session, seats, order, limit, submitted);
+  if (played && options.restart_after && !session->Finished()) {
+    // Restart recovery: a new session from the recorded answers; the seats (persons) go on.
+    std::vector<session::RecordedAnswer> answers = session->Answers();
+    session.reset();
+    PARLEY_ASSIGN_OR_RETURN(session, session::RebuildSession(scenario, stepwise, answers));
+    played = Play(*session, seats, order, std::numeric_limits<std::size_t>::max(), submitted);
+  }
+  if (!played) {
+    *problem = played.message();
+    return Status(ErrorCode::kInternal, played.message());
+  }
+  return session->Finish();
+}
+
+enum class Driver { kImmediate, kStepwise };
+
+Result<session::Trace> Run(const model::Scenario& scenario, const session::SessionConfig& config,
+                           Driver driver = Driver::kImmediate) {
+  if (driver == Driver::kImmediate) return RunImmediate(scenario, config);
+  std::string problem;
+  return RunStepwiseImpl(scenario, config, StepwiseOptions{}, &problem);
 }
 
 std::string Describe(const session::SessionConfig& config) {
@@ -439,9 +541,50 @@ session::SessionConfig Case::Config(int rounds) const {
 }
 
 bool PrincipalsHearOnlyMediators(const std::string& protocol, int mediators) {
-  if (protocol == "shuttle" || protocol == "single_text") return true;
-  // phased runs shuttle in every phase when a mediator takes part (inner=auto, the default).
-  return protocol == "phased" && mediators > 0;
+  const protocols::ProtocolDescriptor* descriptor =
+      protocols::ProtocolRegistry::Global().Find(protocol);
+  return descriptor != nullptr && descriptor->PrincipalsHearOnlyMediators(mediators);
+}
+
+Result<session::Trace> RunStepwise(const model::Scenario& scenario,
+                                   const session::SessionConfig& config,
+                                   const StepwiseOptions& options) {
+  std::string problem;
+  return RunStepwiseImpl(scenario, config, options, &problem);
+}
+
+::testing::AssertionResult DriversAgree(const model::Scenario& scenario,
+                                        const session::SessionConfig& config,
+                                        const StepwiseOptions& options) {
+  Result<session::Trace> immediate = RunImmediate(scenario, config);
+  if (!immediate.ok()) {
+    return ::testing::AssertionFailure()
+           << Describe(config) << ": session failed: " << immediate.status().ToString();
+  }
+  Result<session::Trace> stepwise = RunStepwise(scenario, config, options);
+  if (!stepwise.ok()) {
+    return ::testing::AssertionFailure()
+           << Describe(config) << ": step by step (" << (options.mixed ? "mixed" : "all persons")
+           << "): " << stepwise.status().ToString();
+  }
+  // The seats' labels are the strategies' canonical specs, so the traces compare whole.
+  std::string first_bytes = Bytes(scenario, *immediate);
+  std::string second_bytes = Bytes(scenario, *stepwise);
+  if (first_bytes == second_bytes) return ::testing::AssertionSuccess();
+  std::size_t position = 0;
+  while (position < first_bytes.size() && position < second_bytes.size() &&
+         first_bytes[position] == second_bytes[position]) {
+    ++position;
+  }
+  std::size_t start = first_bytes.rfind('\n', position);
+  start = start == std::string::npos ? 0 : start + 1;
+  return ::testing::AssertionFailure()
+         << Describe(config) << ": the step-by-step driver ("
+         << (options.mixed ? "mixed" : "all persons")
+         << (options.restart_after ? ", restarted" : "") << ") differs at byte " << position
+         << ":\n  immediate: "
+         << first_bytes.substr(start, first_bytes.find('\n', position) - start) << "\n  stepwise:  "
+         << second_bytes.substr(start, second_bytes.find('\n', position) - start);
 }
 
 std::vector<Case> AllCases(std::uint64_t seed) {
@@ -460,7 +603,7 @@ std::vector<Case> AllCases(std::uint64_t seed) {
           // 3-principal case has them anyway (protocols that do not use them must leave them
           // out of every message).
           bool with_mediators =
-              protocol->needs_mediator || role == model::Role::kMediator || principals == 3;
+              protocol->needs_mediator() || role == model::Role::kMediator || principals == 3;
           Case test_case{protocol->name, strategy->name,         role,
                          principals,     with_mediators ? 2 : 0, 0};
           test_case.seed = Mix(seed ^ HashName(test_case.Name()));
@@ -482,7 +625,7 @@ std::vector<Case> IllegalCases(std::uint64_t seed) {
           continue;
         }
         // A mediator always takes part when it is the rule breaker or the protocol needs one.
-        int mediators = role == model::Role::kMediator || protocol->needs_mediator ? 2 : 0;
+        int mediators = role == model::Role::kMediator || protocol->needs_mediator() ? 2 : 0;
         Case test_case{protocol->name, kIllegalStrategy, role, principals, mediators, 0};
         test_case.seed = Mix(seed ^ HashName(test_case.Name()));
         cases.push_back(test_case);
@@ -562,7 +705,7 @@ std::vector<Case> IllegalCases(std::uint64_t seed) {
 
 ::testing::AssertionResult RespectsViews(const model::Scenario& scenario,
                                          session::SessionConfig config,
-                                         bool principals_hear_only_mediators) {
+                                         bool principals_hear_only_mediators, bool stepwise) {
   struct Seen {
     const model::Preferences* preferences = nullptr;
     std::vector<protocols::Message> inbox;
@@ -573,11 +716,12 @@ std::vector<Case> IllegalCases(std::uint64_t seed) {
   config.on_view = [&](const PartyView& view) {
     Seen& seen = views[view.self()];
     seen.preferences = view.preferences();
-    seen.inbox = view.inbox();
+    seen.inbox = view.inbox().Kept();
     seen.protocol = view.protocol();
     seen.parties = view.parties().size();
   };
-  Result<session::Trace> trace = Run(scenario, config);
+  Result<session::Trace> trace =
+      Run(scenario, config, stepwise ? Driver::kStepwise : Driver::kImmediate);
   if (!trace.ok()) {
     return ::testing::AssertionFailure()
            << Describe(config) << ": session failed: " << trace.status().ToString();

@@ -11,7 +11,11 @@
 //   unchanged; its preferences are its own (the scenario's object); nobody outside the session is
 //   addressed; in protocols where principals talk only through mediators, no principal ever
 //   receives a message from another principal;
-// - round trip: trace JSON -> read -> JSON gives the same bytes.
+// - round trip: trace JSON -> read -> JSON gives the same bytes;
+// - drivers agree: the step-by-step driver (session::Session, every party a person seat whose
+//   strategy this harness plays and submits, awaited parties answering in shuffled order; or
+//   every other party an engine, with a restart from the recorded answers half way) gives the
+//   same trace bytes as RunSession; views hold in both drivers.
 //
 // Test programs call RegisterConformanceStrategies() once (before using AllCases) to add the
 // test-only strategies: `conformance_generic`, a plain, legal strategy for any role and protocol,
@@ -21,6 +25,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,8 +65,22 @@ struct Case {
 void PrintTo(const Case& test_case, std::ostream* out);
 
 // Whether principals may hear only from mediators under `protocol` on a scenario with
-// `mediators` mediators (shuttle, single_text, and phased when its inner protocol is shuttle).
+// `mediators` mediators (the descriptor's `mediation` flag).
 bool PrincipalsHearOnlyMediators(const std::string& protocol, int mediators);
+
+// The step-by-step driver. Every party taking part is a person seat (its label the strategy's
+// canonical spec) played by this harness: the strategy the immediate driver would use, seeded
+// with session::PartySeed, answering through Session::Submit (illegal answers recorded, as for
+// engines). Each step answers the oldest ask of an awaited party drawn with `order_seed`.
+struct StepwiseOptions {
+  std::uint64_t order_seed = 1;
+  bool mixed = false;  // every other acting party (scenario order) an engine instead
+  // Rebuild the session from its recorded answers after this many submissions, then go on.
+  std::optional<std::size_t> restart_after;
+};
+Result<session::Trace> RunStepwise(const model::Scenario& scenario,
+                                   const session::SessionConfig& config,
+                                   const StepwiseOptions& options);
 
 // Every registered protocol x every registered strategy that fits a role the protocol uses
 // (test-only strategies other than conformance_generic left out), with 2 principals and with 3;
@@ -83,7 +102,12 @@ std::vector<Case> IllegalCases(std::uint64_t seed = 1);
                                            const session::SessionConfig& config);
 ::testing::AssertionResult RespectsViews(const model::Scenario& scenario,
                                          session::SessionConfig config,
-                                         bool principals_hear_only_mediators);
+                                         bool principals_hear_only_mediators,
+                                         bool stepwise = false);
+// RunSession and RunStepwise give byte-identical traces.
+::testing::AssertionResult DriversAgree(const model::Scenario& scenario,
+                                        const session::SessionConfig& config,
+                                        const StepwiseOptions& options);
 ::testing::AssertionResult TraceRoundTrips(const model::Scenario& scenario,
                                            const session::SessionConfig& config);
 // No party in the session answered illegally.

@@ -45,6 +45,26 @@ TEST_P(ConformanceTest, ShowsEachPartyOnlyWhatItsViewAllows) {
                             PrincipalsHearOnlyMediators(test_case.protocol, test_case.mediators)));
 }
 
+TEST_P(ConformanceTest, ShowsEachPartyOnlyWhatItsViewAllowsStepByStep) {
+  const Case& test_case = GetParam();
+  EXPECT_TRUE(RespectsViews(test_case.Scenario(), test_case.Config(kRounds),
+                            PrincipalsHearOnlyMediators(test_case.protocol, test_case.mediators),
+                            /*stepwise=*/true));
+}
+
+// One implementation of the rules: answering through Session::Submit, in any order of readiness,
+// with engines and persons mixed, and across a restart, gives RunSession's trace byte for byte.
+TEST_P(ConformanceTest, BothDriversGiveTheSameTrace) {
+  const Case& test_case = GetParam();
+  const model::Scenario scenario = test_case.Scenario();
+  const session::SessionConfig config = test_case.Config(kRounds);
+  for (std::uint64_t order = 1; order <= 2; ++order) {
+    EXPECT_TRUE(DriversAgree(scenario, config, StepwiseOptions{order, false, std::nullopt}));
+  }
+  EXPECT_TRUE(DriversAgree(scenario, config, StepwiseOptions{3, true, std::nullopt}));
+  EXPECT_TRUE(DriversAgree(scenario, config, StepwiseOptions{4, true, std::size_t{7}}));
+}
+
 TEST_P(ConformanceTest, TraceRoundTripsThroughJson) {
   const Case& test_case = GetParam();
   EXPECT_TRUE(TraceRoundTrips(test_case.Scenario(), test_case.Config(kRounds)));
@@ -65,6 +85,9 @@ TEST_P(IllegalActionTest, IsRecordedAndTheSessionStillEndsCleanly) {
     Case seeded = test_case;
     seeded.seed += seed_offset;
     EXPECT_TRUE(RejectsIllegalActions(seeded.Scenario(), seeded.Config(kRounds), seeded.role));
+    // Illegal answers submitted step by step are recorded the same way.
+    EXPECT_TRUE(DriversAgree(seeded.Scenario(), seeded.Config(kRounds),
+                             StepwiseOptions{seed_offset + 1, false, std::nullopt}));
   }
 }
 

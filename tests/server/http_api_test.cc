@@ -17,15 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-json Outcome(const std::string& ceasefire) {
-  return json{{"ceasefire", ceasefire},
-              {"withdrawal", "full"},
-              {"linkage", "negotiated_during_phase_one"},
-              {"hostages_released", 25},
-              {"prisoners_released", 800},
-              {"humanitarian_access", "greatly_increased"},
-              {"guarantees", "monitoring_mechanism"}};
-}
+json Outcome(const std::string& ceasefire) { return CeasefireOutcome(ceasefire); }
 
 class HttpApiTest : public ::testing::Test {
  protected:
@@ -188,6 +180,12 @@ TEST_F(HttpApiTest, APrincipalNeverSeesTheOtherPrincipalsData) {
   ASSERT_EQ(server_
                 ->Call("POST", base + "/messages", room.mediator,
                        json{{"to", json::array({"israel"})}, {"text", "TOISRAEL"}})
+                .status,
+            201);
+  // Shuttle relays texts once both principals have proposed.
+  ASSERT_EQ(server_
+                ->Call("POST", base + "/proposals", room.hamas,
+                       json{{"outcome", Outcome("permanent_up_front")}, {"note", "HAMASNOTE"}})
                 .status,
             201);
   ASSERT_EQ(server_

@@ -72,16 +72,18 @@ TEST(PostgresServeTest, AcknowledgedEventsSurviveSigkillAndExportReadsThem) {
                                     json{{"role", "principal"}, {"party", "israel"}});
     ASSERT_EQ(invited.status, 201) << invited.text;
     israel = invited.body["token"];
+    HttpReply engine = server.Call("POST", base + "/engines", mediator,
+                                   json{{"party", "hamas"}, {"strategy", "hardliner"}});
+    ASSERT_EQ(engine.status, 201) << engine.text;
     for (int request = 0; request < 3; ++request) {
-      HttpReply proposed = server.Call(
-          "POST", base + "/proposals", israel,
-          json{{"outcome", Outcome(request)}, {"note", "note " + std::to_string(request)}});
-      ASSERT_EQ(proposed.status, 201) << proposed.text;
+      HttpReply sent = server.Call("POST", base + "/messages", israel,
+                                   json{{"text", "note " + std::to_string(request)}});
+      ASSERT_EQ(sent.status, 201) << sent.text;
     }
     before = ReadLog(server, room_id, mediator);
     server.Kill(SIGKILL);
   }
-  ASSERT_GE(before.size(), 5u);  // room created, participant, 3 proposals
+  ASSERT_GE(before.size(), 6u);  // room created, participant, engine, talks started, 3 messages
 
   ServerProcess restarted(uri, admin, {"--rate-limit", "0"});
   ASSERT_TRUE(restarted.running()) << restarted.output();
@@ -90,21 +92,30 @@ TEST(PostgresServeTest, AcknowledgedEventsSurviveSigkillAndExportReadsThem) {
   EXPECT_EQ(after, before);
   std::vector<std::string> notes;
   for (const json& event : after) {
-    if (event["type"] == "proposal") notes.push_back(event["body"]["note"]);
+    if (event["type"] == "message") notes.push_back(event["body"]["text"]);
   }
   EXPECT_EQ(notes, (std::vector<std::string>{"note 0", "note 1", "note 2"}));
   // Tokens survived too, and the room goes on.
   HttpReply proposed = restarted.Call("POST", "/api/rooms/" + room_id + "/proposals", israel,
-                                      json{{"outcome", Outcome(9)}});
+                                      json{{"outcome", Outcome(9)}, {"note", "note 9"}});
   ASSERT_EQ(proposed.status, 201) << proposed.text;
-  EXPECT_EQ(proposed.body["seq"], static_cast<std::int64_t>(before.size()));
+  // In the principal's own numbering (docs/http-api.md): its answer, followed by the proposal
+  // the protocol made of it.
+  std::vector<json> seen_by_israel = ReadLog(restarted, room_id, israel);
+  ASSERT_GE(seen_by_israel.size(), 2u);
+  const std::int64_t answer_seq = proposed.body["seq"];
+  ASSERT_LT(answer_seq + 1, static_cast<std::int64_t>(seen_by_israel.size()));
+  EXPECT_EQ(seen_by_israel[answer_seq]["seq"], answer_seq);
+  EXPECT_EQ(seen_by_israel[answer_seq]["type"], "answer");
+  EXPECT_EQ(seen_by_israel[answer_seq + 1]["type"], "proposal");
+  EXPECT_EQ(seen_by_israel[answer_seq + 1]["body"]["note"], "note 9");
 
   // `parley export` reads the same database while the server runs.
   CommandResult exported = RunParley({"export", room_id, "--db", uri});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   json trace = json::parse(exported.out, nullptr, false);
   ASSERT_FALSE(trace.is_discarded()) << exported.out.substr(0, 500);
-  EXPECT_NE(exported.out.find("note 2"), std::string::npos);
+  EXPECT_NE(exported.out.find("note 9"), std::string::npos);
   EXPECT_EQ(RunParley({"export", "nosuchroom", "--db", uri}).exit_code, 2);
 }
 

@@ -2,22 +2,49 @@
 
 #include <cmath>
 
+#include "parley/io/json_limits.h"
+#include "parley/session/trace_json.h"
+
 namespace parley::server::api {
 
-ApiResult<Json> ParseBody(const std::string& text) {
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
-  Json parsed;
-  try {
-    parsed = Json::parse(text);
-  } catch (const Json::parse_error& error) {
-    return ApiError{ErrorKind::kBadRequest, "malformed JSON at byte " + std::to_string(error.byte) +
-                                                ": the body must be a JSON object"};
+ApiResult<model::Outcome> ReadOutcome(const model::Scenario& scenario, const Json& json,
+                                      const std::string& field) {
+  Result<model::Outcome> outcome = session::OutcomeFromJson(scenario, PlainObject(json), field);
+  if (!outcome.ok()) return ErrorFromStatus(outcome.status());
+  return std::move(outcome).value();
+}
+
+ApiResult<Json> ParseBody(std::string_view text) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return Json::object();
+  io::JsonLimits limits;
+  limits.max_depth = kMaxBodyDepth;
+  Result<Json> result = io::ParseOrderedJson(text, limits);
+  if (!result.ok()) {
+    const Location& where = result.status().location();
+    return ApiError{ErrorKind::kBadRequest, "malformed JSON at line " + std::to_string(where.line) +
+                                                ", column " + std::to_string(where.column) + ": " +
+                                                result.status().message()};
   }
+  Json parsed = std::move(result).value();
   if (!parsed.is_object()) {
     return ApiError{ErrorKind::kBadRequest,
                     std::string("the body must be a JSON object, not ") + parsed.type_name()};
   }
   return parsed;
+}
+
+nlohmann::json PlainObject(const Json& object) {
+  nlohmann::json plain = nlohmann::json::object();
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (it->is_object()) {
+      plain[it.key()] = nlohmann::json::object();
+    } else if (it->is_array()) {
+      plain[it.key()] = nlohmann::json::array();
+    } else {
+      plain[it.key()] = nlohmann::json(*it);  // a scalar: no recursion
+    }
+  }
+  return plain;
 }
 
 BodyReader::BodyReader(const Json& object, std::initializer_list<std::string_view> allowed)
@@ -30,7 +57,7 @@ BodyReader::BodyReader(const Json& object, std::initializer_list<std::string_vie
       for (std::string_view name : allowed) {
         list += (list.empty() ? "" : ", ") + std::string(name);
       }
-      Fail("unknown field '" + it.key() + "'" +
+      Fail("unknown field '" + Excerpt(it.key()) + "'" +
            (list.empty() ? std::string(" (this route takes no fields)")
                          : " (expected: " + list + ")"));
       return;

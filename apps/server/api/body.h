@@ -1,6 +1,7 @@
-// Strict reading of JSON request bodies: the body must parse, be an object, name only known
+// Strict reading of JSON request bodies: the body must parse within limits (at most
+// kMaxBodyDepth levels of nesting, every number a finite double), be an object, name only known
 // fields, and give each field the expected type. The first problem becomes a 400 whose message
-// names the field.
+// names the line and column, or the field.
 #pragma once
 
 #include <initializer_list>
@@ -9,12 +10,25 @@
 #include <string_view>
 #include <vector>
 
+#include "parley/model/scenario.h"
 #include "server/api/api.h"
 
 namespace parley::server::api {
 
-// Parses `text` as a JSON object; an empty body reads as {}.
-ApiResult<Json> ParseBody(const std::string& text);
+inline constexpr int kMaxBodyDepth = 32;
+
+// Parses `text` as a JSON object; an empty body reads as {}. A pure function of the text: every
+// request body of the API goes through it first (the fuzz target for bodies).
+ApiResult<Json> ParseBody(std::string_view text);
+
+// A copy of `object` for the library's readers, which take nlohmann::json (outcomes): members
+// that are objects or arrays come out empty, which those readers refuse by type. It never
+// recurses, whatever the input.
+nlohmann::json PlainObject(const Json& object);
+
+// `json` ({issue: option}) as an outcome of `scenario`; 422 naming `field` when it does not fit.
+ApiResult<model::Outcome> ReadOutcome(const model::Scenario& scenario, const Json& json,
+                                      const std::string& field);
 
 class BodyReader {
  public:

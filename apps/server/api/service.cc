@@ -9,17 +9,13 @@
 #include "parley/protocols/protocol.h"
 #include "parley/session/trace_json.h"
 #include "parley/strategies/strategy.h"
+#include "server/api/access.h"
 #include "server/api/body.h"
-#include "server/api/engine.h"
 #include "server/api/tokens.h"
+#include "server/api/views.h"
 
 namespace parley::server::api {
 namespace {
-
-constexpr std::size_t kMaxBodyBytes = 1 << 20;
-constexpr std::size_t kMaxTextChars = 20'000;
-constexpr std::size_t kMaxLogPage = 500;
-constexpr std::size_t kMaxListedOptions = 1000;
 
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -27,27 +23,13 @@ std::int64_t NowMs() {
       .count();
 }
 
-ApiError Conflict(std::string message) {
-  return ApiError{ErrorKind::kConflict, std::move(message)};
-}
-ApiError Unprocessable(std::string message) {
-  return ApiError{ErrorKind::kUnprocessable, std::move(message)};
-}
-
-// Plain nlohmann::json for the library's readers, which take the unordered type.
-nlohmann::json Plain(const Json& json) { return nlohmann::json::parse(json.dump()); }
-
-ApiResult<model::Outcome> ReadOutcome(const model::Scenario& scenario, const Json& json,
-                                      const std::string& field) {
-  Result<model::Outcome> outcome = session::OutcomeFromJson(scenario, Plain(json), field);
-  if (!outcome.ok()) return ErrorFromStatus(outcome.status());
-  return std::move(outcome).value();
-}
-
 }  // namespace
 
 Service::Service(std::unique_ptr<Store> store, ServiceOptions options)
-    : store_(std::move(store)), options_(options), engines_(std::make_unique<EngineHost>()) {}
+    : store_(std::move(store)),
+      options_(options),
+      compute_slots_(options.compute),
+      analysis_cache_(compute_slots_) {}
 
 Service::~Service() = default;
 
@@ -63,13 +45,17 @@ Status Service::Load() {
   for (StoredToken& token : tokens) tokens_[token.hash] = std::move(token);
   PARLEY_ASSIGN_OR_RETURN(std::vector<StoredEvent> events, store_->LoadEvents());
   for (const StoredEvent& stored : events) {
+    if (!options_.only_room.empty() && stored.room_id != options_.only_room) continue;
     std::shared_ptr<Room>& room = rooms_[stored.room_id];
     if (!room) {
       room = std::make_shared<Room>();
       room->id = stored.room_id;
     }
+    if (stored.seq != static_cast<std::int64_t>(room->stored_events)) {
+      return Internal("room " + stored.room_id + ": event " + std::to_string(stored.seq) +
+                      " out of sequence (expected " + std::to_string(room->stored_events) + ")");
+    }
     Event event;
-    event.seq = stored.seq;
     event.at_ms = stored.at_ms;
     event.type = stored.type;
     event.actor = stored.actor;
@@ -81,14 +67,98 @@ Status Service::Load() {
     }
     for (const Json& tag : audience) event.audience.push_back(tag.get<std::string>());
     event.body = std::move(body);
-    Status status = Apply(*room, std::move(event));
+    std::size_t refused = room->refused.size();
+    if (event.type == "access_changed") ForgetRevokedTokens(event.body, tokens_);
+    const bool was_broken = !room->broken.empty();
+    Status status = Feed(*room, std::move(event), nullptr);
     if (!status.ok()) return Internal("room " + stored.room_id + ": " + status.message());
+    if (room->refused.size() > refused) {
+      const RefusedEvent& refusal = room->refused.back();
+      load_warnings_.push_back("room " + stored.room_id + ": event " + std::to_string(refusal.seq) +
+                               " (" + refusal.type +
+                               ") refused on replay and ignored: " + refusal.reason);
+    }
+    if (!was_broken && !room->broken.empty()) {
+      load_warnings_.push_back("room " + stored.room_id + ": " + room->broken);
+    }
   }
-  for (auto& [room_id, room] : rooms_) {
-    if (!options_.run_engines) break;
-    std::lock_guard lock(room->mutex);
-    if (room->open()) RunEngines(*room);
+  return Status::Ok();
+}
+
+Status Service::Feed(Room& room, Event event, std::unique_lock<std::mutex>* lock) {
+  PARLEY_RETURN_IF_ERROR(Apply(room, std::move(event)));
+  if (room.legacy || room.descriptor == nullptr || !room.broken.empty()) return Status::Ok();
+  const Event& applied = room.log.back();
+  const std::int64_t at_ms = applied.at_ms;
+  const std::string type = applied.type;
+  // What the event asks of the protocol.
+  const bool start = type == "participant_added" && !room.talks && room.open() &&
+                     room.UnseatedPrincipals().empty();
+  const bool answer = type == "answer" && room.talks != nullptr;
+  const bool close = type == "closed" && room.talks != nullptr;
+  if (!start && !answer && !close) return Status::Ok();
+  Status status = Status::Ok();
+  std::unique_ptr<Talks> started;
+  Seats seats;
+  protocols::AskId ask = 0;
+  std::size_t party = 0;
+  protocols::Action action;
+  std::optional<protocols::Action> follow_up;
+  if (answer) {
+    const Json& body = applied.body;
+    ask = body.value("ask", protocols::AskId{0});
+    party = room.scenario.FindParty(body.value("party", "")).value_or(room.scenario.parties.size());
+    Result<protocols::Action> parsed =
+        session::ActionFromJson(room.original, body.value("action", Json::object()), "action");
+    if (!parsed.ok())
+      return Internal("event " + std::to_string(applied.seq) + ": " + parsed.status().ToString());
+    action = std::move(parsed).value();
+    if (auto it = body.find("follow_up"); it != body.end()) {
+      Result<protocols::Action> parsed_follow_up =
+          session::ActionFromJson(room.original, *it, "follow_up");
+      if (!parsed_follow_up.ok()) return Internal(parsed_follow_up.status().ToString());
+      follow_up = std::move(parsed_follow_up).value();
+    }
   }
+  const std::string close_reason = close ? room.end_reason : "";
+  if (start) seats = room.CurrentSeats();
+  // The session's work (engines think here) runs without the room's read lock: readers do not
+  // wait for it; writers do (the caller holds room.drive_mutex).
+  if (lock != nullptr) lock->unlock();
+  if (start) {
+    Result<std::unique_ptr<Talks>> talks =
+        Talks::Start(room.original, room.protocol, seats, room.max_rounds, room.seed);
+    if (talks.ok()) {
+      started = std::move(talks).value();
+    } else {
+      status = talks.status();
+    }
+  } else if (answer) {
+    status = room.talks->Submit(ask, party, action, std::move(follow_up));
+  } else {
+    room.talks->Close(close_reason);
+  }
+  if (lock != nullptr) lock->lock();
+  if (!status.ok()) {
+    room.broken = (start ? "the talks could not start: "
+                         : "the log no longer replays through "
+                           "the protocol: ") +
+                  status.message();
+    return Status::Ok();
+  }
+  if (started) {
+    room.talks = std::move(started);
+    room.talks_state.started = true;
+    room.talks_state.seats = seats;
+    Event opening;
+    opening.derived = true;
+    opening.type = "talks_started";
+    opening.at_ms = at_ms;
+    opening.audience = {"all"};
+    opening.body = Json{{"protocol", room.protocol}};
+    PARLEY_RETURN_IF_ERROR(Apply(room, std::move(opening)));
+  }
+  ApplyTalks(room, room.talks->TakeItems(), at_ms);
   return Status::Ok();
 }
 
@@ -162,24 +232,27 @@ std::shared_ptr<Room> Service::FindRoom(const std::string& room_id) const {
   return it == rooms_.end() ? nullptr : it->second;
 }
 
-ApiResult<const Event*> Service::Commit(Room& room, const std::string& type,
-                                        const std::string& actor, std::vector<std::string> audience,
-                                        Json body, std::vector<StoredToken> tokens) {
+ApiResult<const Event*> Service::Commit(Room& room, std::unique_lock<std::mutex>& lock,
+                                        const std::string& type, const std::string& actor,
+                                        std::vector<std::string> audience, Json body,
+                                        std::vector<StoredToken> tokens) {
   Event event;
-  event.seq = static_cast<std::int64_t>(room.log.size());
   event.at_ms = std::max(NowMs(), room.log.empty() ? 0 : room.log.back().at_ms);
   event.type = type;
   event.actor = actor;
   event.audience = std::move(audience);
   event.body = std::move(body);
 
-  StoredEvent stored{
-      room.id, event.seq, event.at_ms, type, actor, Json(event.audience).dump(), event.body.dump()};
+  StoredEvent stored{room.id,
+                     static_cast<std::int64_t>(room.stored_events),
+                     event.at_ms,
+                     type,
+                     actor,
+                     Json(event.audience).dump(),
+                     event.body.dump()};
   std::optional<StoredRoom> row;
-  if (type == "room_created" || type == "agreement" || type == "closed") {
-    std::string status = type == "room_created" ? "open"
-                         : type == "agreement"  ? "agreed"
-                                                : "closed";
+  if (type == "room_created" || type == "closed") {
+    std::string status = type == "room_created" ? "open" : "closed";
     std::string title = type == "room_created" ? event.body.value("title", "") : room.title;
     std::int64_t created = type == "room_created" ? event.at_ms : room.created_ms;
     row = StoredRoom{room.id, title, status, created};
@@ -189,22 +262,27 @@ ApiResult<const Event*> Service::Commit(Room& room, const std::string& type,
     return ApiError{ErrorKind::kInternal,
                     "the event could not be stored: " + stored_status.message()};
   }
-  Status applied = Apply(room, std::move(event));
+  const std::size_t position = room.log.size();
+  Status applied = Feed(room, std::move(event), &lock);
   PARLEY_CHECK(applied.ok());  // every event was validated before it was committed
   if (!tokens.empty()) {
-    std::unique_lock lock(tokens_mutex_);
+    std::unique_lock tokens_lock(tokens_mutex_);
     for (StoredToken& token : tokens) tokens_[token.hash] = std::move(token);
   }
   room.changed.notify_all();
-  return &room.log.back();
+  std::map<std::uint64_t, std::function<void()>> watchers;
+  watchers.swap(room.watchers);
+  for (auto& [watch_id, wake] : watchers) wake();
+  return &room.log[position];
 }
 
 Response Service::Handle(const Request& request) {
   try {
-    if (request.body.size() > kMaxBodyBytes) {
-      return ErrorResponse(ApiError{ErrorKind::kTooLarge,
-                                    "the body has " + std::to_string(request.body.size()) +
-                                        " bytes; the limit is " + std::to_string(kMaxBodyBytes)});
+    if (request.body.size() > options_.max_body_bytes) {
+      return ErrorResponse(
+          ApiError{ErrorKind::kTooLarge, "the body has " + std::to_string(request.body.size()) +
+                                             " bytes; the limit is " +
+                                             std::to_string(options_.max_body_bytes)});
     }
     return Route(request);
   } catch (const std::exception& error) {
@@ -215,99 +293,87 @@ Response Service::Handle(const Request& request) {
   }
 }
 
-// ---------------------------------------------------------------- room actions
+// ---------------------------------------------------------------- event streams
 
-ApiResult<Json> Service::Propose(Room& room, const Participant& participant, const Json& body) {
-  BodyReader reader(body, {"outcome", "note"});
-  const Json* outcome_json = reader.Object("outcome", true);
-  std::string note = reader.String("note", false).value_or("");
-  if (reader.error()) return *reader.error();
-  if (note.size() > kMaxTextChars) return Unprocessable("field 'note' is too long");
-  if (!room.open()) return Conflict("the room is " + room.status + "; no more proposals");
-  PARLEY_API_TRY(model::Outcome outcome, ReadOutcome(room.scenario, *outcome_json, "outcome"));
-  Json event_body{{"party", participant.party},
-                  {"outcome", io::OutcomeJson(room.scenario, outcome)}};
-  if (!note.empty()) event_body["note"] = note;
-  PARLEY_API_TRY(const Event* event, Commit(room, "proposal", participant.id,
-                                            {"party:" + participant.party}, std::move(event_body)));
-  return Json{{"seq", event->seq}, {"round", event->round}};
+ApiResult<std::pair<std::shared_ptr<Room>, std::string>> Service::ReaderOf(
+    const std::string& room_id, const std::string& token) {
+  PARLEY_API_TRY(Caller caller, Authenticate(token));
+  if (caller.role == Role::kAdmin) {
+    return ApiError{ErrorKind::kForbidden,
+                    "an admin token takes no part in rooms; use a token of this room"};
+  }
+  if (caller.room_id != room_id) {
+    return ApiError{ErrorKind::kForbidden, "this token belongs to another room"};
+  }
+  std::shared_ptr<Room> room = FindRoom(room_id);
+  if (!room) return ApiError{ErrorKind::kNotFound, "no room '" + Excerpt(room_id) + "'"};
+  return std::make_pair(std::move(room), caller.participant_id);
 }
 
-ApiResult<Json> Service::Respond(Room& room, const Participant& participant, const Json& body) {
-  BodyReader reader(body, {"version", "accept", "clauses", "note"});
-  std::optional<std::int64_t> version = reader.Integer("version", true);
-  std::optional<bool> accept = reader.Bool("accept", false);
-  const Json* clauses_json = reader.Object("clauses", false);
-  std::string note = reader.String("note", false).value_or("");
-  if (!reader.error() && !accept && clauses_json == nullptr) {
-    reader.Fail("give 'accept' (the whole text) or 'clauses' ({issue: \"accept\"|\"reject\"})");
-  }
-  if (reader.error()) return *reader.error();
-  if (note.size() > kMaxTextChars) return Unprocessable("field 'note' is too long");
-  std::vector<bool> clauses(room.scenario.issues.size(), accept.value_or(false));
-  if (clauses_json != nullptr) {
-    for (auto it = clauses_json->begin(); it != clauses_json->end(); ++it) {
-      std::optional<std::size_t> issue_idx = room.scenario.FindIssue(it.key());
-      if (!issue_idx) return Unprocessable("clauses: no issue '" + it.key() + "' in the scenario");
-      if (!it->is_string() || (*it != "accept" && *it != "reject")) {
-        return ApiError{ErrorKind::kBadRequest,
-                        "clauses." + it.key() + " must be \"accept\" or \"reject\""};
-      }
-      clauses[*issue_idx] = *it == "accept";
+Service::Stream Service::ReadLocked(const Room& room, const Participant& reader, std::int64_t after,
+                                    std::size_t max_events) const {
+  Stream stream;
+  stream.position = after;
+  stream.log_size = room.log.size();
+  const std::vector<SeenEvent>* seen = room.SeenBy(reader);
+  const std::int64_t total = seen == nullptr ? static_cast<std::int64_t>(room.log.size())
+                                             : static_cast<std::int64_t>(seen->size());
+  std::int64_t next = std::max<std::int64_t>(after + 1, 0);
+  for (; next < total && stream.events.size() < max_events; ++next) {
+    if (seen == nullptr) {
+      const Event& event = room.log[static_cast<std::size_t>(next)];
+      stream.events.push_back(EventJsonFor(reader, event, event.seq, event.round));
+    } else {
+      const SeenEvent& entry = (*seen)[static_cast<std::size_t>(next)];
+      stream.events.push_back(
+          EventJsonFor(reader, room.log[static_cast<std::size_t>(entry.seq)], next, entry.round));
     }
+    stream.position = next;
   }
-  bool all = std::all_of(clauses.begin(), clauses.end(), [](bool clause) { return clause; });
-  if (accept == true && !all) {
-    return Unprocessable("'accept' is true but some clauses are rejected");
-  }
-  if (!room.open()) return Conflict("the room is " + room.status + "; no more responses");
-  const Text* text = room.LatestTextFor(participant.party);
-  if (text == nullptr) return Conflict("out of turn: no text has been relayed to you yet");
-  if (*version != text->version) {
-    return Conflict("out of turn: the latest text relayed to you is version " +
-                    std::to_string(text->version) + ", not " + std::to_string(*version));
-  }
-  if (room.AnsweredLatestText(participant.party)) {
-    return Conflict("out of turn: you already responded to version " +
-                    std::to_string(text->version) + " since it was relayed to you");
-  }
-  Json clause_json = Json::object();
-  for (std::size_t issue_idx = 0; issue_idx < clauses.size(); ++issue_idx) {
-    clause_json[room.scenario.issues[issue_idx].id] = clauses[issue_idx] ? "accept" : "reject";
-  }
-  Json event_body{{"party", participant.party},
-                  {"version", text->version},
-                  {"accept", all},
-                  {"clauses", std::move(clause_json)},
-                  {"outcome", io::OutcomeJson(room.scenario, text->outcome)}};
-  if (!note.empty()) event_body["note"] = note;
-  PARLEY_API_TRY(const Event* event, Commit(room, "response", participant.id,
-                                            {"party:" + participant.party}, std::move(event_body)));
-  Json result{{"seq", event->seq}, {"accept", all}};
-  CheckAgreement(room);
-  result["room_status"] = room.status;
-  return result;
+  stream.finished = !room.open() && next >= total;
+  return stream;
 }
 
-void Service::CheckAgreement(Room& room) {
-  if (!room.open() || room.principals.empty()) return;
-  std::optional<int> common;
-  for (std::size_t principal : room.principals) {
-    const TextResponse* response = room.LatestResponseOf(room.scenario.parties[principal].id);
-    if (response == nullptr || !response->accept) return;
-    if (common && *common != response->version) return;
-    common = response->version;
-  }
-  const Text& text = room.texts[*common - 1];
-  Json parties = Json::array();
-  for (std::size_t principal : room.principals)
-    parties.push_back(room.scenario.parties[principal].id);
-  (void)Commit(room, "agreement", "", {"all"},
-               Json{{"version", *common},
-                    {"outcome", io::OutcomeJson(room.scenario, text.outcome)},
-                    {"parties", std::move(parties)}});
+ApiResult<Service::Stream> Service::ReadEvents(const std::string& room_id, const std::string& token,
+                                               std::int64_t after, std::size_t max_events) {
+  PARLEY_API_TRY(auto reader, ReaderOf(room_id, token));
+  Room& room = *reader.first;
+  std::lock_guard lock(room.mutex);
+  const Participant* participant = room.FindParticipant(reader.second);
+  if (participant == nullptr) return ApiError{ErrorKind::kForbidden, "unknown participant"};
+  return ReadLocked(room, *participant, after, max_events);
 }
 
-void Service::RunEngines(Room& room) { engines_->Run(*this, room); }
+std::uint64_t Service::WatchRoom(const std::string& room_id, std::size_t log_size,
+                                 std::function<void()> wake) {
+  std::shared_ptr<Room> room = FindRoom(room_id);
+  if (!room) return 0;
+  std::lock_guard lock(room->mutex);
+  if (room->log.size() > log_size || !room->open()) return 0;
+  std::uint64_t watch_id = room->next_watch_id++;
+  room->watchers.emplace(watch_id, std::move(wake));
+  return watch_id;
+}
+
+void Service::Unwatch(const std::string& room_id, std::uint64_t watch_id) {
+  std::shared_ptr<Room> room = FindRoom(room_id);
+  if (!room) return;
+  std::lock_guard lock(room->mutex);
+  room->watchers.erase(watch_id);
+}
+
+ApiResult<Service::Stream> Service::WaitForEvents(const std::string& room_id,
+                                                  const std::string& token, std::int64_t after,
+                                                  std::chrono::milliseconds wait) {
+  PARLEY_API_TRY(auto reader, ReaderOf(room_id, token));
+  Room& room = *reader.first;
+  std::unique_lock lock(room.mutex);
+  const Participant* participant = room.FindParticipant(reader.second);
+  if (participant == nullptr) return ApiError{ErrorKind::kForbidden, "unknown participant"};
+  const Participant self = *participant;
+  room.changed.wait_for(lock, wait,
+                        [&] { return room.LastViewerSeq(self) > after || !room.open(); });
+  return ReadLocked(room, self, after, 500);
+}
 
 }  // namespace parley::server::api

@@ -89,6 +89,15 @@ class ServiceTest : public ::testing::Test {
 
   std::string Room(const std::string& suffix = "") const { return "/api/rooms/" + room_ + suffix; }
 
+  // Shuttle's round opens with a proposal from each principal.
+  void ProposeBoth() {
+    for (const char* party : {"israel", "hamas"}) {
+      Response proposed = Call("POST", Room("/proposals"), principal_[party],
+                               Json{{"outcome", Outcome("time_limited_pause", "none")}});
+      ASSERT_EQ(proposed.status, 201) << party << ": " << proposed.body.dump();
+    }
+  }
+
   Json Outcome(const std::string& ceasefire, const std::string& withdrawal) {
     return Json{{"ceasefire", ceasefire},
                 {"withdrawal", withdrawal},
@@ -203,10 +212,14 @@ TEST_F(ServiceTest, TokensOfAnotherRoomAreRefused) {
 
 TEST_F(ServiceTest, ATextAcceptedByBothPrincipalsIsAnAgreement) {
   CreateRoom();
+  // Shuttle: the principals propose first; the mediator relays only after that.
   Response drafted =
       Call("POST", Room("/texts"), mediator_,
            Json{{"outcome", Outcome("pause_extended_while_talks_continue", "to_perimeter")}});
   ASSERT_EQ(drafted.status, 201) << drafted.body.dump();
+  Response early = Call("POST", Room("/texts/1/relay"), mediator_, Json::object());
+  EXPECT_EQ(early.status, 409) << early.body.dump();
+  ProposeBoth();
   // Responding before the text is relayed is out of turn.
   EXPECT_EQ(
       Call("POST", Room("/responses"), principal_["israel"], Json{{"version", 1}, {"accept", true}})
@@ -221,21 +234,27 @@ TEST_F(ServiceTest, ATextAcceptedByBothPrincipalsIsAnAgreement) {
                           Json{{"version", 1}, {"clauses", Json{{"ceasefire", "reject"}}}});
   ASSERT_EQ(partial.status, 201) << partial.body.dump();
   EXPECT_EQ(partial.body["accept"], false);
-  ASSERT_EQ(Call("POST", Room("/texts/1/relay"), mediator_, Json::object()).status, 200);
   ASSERT_EQ(
       Call("POST", Room("/responses"), principal_["israel"], Json{{"version", 1}, {"accept", true}})
           .status,
       201);
+  // The next round opens with the principals' proposals, where a principal may instead accept
+  // the text it last received: Israel does (Hamas's latest response still rejects it)...
+  Response again = Call("POST", Room("/responses"), principal_["israel"],
+                        Json{{"version", 1}, {"accept", true}});
+  ASSERT_EQ(again.status, 201) << again.body.dump();
+  EXPECT_EQ(again.body["room_status"], "open");
+  // ... and may not answer again before Hamas has.
   EXPECT_EQ(
       Call("POST", Room("/responses"), principal_["israel"], Json{{"version", 1}, {"accept", true}})
           .status,
-      409);  // twice
+      409);
   Response last =
       Call("POST", Room("/responses"), principal_["hamas"], Json{{"version", 1}, {"accept", true}});
-  ASSERT_EQ(last.status, 201);
+  ASSERT_EQ(last.status, 201) << last.body.dump();
   EXPECT_EQ(last.body["room_status"], "agreed");
   Response view = Call("GET", Room(), principal_["hamas"]);
-  EXPECT_EQ(view.body["agreement"]["version"], 1);
+  EXPECT_EQ(view.body["agreement"]["version"], 1) << view.body.dump();
   EXPECT_EQ(Call("POST", Room("/proposals"), principal_["hamas"],
                  Json{{"outcome", Outcome("time_limited_pause", "none")}})
                 .status,
@@ -258,10 +277,7 @@ TEST_F(ServiceTest, InvalidOutcomesAre422) {
 
 TEST_F(ServiceTest, StateSurvivesAReopen) {
   CreateRoom();
-  ASSERT_EQ(Call("POST", Room("/proposals"), principal_["israel"],
-                 Json{{"outcome", Outcome("time_limited_pause", "none")}})
-                .status,
-            201);
+  ProposeBoth();
   ASSERT_EQ(Call("POST", Room("/texts"), mediator_,
                  Json{{"outcome", Outcome("time_limited_pause", "none")}})
                 .status,
@@ -269,7 +285,9 @@ TEST_F(ServiceTest, StateSurvivesAReopen) {
   std::string before = Call("GET", Room("/log"), mediator_).body.dump();
   Reopen();
   EXPECT_EQ(Call("GET", Room("/log"), mediator_).body.dump(), before);
+  // The protocol was rebuilt from the log: it asks the mediator for the text, as before.
   EXPECT_EQ(Call("POST", Room("/texts/1/relay"), mediator_, Json::object()).status, 200);
+  EXPECT_EQ(Call("POST", Room("/texts/1/relay"), mediator_, Json::object()).status, 409);
 }
 
 TEST_F(ServiceTest, WorkingGroupsSetClauseStatusOnTheirIssuesOnly) {
@@ -300,6 +318,7 @@ TEST_F(ServiceTest, WorkingGroupsSetClauseStatusOnTheirIssuesOnly) {
             201);
   std::string member_texts = Call("GET", Room("/texts"), token).body.dump();
   EXPECT_EQ(member_texts.find("from_populated_areas"), std::string::npos) << member_texts;
+  ProposeBoth();
   ASSERT_EQ(Call("POST", Room("/texts/1/relay"), mediator_, Json::object()).status, 200);
   member_texts = Call("GET", Room("/texts"), token).body.dump();
   EXPECT_NE(member_texts.find("from_populated_areas"), std::string::npos) << member_texts;
@@ -350,7 +369,8 @@ TEST_F(ServiceTest, EnginePartiesPlayAndTheTraceReadsBack) {
   ASSERT_TRUE(trace.ok()) << trace.status().ToString();
   EXPECT_EQ(session::WriteTraceJson(*scenario, *trace), exported->trace);
   EXPECT_GT(trace->events.size(), 4u);
-  EXPECT_EQ(trace->strategies.at(*scenario->FindParty("israel")), "conceder");
+  // The trace names the engine's strategy with every parameter, as `parley negotiate` does.
+  EXPECT_EQ(trace->strategies.at(*scenario->FindParty("israel")).rfind("conceder(", 0), 0u);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "parley/base/strings.h"
 #include "server/store/store.h"
 
 namespace parley::server {
@@ -66,13 +67,8 @@ CREATE TABLE IF NOT EXISTS rooms (
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
-std::string Trim(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
 std::string ConnectionError(PGconn* conn) {
-  std::string message = Trim(PQerrorMessage(conn));
+  std::string message(Trim(PQerrorMessage(conn)));
   return message.empty() ? "unknown error" : message;
 }
 
@@ -100,7 +96,7 @@ class PgResult {
   }
   // The server's message for a failed statement, else the connection's.
   std::string Error(PGconn* conn) const {
-    std::string message = Trim(PQresultErrorMessage(result_));
+    std::string message(Trim(PQresultErrorMessage(result_)));
     return message.empty() ? ConnectionError(conn) : message;
   }
   std::string SqlState() const {

@@ -440,6 +440,11 @@ TEST(PostgresConnectionTest, PasswordsAreRedacted) {
   EXPECT_NE(pairs.find("password=***"), std::string::npos) << pairs;
   EXPECT_NE(pairs.find("dbname=talks"), std::string::npos) << pairs;
   EXPECT_EQ(RedactConnection("parley.db"), "parley.db");
+  // libpq decodes query keys: a percent-encoded "password" key is still a password.
+  const std::string encoded = RedactConnection("postgresql://alice@db/x?pass%77ord=secret");
+  EXPECT_EQ(encoded.find("secret"), std::string::npos) << encoded;
+  EXPECT_NE(encoded.find("password=***"), std::string::npos) << encoded;
+  EXPECT_NE(encoded.find("dbname=x"), std::string::npos) << encoded;
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <sstream>
 
+#include "parley/base/strings.h"
+
 namespace parley::analysis {
 namespace {
 
@@ -19,13 +21,6 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_;
 };
 
-std::string Trim(const std::string& text) {
-  std::size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  std::size_t end = text.find_last_not_of(" \t");
-  return text.substr(begin, end - begin + 1);
-}
-
 }  // namespace
 
 Result<std::vector<std::size_t>> ResolveParties(const model::Scenario& scenario,
@@ -35,7 +30,7 @@ Result<std::vector<std::size_t>> ResolveParties(const model::Scenario& scenario,
   std::stringstream stream(comma_separated_ids);
   std::string id;
   while (std::getline(stream, id, ',')) {
-    id = Trim(id);
+    id = std::string(Trim(id));
     std::optional<std::size_t> party_idx = scenario.FindParty(id);
     if (!party_idx) {
       std::string known;
@@ -56,7 +51,31 @@ Result<std::vector<std::size_t>> ResolveParties(const model::Scenario& scenario,
   return parties;
 }
 
-Result<model::Outcome> ParseOutcome(const model::Scenario& scenario, const std::string& text) {
+Status RequireTwoParties(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
+                         bool named, const std::string& what) {
+  if (parties.size() >= 2) return Status::Ok();
+  std::string candidates;
+  for (std::size_t party_idx : scenario.PartiesWithPreferences()) {
+    candidates += (candidates.empty() ? "" : ", ") + scenario.parties[party_idx].id;
+  }
+  if (named) {
+    std::string given;
+    for (std::size_t party_idx : parties) given += scenario.parties[party_idx].id;
+    return InvalidInput(what + " needs at least two parties and only '" + given +
+                            "' was named; name two or more, comma-separated (parties with "
+                            "preferences: " +
+                            candidates + ")",
+                        Location::InField("--parties"));
+  }
+  return InvalidInput(what + " needs at least two parties with preferences and the scenario has " +
+                      std::to_string(parties.size()) +
+                      " enabled principal(s) with preferences; name the parties with --parties "
+                      "A,B (parties with preferences: " +
+                      (candidates.empty() ? std::string("none") : candidates) + ")");
+}
+
+Result<model::Outcome> ParseOutcome(const model::Scenario& scenario, const std::string& text,
+                                    const std::string& field) {
   const std::size_t unset = static_cast<std::size_t>(-1);
   std::vector<std::size_t> chosen(scenario.issues.size(), unset);
   std::stringstream stream(text);
@@ -64,23 +83,22 @@ Result<model::Outcome> ParseOutcome(const model::Scenario& scenario, const std::
   while (std::getline(stream, part, ',')) {
     std::size_t equals = part.find('=');
     if (equals == std::string::npos) {
-      return InvalidInput("expected issue=option, got '" + Trim(part) + "'",
-                          Location::InField("--outcome"));
+      return InvalidInput("expected issue=option, got '" + std::string(Trim(part)) + "'",
+                          Location::InField(field));
     }
-    std::string issue_id = Trim(part.substr(0, equals));
-    std::string option = Trim(part.substr(equals + 1));
+    std::string issue_id(Trim(part.substr(0, equals)));
+    std::string option(Trim(part.substr(equals + 1)));
     std::optional<std::size_t> issue_idx = scenario.FindIssue(issue_id);
     if (!issue_idx) {
-      return InvalidInput("unknown issue '" + issue_id + "'", Location::InField("--outcome"));
+      return InvalidInput("unknown issue '" + issue_id + "'", Location::InField(field));
     }
     std::optional<std::uint64_t> option_idx = scenario.issues[*issue_idx].FindOption(option);
     if (!option_idx) {
       return InvalidInput("issue '" + issue_id + "' has no option '" + option + "'",
-                          Location::InField("--outcome"));
+                          Location::InField(field));
     }
     if (chosen[*issue_idx] != unset) {
-      return InvalidInput("issue '" + issue_id + "' is given twice",
-                          Location::InField("--outcome"));
+      return InvalidInput("issue '" + issue_id + "' is given twice", Location::InField(field));
     }
     chosen[*issue_idx] = *option_idx;
   }
@@ -88,7 +106,7 @@ Result<model::Outcome> ParseOutcome(const model::Scenario& scenario, const std::
   for (std::size_t issue_idx = 0; issue_idx < chosen.size(); ++issue_idx) {
     if (chosen[issue_idx] == unset) {
       return InvalidInput("no option given for issue '" + scenario.issues[issue_idx].id + "'",
-                          Location::InField("--outcome"));
+                          Location::InField(field));
     }
     outcome.push_back(static_cast<model::OptionIndex>(chosen[issue_idx]));
   }
@@ -99,10 +117,8 @@ Result<ScenarioAnalysis> AnalyzeScenario(const model::Scenario& scenario,
                                          const AnalysisOptions& options) {
   ScenarioAnalysis analysis;
   analysis.parties = options.parties.empty() ? scenario.PrincipalIndices() : options.parties;
-  if (analysis.parties.size() < 2) {
-    return InvalidInput("analysis needs at least two parties with preferences; the scenario has " +
-                        std::to_string(analysis.parties.size()));
-  }
+  PARLEY_RETURN_IF_ERROR(
+      RequireTwoParties(scenario, analysis.parties, !options.parties.empty(), "the analysis"));
   for (std::size_t party_idx : analysis.parties) {
     if (party_idx >= scenario.parties.size() || !scenario.parties[party_idx].preferences) {
       return InvalidInput("every analysed party needs preferences");
@@ -118,14 +134,7 @@ Result<ScenarioAnalysis> AnalyzeScenario(const model::Scenario& scenario,
 
   Stopwatch solutions_clock;
   std::vector<double> disagreement = ReservationValues(scenario, analysis.parties);
-  for (const ParetoPoint& point : analysis.pareto.points) {
-    bool acceptable = true;
-    for (std::size_t position = 0; position < disagreement.size(); ++position) {
-      // Met within the zone of agreement's tolerance (zopa.h), as the solutions count it.
-      if (point.utilities[position] < disagreement[position] - 1e-12) acceptable = false;
-    }
-    if (acceptable) analysis.pareto_acceptable.push_back(point);
-  }
+  analysis.pareto_acceptable = AcceptablePoints(analysis.pareto, disagreement);
   analysis.solutions = ComputeBargainingSolutions(analysis.pareto, disagreement);
   analysis.timings_ms["solutions"] = solutions_clock.ElapsedMs();
 
@@ -147,6 +156,7 @@ Result<ScenarioAnalysis> AnalyzeScenario(const model::Scenario& scenario,
   if (options.outcome) {
     analysis.outcome_metrics =
         EvaluateOutcome(scenario, analysis.pareto, analysis.solutions, *options.outcome);
+    analysis.outcome_evaluation = EvaluateText(scenario, analysis.parties, *options.outcome);
   }
   analysis.timings_ms["gaps"] = gaps_clock.ElapsedMs();
   return analysis;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "parley/analysis/evaluation.h"
 #include "parley/analysis/gaps.h"
 #include "parley/analysis/metrics.h"
 #include "parley/analysis/obstacles.h"
@@ -38,6 +39,8 @@ struct ScenarioAnalysis {
   Gaps ideal_gaps;
   std::optional<Gaps> offer_gaps;
   std::optional<OutcomeMetrics> outcome_metrics;
+  // The placed outcome's red lines crossed and reservation values missed (analysed parties).
+  std::optional<TextEvaluation> outcome_evaluation;
   std::map<std::string, double> timings_ms;  // pareto, solutions, zopa, obstacles, gaps
 };
 
@@ -50,7 +53,15 @@ Result<ScenarioAnalysis> AnalyzeScenario(const model::Scenario& scenario,
 Result<std::vector<std::size_t>> ResolveParties(const model::Scenario& scenario,
                                                 const std::string& comma_separated_ids);
 
-// Parses "issue=option,issue=option" (every issue named once) into an outcome.
-Result<model::Outcome> ParseOutcome(const model::Scenario& scenario, const std::string& text);
+// Parses "issue=option,issue=option" (every issue named once) into an outcome; errors name
+// `field` (the flag the text came from).
+Result<model::Outcome> ParseOutcome(const model::Scenario& scenario, const std::string& text,
+                                    const std::string& field = "--outcome");
+
+// kInvalidInput unless `parties` (the named parties, or the default ones when `named` is false)
+// holds at least two; the message says which were named, or how many principals the scenario
+// has, and which parties could be named. `what` starts it ("the analysis", "suggestions").
+Status RequireTwoParties(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
+                         bool named, const std::string& what);
 
 }  // namespace parley::analysis

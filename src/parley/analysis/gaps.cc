@@ -133,4 +133,38 @@ Gaps ComputeOfferGaps(const model::Scenario& scenario, const std::vector<std::si
   return gaps;
 }
 
+std::vector<std::vector<double>> ComputeGapTables(const model::Scenario& scenario,
+                                                  const std::vector<std::size_t>& parties,
+                                                  const model::Outcome& reference) {
+  bool additive = AllAdditive(scenario, parties);
+  std::vector<double> weights = IssueWeights(scenario, parties, additive);
+  std::vector<std::vector<double>> tables(scenario.issues.size());
+  for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
+    const std::uint64_t num_options = scenario.issues[issue_idx].NumOptions();
+    std::vector<double>& table = tables[issue_idx];
+    table.assign(num_options, 0.0);
+    const model::OptionIndex at = reference[issue_idx];
+    if (!additive) {
+      for (std::uint64_t option = 0; option < num_options; ++option) {
+        table[option] = weights[issue_idx] * OptionGap(scenario, parties, false, issue_idx,
+                                                       static_cast<model::OptionIndex>(option), at);
+      }
+      continue;
+    }
+    // OptionGap's sum, with each party's spread computed once per issue.
+    for (std::size_t party_idx : parties) {
+      const auto& values = AsAdditive(scenario.parties[party_idx])->values()[issue_idx].table;
+      auto [low, high] = std::minmax_element(values.begin(), values.end());
+      double spread = *high - *low;
+      if (!(spread > 0)) continue;
+      for (std::uint64_t option = 0; option < num_options; ++option) {
+        if (option != at) table[option] += std::fabs(values[option] - values[at]) / spread;
+      }
+    }
+    for (double& gap : table)
+      gap = weights[issue_idx] * (gap / static_cast<double>(parties.size()));
+  }
+  return tables;
+}
+
 }  // namespace parley::analysis

@@ -40,4 +40,12 @@ Gaps ComputeIdealGaps(const model::Scenario& scenario, const std::vector<std::si
 Gaps ComputeOfferGaps(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
                       const model::Outcome& first, const model::Outcome& second);
 
+// The overall offer gap from `reference`, issue by issue: tables[issue][option] is the issue's
+// weighted gap between that option and the reference's, so the overall gap between any outcome x
+// and the reference is the sum over issues of tables[issue][x[issue]] (before ComputeOfferGaps
+// clamps it to [0, 1] against rounding). One entry per option, so only for issues with few.
+std::vector<std::vector<double>> ComputeGapTables(const model::Scenario& scenario,
+                                                  const std::vector<std::size_t>& parties,
+                                                  const model::Outcome& reference);
+
 }  // namespace parley::analysis

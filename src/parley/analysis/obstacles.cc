@@ -4,16 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <limits>
 #include <tuple>
 
+#include "parley/analysis/internal/minimal_sets.h"
 #include "parley/analysis/solutions.h"
 
 namespace parley::analysis {
 namespace {
-
-constexpr double kReservationTolerance = 1e-12;  // as in the zone of agreement (zopa.h)
 
 std::string PartyName(const model::Party& party) {
   return party.name.empty() ? party.id : party.name;
@@ -21,13 +19,14 @@ std::string PartyName(const model::Party& party) {
 
 std::string Possessive(const std::string& name) { return name + "'s"; }
 
+// In words: the red line's description when it has one (the expression, with its ids, is in the
+// constraint's JSON), else what it forbids or requires.
 std::string DescribeRedLine(const model::Party& party, const model::RedLine& red_line) {
-  std::string verb = red_line.kind == model::RedLine::Kind::kForbid ? "forbids" : "requires";
-  if (red_line.description.empty()) {
-    return fmt::format("{} red line ({} {})", Possessive(PartyName(party)), verb, red_line.text);
+  if (!red_line.description.empty()) {
+    return fmt::format("{} red line '{}'", Possessive(PartyName(party)), red_line.description);
   }
-  return fmt::format("{} red line '{}' ({} {})", Possessive(PartyName(party)), red_line.description,
-                     verb, red_line.text);
+  std::string verb = red_line.kind == model::RedLine::Kind::kForbid ? "forbids" : "requires";
+  return fmt::format("{} red line ({} {})", Possessive(PartyName(party)), verb, red_line.text);
 }
 
 // A copy of the scenario with the given constraints relaxed: red lines removed, reservation
@@ -49,28 +48,6 @@ model::Scenario Relax(const model::Scenario& scenario, const std::vector<Constra
     }
   }
   return relaxed;
-}
-
-// True when some outcome meets every remaining constraint: a frontier point meets every
-// reservation value, within the zone of agreement's tolerance (zopa.h).
-Result<bool> ZopaNonEmpty(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
-                          const std::stop_token& stop) {
-  ParetoOptions options;
-  options.parties = parties;
-  options.respect_red_lines = true;
-  options.stop = stop;
-  PARLEY_ASSIGN_OR_RETURN(ParetoFrontier frontier, ComputeParetoFrontier(scenario, options));
-  const std::vector<double> reservations = ReservationValues(scenario, parties);
-  for (const ParetoPoint& point : frontier.points) {
-    bool acceptable = true;
-    for (std::size_t position = 0; position < reservations.size(); ++position) {
-      if (point.utilities[position] < reservations[position] - kReservationTolerance) {
-        acceptable = false;
-      }
-    }
-    if (acceptable) return true;
-  }
-  return false;
 }
 
 std::string JoinDescriptions(const std::vector<Constraint>& constraints, const char* joiner) {
@@ -180,7 +157,7 @@ Result<ObstacleReport> AnalyzeObstacles(const model::Scenario& scenario,
     }
   }
 
-  PARLEY_ASSIGN_OR_RETURN(bool open, ZopaNonEmpty(scenario, parties, stop));
+  PARLEY_ASSIGN_OR_RETURN(bool open, ZopaExists(scenario, parties, stop));
   report.zopa_empty = !open;
 
   if (!report.zopa_empty) {
@@ -217,33 +194,13 @@ Result<ObstacleReport> AnalyzeObstacles(const model::Scenario& scenario,
     max_size = 2;
     report.search_limited = true;
   }
-  std::vector<std::vector<std::size_t>> opening_sets;
-  std::vector<std::size_t> subset;
-  std::function<Status(std::size_t, std::size_t)> visit = [&](std::size_t start,
-                                                              std::size_t size) -> Status {
-    if (subset.size() == size) {
-      // Skip supersets of an opening set: they are not minimal.
-      for (const auto& opening : opening_sets) {
-        if (std::includes(subset.begin(), subset.end(), opening.begin(), opening.end())) {
-          return Status::Ok();
-        }
-      }
-      std::vector<Constraint> relaxed;
-      for (std::size_t index : subset) relaxed.push_back(constraints[index]);
-      PARLEY_ASSIGN_OR_RETURN(bool opens, ZopaNonEmpty(Relax(scenario, relaxed), parties, stop));
-      if (opens) opening_sets.push_back(subset);
-      return Status::Ok();
-    }
-    for (std::size_t index = start; index < n; ++index) {
-      subset.push_back(index);
-      PARLEY_RETURN_IF_ERROR(visit(index + 1, size));
-      subset.pop_back();
-    }
-    return Status::Ok();
-  };
-  for (std::size_t size = 1; size <= max_size; ++size) {
-    PARLEY_RETURN_IF_ERROR(visit(0, size));
-  }
+  PARLEY_ASSIGN_OR_RETURN(
+      std::vector<std::vector<std::size_t>> opening_sets,
+      internal::FindMinimalSets(n, max_size, [&](const std::vector<std::size_t>& subset) {
+        std::vector<Constraint> relaxed;
+        for (std::size_t index : subset) relaxed.push_back(constraints[index]);
+        return ZopaExists(Relax(scenario, relaxed), parties, stop);
+      }));
   for (const auto& opening : opening_sets) {
     Relaxation relaxation;
     for (std::size_t index : opening) relaxation.constraints.push_back(constraints[index]);

@@ -26,8 +26,8 @@ struct Constraint {
   Kind kind = Kind::kRedLine;
   std::size_t party_idx = 0;     // index into Scenario::parties
   std::size_t red_line_idx = 0;  // kRedLine: index into the party's red lines
-  // "Hamas's red line 'a permanent ceasefire' (requires ceasefire in [...])" or
-  // "Government of Israel's reservation value (0.45)".
+  // "Hamas's red line 'a permanent ceasefire'" (a red line without a description: "Hamas's red
+  // line (requires ceasefire in [...])") or "Government of Israel's reservation value (0.45)".
   std::string description;
 };
 

@@ -18,9 +18,10 @@
 // issue decides them exactly (internal/pareto_additive.cc gives the bound). Within-issue dominated
 // options are dropped by the same rule. 2 parties filter by sort and sweep, 3 by a sweep with a
 // staircase (both O(n log n)), 4+ by comparison with the kept points (internal/non_dominated.h).
-// When a partial frontier exceeds max_frontier_size, or red lines join issues into a composite of
-// more than max_composite_size combinations, the merge gives up and says so in `note`; the result
-// then comes from enumeration when the space is within enumeration_limit, else from search.
+// When a partial frontier exceeds max_frontier_size, the partial frontiers together exceed
+// max_merge_points, or red lines join issues into a composite of more than max_composite_size
+// combinations, the merge gives up and says so in `note`; the result then comes from enumeration
+// when the space is within enumeration_limit, else from search.
 //
 // Enumeration method (non-additive utilities, or when forced): streams every outcome, keeps the
 // non-dominated set; no outcome tuples are stored beyond the frontier. Parallel over index ranges;
@@ -71,6 +72,10 @@ struct ParetoOptions {
   // The additive merge gives up (and falls back) when a partial frontier grows beyond this;
   // enumeration fails with kUnsupported when the frontier itself (ties included) does.
   std::size_t max_frontier_size = 2'000'000;
+  // The additive merge keeps every partial frontier (8 bytes a point) to recover outcomes; it
+  // gives up (and falls back) when their points together pass this, bounding its memory (about
+  // 80 MB) and time on scenarios with many issues. The corpus's largest need under 150,000.
+  std::uint64_t max_merge_points = 10'000'000;
   // Largest number of option combinations of issues joined by cross-issue red lines that the
   // additive merge enumerates into one composite issue (it falls back beyond).
   std::uint64_t max_composite_size = 1'000'000;

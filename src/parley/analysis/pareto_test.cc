@@ -142,6 +142,19 @@ class PairwiseUtility final : public model::UtilityFunction {
   std::vector<std::vector<double>> pairs_;
 };
 
+// Parties with pairwise (non-additive) utilities of continuous random values.
+model::Scenario PairwiseScenario(std::mt19937_64& rng, const std::vector<std::size_t>& cards,
+                                 int num_parties) {
+  model::Scenario scenario;
+  scenario.issues = MakeIssues(cards);
+  for (int party_idx = 0; party_idx < num_parties; ++party_idx) {
+    scenario.parties.push_back(
+        Principal(Numbered("p", party_idx),
+                  std::make_shared<PairwiseUtility>(rng, cards, Values::kContinuous)));
+  }
+  return scenario;
+}
+
 // Wraps a utility and requests a stop after a number of evaluations: cancellation without
 // timing assumptions.
 class StoppingUtility final : public model::UtilityFunction {
@@ -540,8 +553,11 @@ TEST(ParetoTest, CrossIssueRedLinesComparePartialOutcomesOnlyWithTheSameFuture) 
   Result<model::Expression> expression =
       model::ParseExpression("i0 == o0 and i1 in [o0, o1]", scenario.issues);
   ASSERT_TRUE(expression.ok());
-  scenario.parties[0].preferences->red_lines.push_back(model::RedLine{
-      model::RedLine::Kind::kForbid, "i0 == o0 and i1 in [o0, o1]", "", *expression});
+  model::RedLine red_line;
+  red_line.kind = model::RedLine::Kind::kForbid;
+  red_line.text = "i0 == o0 and i1 in [o0, o1]";
+  red_line.expression = *expression;
+  scenario.parties[0].preferences->red_lines.push_back(red_line);
   Result<ParetoFrontier> frontier = ComputeParetoFrontier(scenario);
   ASSERT_TRUE(frontier.ok());
   EXPECT_EQ(frontier->method, FrontierMethod::kAdditiveMerge);
@@ -729,14 +745,7 @@ TEST(ParetoTest, ThreadCountDoesNotChangeTheResult) {
     }
   }
   // Search: pairwise utilities on a space declared too large to enumerate.
-  std::vector<std::size_t> cards = {5, 5, 5, 5, 5, 5};
-  model::Scenario scenario;
-  scenario.issues = MakeIssues(cards);
-  for (int party_idx = 0; party_idx < 2; ++party_idx) {
-    scenario.parties.push_back(
-        Principal(Numbered("p", party_idx),
-                  std::make_shared<PairwiseUtility>(rng, cards, Values::kContinuous)));
-  }
+  model::Scenario scenario = PairwiseScenario(rng, {5, 5, 5, 5, 5, 5}, 2);
   ParetoOptions search;
   search.enumeration_limit = 100;
   search.search_budget = 20'000;
@@ -833,6 +842,31 @@ TEST(ParetoTest, MergeFallsBackHonestlyWhenTheFrontierIsTooLarge) {
 
 // Property: search results are real, allowed, mutually non-dominated, and on a small space with a
 // generous budget they find most of the exact frontier, including each party's best outcome.
+// Red lines that forbid every neighbour of the search's starting points used to keep the search
+// exploring forever (forbidden moves were never counted against the budget); it must end, with
+// whatever it found, however small the budget.
+TEST(ParetoTest, SearchEndsWhenRedLinesForbidEveryMove) {
+  std::mt19937_64 rng(17);
+  model::Scenario scenario = PairwiseScenario(rng, {4, 4, 4}, 2);
+  // Only one outcome is allowed: i0 = o0 and i1 = o0 and i2 = o0.
+  model::RedLine only_one;
+  only_one.kind = model::RedLine::Kind::kRequire;
+  only_one.text = "i0 == o0 and i1 == o0 and i2 == o0";
+  only_one.expression = *model::ParseExpression(only_one.text, scenario.issues);
+  scenario.parties[0].preferences->red_lines.push_back(only_one);
+  for (std::uint64_t budget : {0, 1, 1000}) {
+    ParetoOptions options;
+    options.enumeration_limit = 0;  // force the search
+    options.search_budget = budget;
+    Result<ParetoFrontier> searched = ComputeParetoFrontier(scenario, options);
+    ASSERT_TRUE(searched.ok()) << searched.status().ToString();
+    EXPECT_FALSE(searched->exact);
+    for (const ParetoPoint& point : searched->points) {
+      EXPECT_EQ(point.outcome, (Outcome{0, 0, 0}));
+    }
+  }
+}
+
 TEST(ParetoTest, SearchApproximatesTheFrontier) {
   std::mt19937_64 rng(43);
   for (int trial = 0; trial < 4; ++trial) {

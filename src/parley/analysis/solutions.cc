@@ -46,6 +46,19 @@ SolutionPoint Maximise(const std::vector<const ParetoPoint*>& candidates,
 
 }  // namespace
 
+std::vector<ParetoPoint> AcceptablePoints(const ParetoFrontier& frontier,
+                                          const std::vector<double>& disagreement) {
+  std::vector<ParetoPoint> acceptable;
+  for (const ParetoPoint& point : frontier.points) {
+    bool accepted = true;
+    for (std::size_t position = 0; position < disagreement.size(); ++position) {
+      if (point.utilities[position] < disagreement[position] - 1e-12) accepted = false;
+    }
+    if (accepted) acceptable.push_back(point);
+  }
+  return acceptable;
+}
+
 std::vector<double> ReservationValues(const model::Scenario& scenario,
                                       const std::vector<std::size_t>& parties) {
   std::vector<double> values;

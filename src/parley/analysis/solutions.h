@@ -1,8 +1,9 @@
 // Bargaining solutions: the "fair" points on a Pareto frontier that the literature proposes.
 //
 // All are computed over the frontier's points whose utilities are at or above every analysed
-// party's reservation value within 1e-12, as in the zone of agreement (the disagreement point d). Optima are exact over those points; points
-// whose objective is within 1e-12 of the optimum are reported together as ties.
+// party's reservation value within 1e-12, as in the zone of agreement (the disagreement point d).
+// Optima are exact over those points; points whose objective is within 1e-12 of the optimum are
+// reported together as ties.
 // - Nash (Nash 1950): maximises the product of gains prod_i (u_i - d_i), over points where every
 //   gain is positive.
 // - Kalai-Smorodinsky (Kalai & Smorodinsky 1975): maximises the smallest fraction of each party's
@@ -43,6 +44,11 @@ struct BargainingSolutions {
 // `disagreement` has one value per analysed party (frontier.parties order).
 BargainingSolutions ComputeBargainingSolutions(const ParetoFrontier& frontier,
                                                const std::vector<double>& disagreement);
+
+// The frontier points every party accepts: each utility at or above its `disagreement` value
+// within the zone of agreement's tolerance (zopa.h), as the solutions count them.
+std::vector<ParetoPoint> AcceptablePoints(const ParetoFrontier& frontier,
+                                          const std::vector<double>& disagreement);
 
 // Reservation values of the frontier's parties in the scenario (0 when none stated).
 std::vector<double> ReservationValues(const model::Scenario& scenario,

@@ -139,5 +139,18 @@ TEST(SolutionsTest, UndefinedWhenNothingIsAcceptable) {
   EXPECT_FALSE(solutions.nash.note.empty());
 }
 
+TEST(SolutionsTest, AcceptablePointsMeetEveryDisagreementValueWithinTolerance) {
+  ParetoFrontier frontier;
+  frontier.points.push_back(ParetoPoint{{0}, {0.9, 0.1}});
+  frontier.points.push_back(ParetoPoint{{1}, {0.6, 0.5 - 1e-13}});  // within the tolerance
+  frontier.points.push_back(ParetoPoint{{2}, {0.5, 0.6}});
+  frontier.points.push_back(ParetoPoint{{3}, {0.3 - 1e-9, 0.9}});  // beyond it
+  std::vector<ParetoPoint> acceptable = AcceptablePoints(frontier, {0.3, 0.5});
+  ASSERT_EQ(acceptable.size(), 2u);
+  EXPECT_EQ(acceptable[0].outcome, model::Outcome{1});
+  EXPECT_EQ(acceptable[1].outcome, model::Outcome{2});
+  EXPECT_EQ(AcceptablePoints(frontier, {0.0, 0.0}).size(), 4u);
+}
+
 }  // namespace
 }  // namespace parley::analysis

@@ -262,9 +262,14 @@ BigCount EstimateCount(const BigCount& total, double fraction) {
     return BigCount(
         static_cast<std::uint64_t>(std::llround(static_cast<double>(*total64) * fraction)));
   }
-  char buffer[400];
-  std::snprintf(buffer, sizeof buffer, "%.0f", total.ToDouble() * fraction);
-  return BigCount::FromDecimal(buffer).value_or(BigCount(0));
+  // total x fraction in exact arithmetic, the fraction to 2^-32 (far finer than any sample gives):
+  // a double cannot hold totals beyond 1e308 (a 1,000-issue space has 10^1000 outcomes).
+  constexpr double kScale = 4294967296.0;
+  BigCount count =
+      total *
+      BigCount(static_cast<std::uint64_t>(std::llround(std::clamp(fraction, 0.0, 1.0) * kScale)));
+  count.DivideInPlace(static_cast<std::uint64_t>(kScale));
+  return count;
 }
 
 }  // namespace
@@ -281,6 +286,24 @@ std::string_view ZopaMethodName(ZopaMethod method) {
       return "sampling";
   }
   return "enumeration";
+}
+
+Result<bool> ZopaExists(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
+                        const std::stop_token& stop) {
+  ParetoOptions options;
+  options.parties = parties;
+  options.respect_red_lines = true;
+  options.stop = stop;
+  PARLEY_ASSIGN_OR_RETURN(ParetoFrontier frontier, ComputeParetoFrontier(scenario, options));
+  const std::vector<double> thresholds = Thresholds(scenario, parties);
+  for (const ParetoPoint& point : frontier.points) {
+    bool acceptable = true;
+    for (std::size_t position = 0; position < thresholds.size(); ++position) {
+      if (point.utilities[position] < thresholds[position]) acceptable = false;
+    }
+    if (acceptable) return true;
+  }
+  return false;
 }
 
 bool InZopa(const model::Scenario& scenario, const std::vector<std::size_t>& parties,

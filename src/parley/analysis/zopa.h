@@ -51,6 +51,11 @@ struct Zopa {
 Result<Zopa> ComputeZopa(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
                          const ZopaOptions& options = {});
 
+// True when the ZOPA of `parties` is not empty: some point of the (red-line respecting) Pareto
+// frontier meets every reservation value within 1e-12. Exact whenever the frontier is.
+Result<bool> ZopaExists(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
+                        const std::stop_token& stop = {});
+
 // True when the outcome is in the ZOPA of `parties` (reservations within 1e-12, red lines).
 bool InZopa(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
             const model::Outcome& outcome);

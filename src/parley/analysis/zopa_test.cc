@@ -132,5 +132,32 @@ TEST(ZopaTest, HugeAdditiveSpaceIsCountedExactlyInTheMiddle) {
   EXPECT_EQ(zopa->count, BigCount(ways[32]));
 }
 
+// Three parties over 400 issues of 10 options: 10^400 outcomes, beyond what a double holds, so
+// the zone is sampled; with no reservation every outcome is in it, and the estimated count must
+// be the whole space, not 0 (it was, when the estimate went through a double: `parley analyze`
+// printed a count of 0 with a fraction of 1 on a 1,000-issue scenario).
+TEST(ZopaTest, SampledCountBeyondADoubleIsTheEstimateOfTheWholeSpace) {
+  internal::RandomScenarioSpec spec;
+  spec.num_parties = 3;
+  spec.num_issues = 400;
+  spec.min_options = 10;
+  spec.max_options = 10;
+  spec.reservation_max = 0;
+  model::Scenario scenario = internal::MakeRandomScenario(spec, 5);
+  // The same preferences for all, so that the frontier (tried first) is one point, found fast.
+  for (model::Party& party : scenario.parties) {
+    party.preferences = scenario.parties[0].preferences;
+    party.preferences->reservation_value = 0.0;
+  }
+  ZopaOptions options;
+  options.samples = 1'000;
+  Result<Zopa> sampled = ComputeZopa(scenario, AllParties(scenario), options);
+  ASSERT_TRUE(sampled.ok()) << sampled.status().ToString();
+  if (sampled->method != ZopaMethod::kSampling) GTEST_SKIP() << "decided without sampling";
+  EXPECT_DOUBLE_EQ(sampled->fraction, 1.0);
+  EXPECT_EQ(sampled->count, scenario.BuildOutcomeSpace().Count());
+  EXPECT_NEAR(sampled->count.Log10(), 400.0, 1e-9);
+}
+
 }  // namespace
 }  // namespace parley::analysis

@@ -12,7 +12,16 @@
 
 namespace parley {
 
-Result<std::string> ReadFileToString(const std::string& path) {
+std::string DescribeBytes(std::uint64_t bytes) {
+  constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
+  if (bytes < kMiB) return std::to_string(bytes) + " bytes";
+  char text[32];
+  std::snprintf(text, sizeof text, bytes % kMiB == 0 ? "%.0f MiB" : "%.1f MiB",
+                static_cast<double>(bytes) / static_cast<double>(kMiB));
+  return text;
+}
+
+Result<std::string> ReadFileToString(const std::string& path, std::uint64_t max_bytes) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     return InvalidInput("is a folder, expected a file", Location::InFile(path));
@@ -21,10 +30,24 @@ Result<std::string> ReadFileToString(const std::string& path) {
   if (!in) {
     return NotFound(std::string("cannot open: ") + std::strerror(errno), Location::InFile(path));
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  auto too_large = [&] {
+    return InvalidInput("the file is larger than " + DescribeBytes(max_bytes) +
+                            ", the most parley reads here (see the limits in docs/)",
+                        Location::InFile(path));
+  };
+  // A regular file's size is known up front; devices and pipes are read until the limit.
+  std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > max_bytes) return too_large();
+  std::string content;
+  if (!ec) content.reserve(static_cast<std::size_t>(size));
+  char buffer[1 << 16];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    content.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (content.size() > max_bytes) return too_large();
+  }
   if (in.bad()) return Internal("read failed", Location::InFile(path));
-  return buffer.str();
+  return content;
 }
 
 Status WriteFileAtomically(const std::string& path, const std::string& content) {

@@ -87,6 +87,8 @@
 
 #include "parley/base/file.h"
 #include "parley/base/numbers.h"
+#include "parley/base/strings.h"
+#include "parley/io/limits.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/hyper_rectangle_utility.h"
 #include "parley/model/issue.h"
@@ -298,19 +300,60 @@ struct XmlFile {
   }
 };
 
+// Refuses a document whose elements nest deeper than kMaxNestingDepth. pugixml parses and frees
+// without recursion; this walk (by parent and sibling links) bounds every later one.
+Status CheckXmlDepth(const XmlFile& file) {
+  const pugi::xml_node root = file.doc;
+  pugi::xml_node node = root.first_child();
+  int depth = 1;
+  while (node) {
+    if (node.type() == pugi::node_element && depth > kMaxNestingDepth) {
+      return InvalidInput(
+          "the XML nests elements more than " + std::to_string(kMaxNestingDepth) + " levels deep",
+          file.At(node));
+    }
+    if (node.first_child()) {
+      node = node.first_child();
+      ++depth;
+      continue;
+    }
+    while (node != root && !node.next_sibling()) {
+      node = node.parent();
+      --depth;
+    }
+    if (node == root) break;
+    node = node.next_sibling();
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<XmlFile>> ParseXml(const std::string& path, std::string text) {
   auto file = std::make_unique<XmlFile>();
   file->path = path;
   file->original = std::move(text);
+  // Every element, comment or declaration opens with '<': counting them bounds what pugixml
+  // allocates before it allocates it.
+  if (static_cast<std::uint64_t>(std::count(file->original.begin(), file->original.end(), '<')) >
+      kMaxDocumentValues) {
+    return InvalidInput("the XML holds more than " + std::to_string(kMaxDocumentValues) +
+                            " elements; parley reads at most that many",
+                        Location::InFile(path));
+  }
   const unsigned int options = pugi::parse_default;
   pugi::xml_parse_result first =
       file->doc.load_buffer(file->original.data(), file->original.size(), options);
-  if (first) return file;
+  if (first) {
+    PARLEY_RETURN_IF_ERROR(CheckXmlDepth(*file));
+    return file;
+  }
   file->repaired = RepairXml(file->original);
   if (!file->repaired.insertions.empty()) {
     pugi::xml_parse_result second =
         file->doc.load_buffer(file->repaired.text.data(), file->repaired.text.size(), options);
-    if (second) return file;
+    if (second) {
+      PARLEY_RETURN_IF_ERROR(CheckXmlDepth(*file));
+      return file;
+    }
   }
   file->repaired = RepairedText{};
   std::size_t offset = first.offset < 0 ? 0 : static_cast<std::size_t>(first.offset);
@@ -320,16 +363,6 @@ Result<std::unique_ptr<XmlFile>> ParseXml(const std::string& path, std::string t
 
 // ---------------------------------------------------------------------------------------------
 // Attribute parsing
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 std::optional<double> ParseDouble(std::string_view text) {
   text = Trim(text);
@@ -400,14 +433,25 @@ pugi::xml_attribute BoundAttribute(const pugi::xml_node& issue, const char* name
 bool IsContainer(std::string_view name) { return name == "objective" || name == "utility_space"; }
 
 // Calls `visit` for every element named `name` whose parent is an <objective> or <utility_space>,
-// descending only through those containers (and the root), in document order.
+// descending only through those containers (and the root), in document order. Walks by parent and
+// sibling links, without recursion, so nesting costs no stack.
 template <typename Visit>
-void ForEachInContainers(const pugi::xml_node& node, std::string_view name, Visit&& visit) {
-  for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling()) {
-    if (child.type() != pugi::node_element) continue;
-    std::string_view child_name = child.name();
-    if (child_name == name) visit(child);
-    if (IsContainer(child_name)) ForEachInContainers(child, name, visit);
+void ForEachInContainers(const pugi::xml_node& root, std::string_view name, Visit&& visit) {
+  pugi::xml_node node = root.first_child();
+  while (node) {
+    bool descend = false;
+    if (node.type() == pugi::node_element) {
+      std::string_view node_name = node.name();
+      if (node_name == name) visit(node);
+      descend = IsContainer(node_name) && node.first_child();
+    }
+    if (descend) {
+      node = node.first_child();
+      continue;
+    }
+    while (node != root && !node.next_sibling()) node = node.parent();
+    if (node == root) return;
+    node = node.next_sibling();
   }
 }
 
@@ -433,7 +477,8 @@ struct Domain {
 
 std::string IssueField(std::int64_t index) { return "issue[index=" + std::to_string(index) + "]"; }
 
-Result<Issue> ReadDomainIssue(const XmlFile& file, const pugi::xml_node& node, std::int64_t index) {
+Result<Issue> ReadDomainIssue(const XmlFile& file, const pugi::xml_node& node, std::int64_t index,
+                              ScenarioBudget& budget) {
   const std::string field = IssueField(index);
   std::string name = Trim(node.attribute("name").value()).empty()
                          ? "issue" + std::to_string(index)
@@ -459,6 +504,7 @@ Result<Issue> ReadDomainIssue(const XmlFile& file, const pugi::xml_node& node, s
                             file.At(item, field + ".item"));
       }
       if (!seen.insert(label).second) continue;  // a repeated value is one option
+      PARLEY_RETURN_IF_ERROR(budget.listed_options.Charge(1, file.At(item, field + ".item")));
       options.push_back(label);
       std::string description = item.attribute("description").value();
       any_description = any_description || !description.empty();
@@ -528,7 +574,7 @@ Result<Issue> ReadDomainIssue(const XmlFile& file, const pugi::xml_node& node, s
   return issue;
 }
 
-Result<Domain> ReadDomain(const XmlFile& file) {
+Result<Domain> ReadDomain(const XmlFile& file, ScenarioBudget& budget) {
   pugi::xml_node root = file.doc.document_element();
   std::string_view root_name = root.name();
   if (root_name != "negotiation_template" && root_name != "utility_space") {
@@ -550,7 +596,8 @@ Result<Domain> ReadDomain(const XmlFile& file) {
       return InvalidInput("two issues have index " + std::to_string(*index),
                           file.At(node, IssueField(*index)));
     }
-    Result<Issue> issue = ReadDomainIssue(file, node, *index);
+    PARLEY_RETURN_IF_ERROR(budget.issues.Charge(1, file.At(node, IssueField(*index))));
+    Result<Issue> issue = ReadDomainIssue(file, node, *index, budget);
     if (!issue.ok()) return issue.status();
     // Issue ids are GENIUS names, made unique with the index when two issues share a name.
     std::string id = issue->id;
@@ -789,7 +836,8 @@ Result<ValueFunction> ReadNumericEvaluator(const XmlFile& file, const pugi::xml_
 }
 
 Result<std::shared_ptr<const model::UtilityFunction>> ReadLinearProfile(const XmlFile& file,
-                                                                        const Domain& domain) {
+                                                                        const Domain& domain,
+                                                                        ScenarioBudget& budget) {
   pugi::xml_node root = file.doc.document_element();
   std::set<std::int64_t> objective_indices = domain.objective_indices;
   ForEachInContainers(root, "objective", [&](const pugi::xml_node& objective) {
@@ -859,6 +907,7 @@ Result<std::shared_ptr<const model::UtilityFunction>> ReadLinearProfile(const Xm
                           file.At(root, field));
     }
     weight_values[issue_idx] = *weights[issue_idx];
+    PARLEY_RETURN_IF_ERROR(budget.tabulated.Charge(issue.NumOptions(), file.At(node, field)));
     if (pugi::xml_attribute type = node.attribute("type")) {
       std::string profile_type = type.value();
       std::transform(profile_type.begin(), profile_type.end(), profile_type.begin(),
@@ -883,8 +932,21 @@ Result<std::shared_ptr<const model::UtilityFunction>> ReadLinearProfile(const Xm
 // ---------------------------------------------------------------------------------------------
 // Non-linear profiles
 
-Status ReadUfun(const XmlFile& file, const Domain& domain, const pugi::xml_node& ufun, double scale,
-                const std::string& field, std::vector<model::RectangleSet>& sets) {
+// A <ufun> still to read: its element, the product of the weights of the ufuns it is nested in,
+// and its field path.
+struct PendingUfun {
+  pugi::xml_node ufun;
+  double scale = 1;
+  std::string field;
+};
+
+// Reads one <ufun> into `sets` and appends the ufuns nested in it to `nested`, in document order.
+Status ReadOneUfun(const XmlFile& file, const Domain& domain, const PendingUfun& pending,
+                   ScenarioBudget& budget, std::vector<model::RectangleSet>& sets,
+                   std::vector<PendingUfun>& nested) {
+  const pugi::xml_node& ufun = pending.ufun;
+  const std::string& field = pending.field;
+  const double scale = pending.scale;
   PARLEY_ASSIGN_OR_RETURN(double weight, OptionalNumberAttribute(file, ufun, "weight", field, 1.0));
   if (weight < 0) {
     return InvalidInput("ufun weight is negative (" + model::FormatNumber(weight) + ")",
@@ -906,6 +968,7 @@ Status ReadUfun(const XmlFile& file, const Domain& domain, const pugi::xml_node&
        node = node.next_sibling("hyperRectangle")) {
     const std::string rectangle_field =
         field + ".hyperRectangle[" + std::to_string(rectangle_number++) + "]";
+    PARLEY_RETURN_IF_ERROR(budget.rectangles.Charge(1, file.At(node, rectangle_field)));
     model::HyperRectangle rectangle;
     PARLEY_ASSIGN_OR_RETURN(double utility,
                             NumberAttribute(file, node, "utility", rectangle_field));
@@ -941,20 +1004,38 @@ Status ReadUfun(const XmlFile& file, const Domain& domain, const pugi::xml_node&
   model::Aggregation aggregation = set.aggregation;
   sets.push_back(std::move(set));
   int nested_number = 0;
-  for (pugi::xml_node nested = ufun.child("ufun"); nested; nested = nested.next_sibling("ufun")) {
+  for (pugi::xml_node child = ufun.child("ufun"); child; child = child.next_sibling("ufun")) {
     const std::string nested_field = field + ".ufun[" + std::to_string(nested_number++) + "]";
     if (aggregation != model::Aggregation::kSum) {
       return Unsupported("a ufun nested in a " + std::string(model::AggregationName(aggregation)) +
                              " ufun is not supported (only in a sum ufun)",
-                         file.At(nested, nested_field));
+                         file.At(child, nested_field));
     }
-    PARLEY_RETURN_IF_ERROR(ReadUfun(file, domain, nested, scale * weight, nested_field, sets));
+    nested.push_back(PendingUfun{child, scale * weight, nested_field});
+  }
+  return Status::Ok();
+}
+
+// Reads a top-level <ufun> and every ufun nested in it, in document order (depth first), with a
+// stack of pending ufuns instead of recursion.
+Status ReadUfun(const XmlFile& file, const Domain& domain, const pugi::xml_node& ufun,
+                const std::string& field, ScenarioBudget& budget,
+                std::vector<model::RectangleSet>& sets) {
+  std::vector<PendingUfun> stack = {PendingUfun{ufun, 1.0, field}};
+  std::vector<PendingUfun> nested;
+  while (!stack.empty()) {
+    PendingUfun pending = std::move(stack.back());
+    stack.pop_back();
+    nested.clear();
+    PARLEY_RETURN_IF_ERROR(ReadOneUfun(file, domain, pending, budget, sets, nested));
+    for (auto it = nested.rbegin(); it != nested.rend(); ++it) stack.push_back(std::move(*it));
   }
   return Status::Ok();
 }
 
 Result<std::shared_ptr<const model::UtilityFunction>> ReadNonlinearProfile(const XmlFile& file,
-                                                                           const Domain& domain) {
+                                                                           const Domain& domain,
+                                                                           ScenarioBudget& budget) {
   pugi::xml_node root = file.doc.document_element();
   std::vector<pugi::xml_node> utilities;
   ForEachInContainers(root, "utility",
@@ -976,8 +1057,8 @@ Result<std::shared_ptr<const model::UtilityFunction>> ReadNonlinearProfile(const
   std::vector<model::RectangleSet> sets;
   int ufun_number = 0;
   for (pugi::xml_node ufun = utility.child("ufun"); ufun; ufun = ufun.next_sibling("ufun")) {
-    PARLEY_RETURN_IF_ERROR(ReadUfun(file, domain, ufun, 1.0,
-                                    "utility.ufun[" + std::to_string(ufun_number++) + "]", sets));
+    PARLEY_RETURN_IF_ERROR(ReadUfun(
+        file, domain, ufun, "utility.ufun[" + std::to_string(ufun_number++) + "]", budget, sets));
   }
   if (sets.empty()) {
     return InvalidInput("the <utility> element holds no <ufun>", file.At(utility, "utility"));
@@ -1006,7 +1087,8 @@ bool IsNonlinearProfile(const pugi::xml_node& root) {
   return FindInContainers(root, "utility") && !FindInContainers(root, "weight");
 }
 
-Result<model::Preferences> ReadProfile(const XmlFile& file, const Domain& domain) {
+Result<model::Preferences> ReadProfile(const XmlFile& file, const Domain& domain,
+                                       ScenarioBudget& budget) {
   pugi::xml_node root = file.doc.document_element();
   if (std::string_view(root.name()) != "utility_space") {
     return InvalidInput("not a GENIUS profile: the root element is <" + std::string(root.name()) +
@@ -1015,9 +1097,9 @@ Result<model::Preferences> ReadProfile(const XmlFile& file, const Domain& domain
   }
   model::Preferences preferences;
   if (IsNonlinearProfile(root)) {
-    PARLEY_ASSIGN_OR_RETURN(preferences.utility, ReadNonlinearProfile(file, domain));
+    PARLEY_ASSIGN_OR_RETURN(preferences.utility, ReadNonlinearProfile(file, domain, budget));
   } else {
-    PARLEY_ASSIGN_OR_RETURN(preferences.utility, ReadLinearProfile(file, domain));
+    PARLEY_ASSIGN_OR_RETURN(preferences.utility, ReadLinearProfile(file, domain, budget));
   }
   if (pugi::xml_node reservation = FindInContainers(root, "reservation")) {
     PARLEY_ASSIGN_OR_RETURN(preferences.reservation_value,
@@ -1031,16 +1113,11 @@ Result<model::Preferences> ReadProfile(const XmlFile& file, const Domain& domain
   return preferences;
 }
 
-struct SourceText {
-  std::string path;
-  std::string text;
-};
-
 std::string Stem(const std::string& path) { return fs::path(path).stem().string(); }
 
 // Builds the scenario from a domain and its profiles (already read), then validates it.
-Result<model::Scenario> BuildScenario(std::string name, SourceText domain_source,
-                                      std::vector<SourceText> profile_sources,
+Result<model::Scenario> BuildScenario(std::string name, NamedText domain_source,
+                                      std::vector<NamedText> profile_sources,
                                       std::vector<std::string> other_files) {
   model::Scenario scenario;
   scenario.name = std::move(name);
@@ -1049,15 +1126,23 @@ Result<model::Scenario> BuildScenario(std::string name, SourceText domain_source
 
   PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<XmlFile> domain_file,
                           ParseXml(domain_source.path, std::move(domain_source.text)));
-  PARLEY_ASSIGN_OR_RETURN(Domain domain, ReadDomain(*domain_file));
+  ScenarioBudget budget;
+  PARLEY_ASSIGN_OR_RETURN(Domain domain, ReadDomain(*domain_file, budget));
+  if (profile_sources.size() > kMaxParties) {
+    return InvalidInput("the scenario has " + std::to_string(profile_sources.size()) +
+                            " profiles; parley reads at most " + std::to_string(kMaxParties) +
+                            " parties",
+                        Location::InFile(profile_sources[kMaxParties].path));
+  }
   scenario.issues = domain.issues;
 
   std::set<std::string> party_ids;
-  for (SourceText& profile_source : profile_sources) {
+  for (NamedText& profile_source : profile_sources) {
     scenario.source_files.push_back(profile_source.path);
     PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<XmlFile> profile_file,
                             ParseXml(profile_source.path, std::move(profile_source.text)));
-    PARLEY_ASSIGN_OR_RETURN(model::Preferences preferences, ReadProfile(*profile_file, domain));
+    PARLEY_ASSIGN_OR_RETURN(model::Preferences preferences,
+                            ReadProfile(*profile_file, domain, budget));
     model::Party party;
     party.name = Stem(profile_source.path);
     party.id = party.name.empty() ? "party" : party.name;
@@ -1087,9 +1172,9 @@ Result<model::Scenario> BuildScenario(std::string name, SourceText domain_source
   return scenario;
 }
 
-Result<SourceText> ReadSource(const std::string& path) {
-  PARLEY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
-  return SourceText{path, std::move(text)};
+Result<NamedText> ReadSource(const std::string& path) {
+  PARLEY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path, kMaxScenarioFileBytes));
+  return NamedText{path, std::move(text)};
 }
 
 std::string LowerExtension(const fs::path& path) {
@@ -1111,25 +1196,39 @@ std::string FolderName(const std::string& folder) {
   return name.empty() ? "genius" : name;
 }
 
+Result<model::Scenario> ReadGeniusTextsImpl(NamedText domain, std::vector<NamedText> profiles) {
+  if (profiles.empty()) {
+    return InvalidInput("a GENIUS scenario needs at least one profile file",
+                        Location::InFile(domain.path));
+  }
+  if (ClassifyGeniusXml(domain.text) == GeniusFileKind::kProfile) {
+    return InvalidInput("this is a GENIUS profile, not a domain", Location::InFile(domain.path));
+  }
+  for (const NamedText& profile : profiles) {
+    if (ClassifyGeniusXml(profile.text) == GeniusFileKind::kDomain) {
+      return InvalidInput("this is a GENIUS domain, not a profile", Location::InFile(profile.path));
+    }
+  }
+  std::string name = Stem(domain.path);
+  return BuildScenario(std::move(name), std::move(domain), std::move(profiles), {});
+}
+
 Result<model::Scenario> ReadGeniusFilesImpl(const std::string& domain_path,
                                             const std::vector<std::string>& profile_paths) {
   if (profile_paths.empty()) {
     return InvalidInput("a GENIUS scenario needs at least one profile file",
                         Location::InFile(domain_path));
   }
-  PARLEY_ASSIGN_OR_RETURN(SourceText domain, ReadSource(domain_path));
-  if (ClassifyGeniusXml(domain.text) == GeniusFileKind::kProfile) {
-    return InvalidInput("this is a GENIUS profile, not a domain", Location::InFile(domain_path));
-  }
-  std::vector<SourceText> profiles;
+  std::vector<std::string> paths = {domain_path};
+  paths.insert(paths.end(), profile_paths.begin(), profile_paths.end());
+  PARLEY_RETURN_IF_ERROR(CheckScenarioFiles(paths, domain_path));
+  PARLEY_ASSIGN_OR_RETURN(NamedText domain, ReadSource(domain_path));
+  std::vector<NamedText> profiles;
   for (const std::string& path : profile_paths) {
-    PARLEY_ASSIGN_OR_RETURN(SourceText profile, ReadSource(path));
-    if (ClassifyGeniusXml(profile.text) == GeniusFileKind::kDomain) {
-      return InvalidInput("this is a GENIUS domain, not a profile", Location::InFile(path));
-    }
+    PARLEY_ASSIGN_OR_RETURN(NamedText profile, ReadSource(path));
     profiles.push_back(std::move(profile));
   }
-  return BuildScenario(Stem(domain_path), std::move(domain), std::move(profiles), {});
+  return ReadGeniusTextsImpl(std::move(domain), std::move(profiles));
 }
 
 Result<model::Scenario> ReadGeniusFolderImpl(const std::string& folder) {
@@ -1149,12 +1248,15 @@ Result<model::Scenario> ReadGeniusFolderImpl(const std::string& folder) {
   std::sort(files.begin(), files.end(), [](const fs::path& left, const fs::path& right) {
     return left.filename().string() < right.filename().string();
   });
+  std::vector<std::string> paths;
+  for (const fs::path& file : files) paths.push_back(file.string());
+  PARLEY_RETURN_IF_ERROR(CheckScenarioFiles(paths, folder));
 
-  std::vector<SourceText> domains;
-  std::vector<SourceText> profiles;
+  std::vector<NamedText> domains;
+  std::vector<NamedText> profiles;
   std::vector<std::string> others;
   for (const fs::path& file : files) {
-    PARLEY_ASSIGN_OR_RETURN(SourceText source, ReadSource(file.string()));
+    PARLEY_ASSIGN_OR_RETURN(NamedText source, ReadSource(file.string()));
     switch (ClassifyGeniusXml(source.text)) {
       case GeniusFileKind::kDomain:
         domains.push_back(std::move(source));
@@ -1173,7 +1275,7 @@ Result<model::Scenario> ReadGeniusFolderImpl(const std::string& folder) {
   }
   if (domains.size() > 1) {
     std::string names;
-    for (const SourceText& domain : domains) {
+    for (const NamedText& domain : domains) {
       names += (names.empty() ? "" : ", ") + fs::path(domain.path).filename().string();
     }
     return InvalidInput("the folder holds more than one GENIUS domain (" + names +
@@ -1214,6 +1316,16 @@ Result<model::Scenario> ReadGeniusFiles(const std::string& domain_path,
   } catch (const std::exception& error) {
     return Internal(std::string("reading GENIUS files failed: ") + error.what(),
                     Location::InFile(domain_path));
+  }
+}
+
+Result<model::Scenario> ReadGeniusTexts(const NamedText& domain,
+                                        const std::vector<NamedText>& profiles) {
+  try {
+    return ReadGeniusTextsImpl(domain, profiles);
+  } catch (const std::exception& error) {
+    return Internal(std::string("reading GENIUS files failed: ") + error.what(),
+                    Location::InFile(domain.path));
   }
 }
 

@@ -1,5 +1,6 @@
 #include "parley/io/genius_xml.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@ namespace parley::io {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::HasSubstr;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -389,6 +391,91 @@ TEST(GeniusXmlTest, NestedUfunInASumBecomesAWeightedSet) {
   EXPECT_EQ(refused.status().code(), ErrorCode::kUnsupported);
   EXPECT_EQ(refused.status().location().file, path);
   EXPECT_EQ(refused.status().location().line, LineOf(under_max, "<ufun weight=\"0.5\""));
+}
+
+// Ufuns nested three levels deep in sums and siblings at each level: read without recursion,
+// every set weighted by the product of the weights above it, in document order.
+TEST(GeniusXmlTest, DeeplyNestedUfunsKeepTheirOrderAndWeights) {
+  std::string profile = R"(<utility_space type="nonlinear"><objective index="0" name="root">
+  <utility maxutility="1">
+    <ufun weight="1" aggregation="sum">
+      <hyperRectangle utility="1"/>
+      <ufun weight="0.5" aggregation="sum">
+        <hyperRectangle utility="2"/>
+        <ufun weight="0.5" aggregation="max"><hyperRectangle utility="3"/></ufun>
+      </ufun>
+      <ufun weight="0.25" aggregation="min"><hyperRectangle utility="4"/></ufun>
+    </ufun>
+  </utility></objective></utility_space>)";
+  Result<model::Scenario> scenario =
+      ReadGeniusTexts(NamedText{"grid.xml", kGridDomain}, {NamedText{"deep.xml", profile}});
+  ASSERT_TRUE(scenario.ok()) << scenario.status().ToString();
+  const auto& utility =
+      dynamic_cast<const model::HyperRectangleUtility&>(*scenario->parties[0].preferences->utility);
+  ASSERT_EQ(utility.sets().size(), 4u);
+  const std::vector<std::pair<double, double>> expected = {{1, 1}, {0.5, 2}, {0.25, 3}, {0.25, 4}};
+  for (std::size_t set_idx = 0; set_idx < expected.size(); ++set_idx) {
+    EXPECT_DOUBLE_EQ(utility.sets()[set_idx].weight, expected[set_idx].first) << set_idx;
+    EXPECT_DOUBLE_EQ(utility.sets()[set_idx].rectangles.at(0).utility, expected[set_idx].second);
+  }
+}
+
+// Issues inside objectives nested 60 deep are found in document order; 64 levels of elements
+// is the limit, and a domain nested thousands deep is refused with a location, not a crash.
+TEST(GeniusXmlTest, NestedObjectivesAreWalkedWithoutRecursionWithinTheDepthLimit) {
+  auto domain = [](int depth) {
+    std::string text = "<negotiation_template><utility_space>";
+    for (int level = 0; level < depth; ++level) {
+      text += "<objective index=\"" + std::to_string(100 + level) + "\" name=\"o\">";
+      text += "<issue index=\"" + std::to_string(level + 1) + "\" name=\"i" +
+              std::to_string(level + 1) + "\"><item value=\"x\"/></issue>";
+    }
+    for (int level = 0; level < depth; ++level) text += "</objective>";
+    return text + "</utility_space></negotiation_template>";
+  };
+  std::string profile = "<utility_space><objective index=\"0\" name=\"r\">";
+  for (int issue = 1; issue <= 60; ++issue) {
+    std::string index = std::to_string(issue);
+    profile += "<issue index=\"" + index + "\"><item value=\"x\" evaluation=\"1\"/></issue>" +
+               "<weight index=\"" + index + "\" value=\"1\"/>";
+  }
+  profile += "</objective></utility_space>";
+  Result<model::Scenario> scenario =
+      ReadGeniusTexts(NamedText{"d.xml", domain(60)}, {NamedText{"p.xml", profile}});
+  ASSERT_TRUE(scenario.ok()) << scenario.status().ToString();
+  ASSERT_EQ(scenario->issues.size(), 60u);
+  for (std::size_t issue_idx = 0; issue_idx < 60; ++issue_idx) {
+    EXPECT_EQ(scenario->issues[issue_idx].id, "i" + std::to_string(issue_idx + 1));
+  }
+  for (int depth : {63, 20'000}) {
+    Result<model::Scenario> refused =
+        ReadGeniusTexts(NamedText{"d.xml", domain(depth)}, {NamedText{"p.xml", profile}});
+    ASSERT_FALSE(refused.ok()) << depth;
+    EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidInput);
+    EXPECT_THAT(refused.status().message(), HasSubstr("more than 64 levels deep"));
+    EXPECT_EQ(refused.status().location().file, "d.xml");
+    EXPECT_EQ(refused.status().location().line, 1);
+  }
+}
+
+// A profile that would tabulate more values than parley reads is refused before it allocates
+// them: three profiles of a 1,000,000-value integer issue... and the rest of the budget.
+TEST(GeniusXmlTest, TabulatedValuesOverAllProfilesAreBounded) {
+  const std::string domain =
+      "<negotiation_template><utility_space><objective index=\"0\" name=\"r\">"
+      "<issue index=\"1\" name=\"n\" type=\"integer\" lowerbound=\"1\" upperbound=\"1000000\"/>"
+      "</objective></utility_space></negotiation_template>";
+  const std::string profile =
+      "<utility_space><objective index=\"0\" name=\"r\"><issue index=\"1\" type=\"integer\">"
+      "<evaluator ftype=\"linear\" slope=\"0.000001\" offset=\"0\"/></issue>"
+      "<weight index=\"1\" value=\"1\"/></objective></utility_space>";
+  std::vector<NamedText> profiles(20, NamedText{"p.xml", profile});
+  EXPECT_TRUE(ReadGeniusTexts(NamedText{"d.xml", domain}, profiles).ok());
+  profiles.push_back(NamedText{"last.xml", profile});
+  Result<model::Scenario> refused = ReadGeniusTexts(NamedText{"d.xml", domain}, profiles);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("more than 20000000 tabulated"));
+  EXPECT_EQ(refused.status().location().file, "last.xml");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,11 +16,15 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "parley/base/file.h"
+#include "parley/io/json_limits.h"
+#include "parley/io/limits.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/utility.h"
 #include "parley/model/validate.h"
@@ -118,47 +122,12 @@ Status ReadNumberField(const Json& object, const std::string& key, const std::st
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON parsing with line and column
+// JSON parsing within limits, with line and column
 
-// nlohmann reports the 1-based index of the byte it stopped at; turn it into line and column.
-Location LocationOfByte(const std::string& text, std::size_t byte, const std::string& file) {
-  std::size_t end = std::min(byte == 0 ? 0 : byte - 1, text.size());
-  int line = 1;
-  std::size_t line_start = 0;
-  for (std::size_t char_idx = 0; char_idx < end; ++char_idx) {
-    if (text[char_idx] == '\n') {
-      ++line;
-      line_start = char_idx + 1;
-    }
-  }
-  return Location{file, line, static_cast<int>(end - line_start) + 1, ""};
-}
-
-// nlohmann's message without its "[json.exception...] parse error at line 1, column 2: " prefix
-// (the location is reported separately).
-std::string ParseErrorDetail(const std::string& what) {
-  std::size_t at = what.find("parse error");
-  if (at == std::string::npos) return what;
-  std::size_t colon = what.find(": ", at);
-  return colon == std::string::npos ? what : what.substr(colon + 2);
-}
-
-Status ParseJsonText(const std::string& text, const std::string& file, Json* out) {
-  try {
-    *out = Json::parse(text);
-  } catch (const Json::parse_error& error) {
-    return InvalidInput("invalid JSON: " + ParseErrorDetail(error.what()),
-                        LocationOfByte(text, error.byte, file));
-  } catch (const std::exception& error) {
-    return InvalidInput(std::string("invalid JSON: ") + error.what(), Location::InFile(file));
-  }
-  return Status::Ok();
-}
-
-Status LoadJsonFile(const std::string& path, Json* out) {
-  Result<std::string> text = ReadFileToString(path);
-  if (!text.ok()) return text.status();
-  return ParseJsonText(*text, path, out);
+Result<Json> ParseJsonText(const std::string& text, const std::string& file) {
+  Result<Json> json = ParseOrderedJson(text, ScenarioJsonLimits());
+  if (!json.ok()) return Status(json.status()).WithFile(file);
+  return json;
 }
 
 GeniusWebFileKind ClassifyParsed(const Json& json) {
@@ -177,6 +146,7 @@ GeniusWebFileKind ClassifyParsed(const Json& json) {
 struct DomainData {
   std::optional<std::string> name;
   std::vector<model::Issue> issues;
+  std::unordered_map<std::string, std::size_t> index;  // issue id -> position in issues
 };
 
 Status ParseRange(const Json& range, const std::string& issue_id, const std::string& file,
@@ -213,8 +183,10 @@ Status ParseRange(const Json& range, const std::string& issue_id, const std::str
   return Status::Ok();
 }
 
+// `budget` counts the options a domain file lists; null for a domain embedded in a profile (its
+// size is bounded by the profile's own JSON limits and it is dropped once compared).
 Status ParseValueSet(const Json& spec, const std::string& issue_id, const std::string& file,
-                     const std::string& path, model::Issue* issue) {
+                     const std::string& path, ScenarioBudget* budget, model::Issue* issue) {
   if (!spec.is_object()) {
     return FieldError(
         file, path,
@@ -227,6 +199,10 @@ Status ParseValueSet(const Json& spec, const std::string& issue_id, const std::s
                         std::string("expected a list of value labels, got ") + values->type_name());
     }
     if (values->empty()) return FieldError(file, values_path, "the issue has no values");
+    if (budget != nullptr) {
+      PARLEY_RETURN_IF_ERROR(
+          budget->listed_options.Charge(values->size(), Location{file, 0, 0, values_path}));
+    }
     std::vector<std::string> labels;
     std::set<std::string> seen;
     for (std::size_t value_idx = 0; value_idx < values->size(); ++value_idx) {
@@ -257,7 +233,7 @@ Status ParseValueSet(const Json& spec, const std::string& issue_id, const std::s
 
 // Reads a domain object. `path` is the JSON path of the object itself ("" for a domain file).
 Status ParseDomain(const Json& json, const std::string& file, const std::string& path,
-                   DomainData* domain) {
+                   DomainData* domain, ScenarioBudget* budget) {
   if (!json.is_object()) {
     return FieldError(file, path, std::string("expected a JSON object, got ") + json.type_name());
   }
@@ -280,8 +256,12 @@ Status ParseDomain(const Json& json, const std::string& file, const std::string&
   for (const auto& [issue_id, spec] : issues_values->items()) {
     const std::string issue_path = JoinPath(issues_path, issue_id);
     if (issue_id.empty()) return FieldError(file, issue_path, "an issue name is empty");
+    if (budget != nullptr) {
+      PARLEY_RETURN_IF_ERROR(budget->issues.Charge(1, Location{file, 0, 0, issue_path}));
+    }
     model::Issue issue;
-    PARLEY_RETURN_IF_ERROR(ParseValueSet(spec, issue_id, file, issue_path, &issue));
+    PARLEY_RETURN_IF_ERROR(ParseValueSet(spec, issue_id, file, issue_path, budget, &issue));
+    domain->index.emplace(issue.id, domain->issues.size());
     domain->issues.push_back(std::move(issue));
   }
   return Status::Ok();
@@ -308,12 +288,11 @@ std::string DescribeDomainDifference(const DomainData& embedded, const DomainDat
            Quote(*domain.name);
   }
   for (const model::Issue& issue : embedded.issues) {
-    auto match = std::find_if(domain.issues.begin(), domain.issues.end(),
-                              [&](const model::Issue& other) { return other.id == issue.id; });
-    if (match == domain.issues.end()) {
+    auto match = domain.index.find(issue.id);
+    if (match == domain.index.end()) {
       return "its embedded domain has issue " + Quote(issue.id) + ", which the domain file lacks";
     }
-    if (!SameValueSet(issue, *match)) {
+    if (!SameValueSet(issue, domain.issues[match->second])) {
       return "its embedded domain gives issue " + Quote(issue.id) +
              " other values than the domain file";
     }
@@ -353,9 +332,16 @@ Status ParseDiscreteUtilities(const Json& body, const model::Issue& issue, const
   function->form = model::ValueFunctionForm::kTable;
   function->table.assign(issue.options.size(), 0.0);
   std::vector<bool> given(issue.options.size(), false);
+  // Labels are looked up by hash: Issue::FindOption scans the list, quadratic on long tables.
+  std::unordered_map<std::string_view, std::size_t> option_of_label;
+  for (std::size_t option_idx = 0; option_idx < issue.options.size(); ++option_idx) {
+    option_of_label.emplace(issue.options[option_idx], option_idx);
+  }
   for (const auto& [label, utility] : value_utilities->items()) {
     const std::string label_path = JoinPath(values_path, label);
-    std::optional<std::uint64_t> option = issue.FindOption(label);
+    auto found = option_of_label.find(label);
+    std::optional<std::uint64_t> option;
+    if (found != option_of_label.end()) option = found->second;
     if (!option) {
       return FieldError(file, label_path,
                         "unknown value " + Quote(label) + " for issue " + Quote(issue.id) +
@@ -452,11 +438,10 @@ Status ParseIssueUtilities(const Json& entry, const model::Issue& issue, const s
 // Index of the issue named `id`, or an error naming the known issues.
 Status FindDomainIssue(const DomainData& domain, const std::string& id, const std::string& file,
                        const std::string& path, std::size_t* issue_idx) {
-  for (std::size_t idx = 0; idx < domain.issues.size(); ++idx) {
-    if (domain.issues[idx].id == id) {
-      *issue_idx = idx;
-      return Status::Ok();
-    }
+  auto found = domain.index.find(id);
+  if (found != domain.index.end()) {
+    *issue_idx = found->second;
+    return Status::Ok();
   }
   return FieldError(
       file, path,
@@ -533,7 +518,7 @@ Status ParseReservationBid(const Json& bid, const DomainData& domain,
 }
 
 Status ParseProfile(const Json& root, const std::string& file, const DomainData& domain,
-                    ProfileData* profile) {
+                    ScenarioBudget& budget, ProfileData* profile) {
   profile->file = file;
   const Json* space = Find(root, kLinearAdditive);
   if (space == nullptr) {
@@ -571,7 +556,8 @@ Status ParseProfile(const Json& root, const std::string& file, const DomainData&
       }
     } else if (!embedded->is_null()) {
       DomainData embedded_domain;
-      PARLEY_RETURN_IF_ERROR(ParseDomain(*embedded, file, domain_path, &embedded_domain));
+      PARLEY_RETURN_IF_ERROR(
+          ParseDomain(*embedded, file, domain_path, &embedded_domain, /*budget=*/nullptr));
       std::string difference = DescribeDomainDifference(embedded_domain, domain);
       if (!difference.empty()) {
         return FieldError(file, domain_path, "profile does not match the domain: " + difference);
@@ -593,6 +579,9 @@ Status ParseProfile(const Json& root, const std::string& file, const DomainData&
     const std::string entry_path = JoinPath(utilities_path, issue_id);
     std::size_t issue_idx = 0;
     PARLEY_RETURN_IF_ERROR(FindDomainIssue(domain, issue_id, file, entry_path, &issue_idx));
+    // Every issue's utilities are a table of one value per option (or become one).
+    PARLEY_RETURN_IF_ERROR(budget.tabulated.Charge(domain.issues[issue_idx].NumOptions(),
+                                                   Location{file, 0, 0, entry_path}));
     PARLEY_RETURN_IF_ERROR(ParseIssueUtilities(entry, domain.issues[issue_idx], file, entry_path,
                                                &functions[issue_idx]));
     has_function[issue_idx] = true;
@@ -645,32 +634,44 @@ Status ParseProfile(const Json& root, const std::string& file, const DomainData&
 // ---------------------------------------------------------------------------------------------
 // Scenario assembly
 
-struct JsonFile {
-  std::string path;
-  Json json;
-};
-
-Result<model::Scenario> BuildScenario(const JsonFile& domain_file,
-                                      const std::vector<JsonFile>& profile_files) {
-  if (ClassifyParsed(domain_file.json) == GeniusWebFileKind::kProfile) {
-    return InvalidInput(
-        "expected a GeniusWeb domain (an object with \"issuesValues\"), but this is a profile",
-        Location::InFile(domain_file.path));
+// Parses the files one at a time, keeping only what they define, so that memory holds at most
+// one JSON tree.
+Result<model::Scenario> BuildScenario(const NamedText& domain_file,
+                                      const std::vector<NamedText>& profile_files) {
+  if (profile_files.empty()) {
+    return InvalidInput("no GeniusWeb profile file given",
+                        Location{domain_file.path, 0, 0, "profiles"});
   }
+  if (profile_files.size() > kMaxParties) {
+    return InvalidInput("the scenario has " + std::to_string(profile_files.size()) +
+                            " profiles; parley reads at most " + std::to_string(kMaxParties) +
+                            " parties",
+                        Location::InFile(profile_files[kMaxParties].path));
+  }
+  ScenarioBudget budget;
   DomainData domain;
-  PARLEY_RETURN_IF_ERROR(ParseDomain(domain_file.json, domain_file.path, "", &domain));
+  {
+    PARLEY_ASSIGN_OR_RETURN(Json json, ParseJsonText(domain_file.text, domain_file.path));
+    if (ClassifyParsed(json) == GeniusWebFileKind::kProfile) {
+      return InvalidInput(
+          "expected a GeniusWeb domain (an object with \"issuesValues\"), but this is a profile",
+          Location::InFile(domain_file.path));
+    }
+    PARLEY_RETURN_IF_ERROR(ParseDomain(json, domain_file.path, "", &domain, &budget));
+  }
 
   std::vector<ProfileData> profiles(profile_files.size());
   for (std::size_t profile_idx = 0; profile_idx < profile_files.size(); ++profile_idx) {
-    const JsonFile& profile_file = profile_files[profile_idx];
-    if (ClassifyParsed(profile_file.json) == GeniusWebFileKind::kDomain) {
+    const NamedText& profile_file = profile_files[profile_idx];
+    PARLEY_ASSIGN_OR_RETURN(Json json, ParseJsonText(profile_file.text, profile_file.path));
+    if (ClassifyParsed(json) == GeniusWebFileKind::kDomain) {
       return InvalidInput(
           "expected a GeniusWeb profile (an object with \"LinearAdditiveUtilitySpace\"), but this "
           "is a domain",
           Location::InFile(profile_file.path));
     }
     PARLEY_RETURN_IF_ERROR(
-        ParseProfile(profile_file.json, profile_file.path, domain, &profiles[profile_idx]));
+        ParseProfile(json, profile_file.path, domain, budget, &profiles[profile_idx]));
   }
 
   model::Scenario scenario;
@@ -721,6 +722,11 @@ bool HasJsonExtension(const fs::path& path) {
   return extension == ".json";
 }
 
+Result<NamedText> ReadJsonSource(const std::string& path) {
+  PARLEY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path, kMaxScenarioFileBytes));
+  return NamedText{path, std::move(text)};
+}
+
 Result<model::Scenario> ReadFilesUnguarded(const std::string& domain_path,
                                            const std::vector<std::string>& profile_paths) {
   if (domain_path.empty()) {
@@ -729,12 +735,13 @@ Result<model::Scenario> ReadFilesUnguarded(const std::string& domain_path,
   if (profile_paths.empty()) {
     return InvalidInput("no GeniusWeb profile file given", Location{domain_path, 0, 0, "profiles"});
   }
-  JsonFile domain_file{domain_path, Json()};
-  PARLEY_RETURN_IF_ERROR(LoadJsonFile(domain_path, &domain_file.json));
-  std::vector<JsonFile> profile_files;
+  std::vector<std::string> paths = {domain_path};
+  paths.insert(paths.end(), profile_paths.begin(), profile_paths.end());
+  PARLEY_RETURN_IF_ERROR(CheckScenarioFiles(paths, domain_path));
+  PARLEY_ASSIGN_OR_RETURN(NamedText domain_file, ReadJsonSource(domain_path));
+  std::vector<NamedText> profile_files;
   for (const std::string& profile_path : profile_paths) {
-    JsonFile profile_file{profile_path, Json()};
-    PARLEY_RETURN_IF_ERROR(LoadJsonFile(profile_path, &profile_file.json));
+    PARLEY_ASSIGN_OR_RETURN(NamedText profile_file, ReadJsonSource(profile_path));
     profile_files.push_back(std::move(profile_file));
   }
   return BuildScenario(domain_file, profile_files);
@@ -758,14 +765,23 @@ Result<model::Scenario> ReadFolderUnguarded(const std::string& folder) {
   std::sort(paths.begin(), paths.end(), [](const fs::path& a, const fs::path& b) {
     return a.filename().string() < b.filename().string();
   });
+  std::vector<std::string> path_texts;
+  for (const fs::path& path : paths) path_texts.push_back(path.string());
+  PARLEY_RETURN_IF_ERROR(CheckScenarioFiles(path_texts, folder));
 
-  std::vector<JsonFile> domains;
-  std::vector<JsonFile> profiles;
+  // Each file is parsed to tell what it is, then dropped; BuildScenario parses the chosen ones
+  // again, one at a time.
+  std::vector<NamedText> domains;
+  std::vector<NamedText> profiles;
   std::vector<std::string> skipped;
   for (const fs::path& path : paths) {
-    JsonFile file{path.string(), Json()};
-    PARLEY_RETURN_IF_ERROR(LoadJsonFile(file.path, &file.json));
-    switch (ClassifyParsed(file.json)) {
+    PARLEY_ASSIGN_OR_RETURN(NamedText file, ReadJsonSource(path.string()));
+    GeniusWebFileKind kind = GeniusWebFileKind::kOther;
+    {
+      PARLEY_ASSIGN_OR_RETURN(Json json, ParseJsonText(file.text, file.path));
+      kind = ClassifyParsed(json);
+    }
+    switch (kind) {
       case GeniusWebFileKind::kDomain:
         domains.push_back(std::move(file));
         break;
@@ -787,7 +803,7 @@ Result<model::Scenario> ReadFolderUnguarded(const std::string& folder) {
   }
   if (domains.size() > 1) {
     std::vector<std::string> names;
-    for (const JsonFile& domain : domains) {
+    for (const NamedText& domain : domains) {
       names.push_back(fs::path(domain.path).filename().string());
     }
     return InvalidInput("several GeniusWeb domain files in the folder: " + JoinList(names) +
@@ -1002,6 +1018,15 @@ std::optional<std::pair<double, double>> LinearEnds(const model::Issue& issue,
 Result<ExportPlan> PlanExport(const model::Scenario& scenario) {
   if (scenario.issues.empty()) {
     return Unsupported("GeniusWeb domains need at least one issue", Location::InField("issues"));
+  }
+  if (!scenario.uncertainty.empty()) {
+    const auto& [path, range] = *scenario.uncertainty.ranges.begin();
+    return Unsupported(std::to_string(scenario.uncertainty.ranges.size()) +
+                           " value(s) carry a range (the first: [" + model::FormatNumber(range.low) +
+                           ", " + model::FormatNumber(range.high) +
+                           "]); GeniusWeb profiles hold single numbers only (write parley YAML or "
+                           "JSON to keep the ranges)",
+                       Location::InField(path));
   }
   ExportPlan plan;
   for (const model::Party& party : scenario.parties) {
@@ -1250,11 +1275,21 @@ Json ProfileJson(const model::Scenario& scenario, const ExportPlan& plan,
 
 GeniusWebFileKind ClassifyGeniusWebJson(const std::string& text) {
   try {
-    Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (json.is_discarded()) return GeniusWebFileKind::kOther;
-    return ClassifyParsed(json);
+    // Text beyond the limits is not read as GeniusWeb; the reader it goes to says why.
+    Result<Json> json = ParseOrderedJson(text, ScenarioJsonLimits());
+    return json.ok() ? ClassifyParsed(*json) : GeniusWebFileKind::kOther;
   } catch (const std::exception&) {
     return GeniusWebFileKind::kOther;
+  }
+}
+
+Result<model::Scenario> ReadGeniusWebTexts(const NamedText& domain,
+                                           const std::vector<NamedText>& profiles) {
+  try {
+    return BuildScenario(domain, profiles);
+  } catch (const std::exception& error) {
+    return InvalidInput(std::string("cannot read GeniusWeb files: ") + error.what(),
+                        Location::InFile(domain.path));
   }
 }
 

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -34,7 +35,10 @@
 
 #include "parley/base/names.h"
 #include "parley/base/numbers.h"
+#include "parley/io/json_limits.h"
+#include "parley/io/limits.h"
 #include "parley/io/scenario_io.h"
+#include "parley/io/yaml_limits.h"
 #include "parley/model/hyper_rectangle_utility.h"
 #include "parley/model/validate.h"
 
@@ -57,10 +61,6 @@ using OrderedJson = nlohmann::ordered_json;
 
 // Value functions are tabulated per option; larger numeric issues cannot carry preferences.
 constexpr std::uint64_t kMaxTabulatedOptions = 10'000'000;
-// Bounds the walk over a YAML tree (a safety net; aliases are not walked twice).
-constexpr std::int64_t kMaxNodeVisits = 20'000'000;
-// Nesting depth accepted from JSON that yaml-cpp could not read (yaml-cpp itself stops at 2000).
-constexpr int kMaxJsonDepth = 1000;
 // Utilities may exceed [0, 1] by rounding error (weights normalised by their sum...).
 constexpr double kUtilityTolerance = 1e-9;
 
@@ -146,10 +146,9 @@ class ParleyReader {
   ParleyReader(std::string file, std::string_view text) : file_(std::move(file)), text_(text) {}
 
   Status CheckDuplicateKeys(const YAML::Node& root) {
-    std::int64_t visits = 0;
     std::vector<std::string> path;
     std::set<int> visited;
-    return CheckDuplicateKeys(root, path, visited, visits);
+    return CheckDuplicateKeys(root, path, visited);
   }
 
   Result<Scenario> Read(const YAML::Node& root);
@@ -195,7 +194,7 @@ class ParleyReader {
     marks_.insert_or_assign(path, node.IsDefined() ? node.Mark() : YAML::Mark::null_mark());
   }
   Status CheckDuplicateKeys(const YAML::Node& node, std::vector<std::string>& path,
-                            std::set<int>& visited, std::int64_t& visits);
+                            std::set<int>& visited);
   Status ErrorFromValidation(const Status& status) const;
 
   // --- generic shapes ---
@@ -205,6 +204,9 @@ class ParleyReader {
                              std::string_view what) const;
   Result<std::vector<YAML::Node>> ReadList(const YAML::Node& node, const std::string& path,
                                            std::string_view what) const;
+  // A list of exactly two items, e.g. [lower, upper]; its position is remembered under `path`.
+  Result<std::vector<YAML::Node>> ReadPair(const YAML::Node& node, const std::string& path,
+                                           std::string_view what);
   Result<YAML::Node> Unwrap(const YAML::Node& node, const std::string& path, bool wrappable);
   Result<double> ReadNumber(const YAML::Node& node, const std::string& path, bool wrappable = true);
   Result<std::int64_t> ReadInteger(const YAML::Node& node, const std::string& path);
@@ -215,6 +217,11 @@ class ParleyReader {
                                std::string_view what) const;
   Result<double> ReadUnitNumber(const YAML::Node& node, const std::string& path,
                                 std::string_view what);
+  // A preference number: like ReadNumber, and the map form may add `range: [low, high]` and
+  // `distribution` (model/uncertainty.h), kept under `path`. Values and range ends must lie in
+  // [minimum, maximum] (`what` names the number in messages).
+  Result<double> ReadUncertainNumber(const YAML::Node& node, const std::string& path,
+                                     std::string_view what, double minimum, double maximum);
   Status ReadEntityProvenance(const MapView& map, const std::string& path);
 
   // --- schema ---
@@ -228,7 +235,7 @@ class ParleyReader {
   Result<Preferences> ReadPreferences(const YAML::Node& node, const std::string& party_id,
                                       const Scenario& scenario);
   Result<std::shared_ptr<const model::UtilityFunction>> ReadAdditive(const MapView& map,
-                                                                     const std::string& path,
+                                                                     const std::string& party_id,
                                                                      const Scenario& scenario);
   Result<std::shared_ptr<const model::UtilityFunction>> ReadHyperRectangles(
       const MapView& map, const std::string& path, const Scenario& scenario);
@@ -251,9 +258,21 @@ class ParleyReader {
   std::string_view text_;
   std::map<std::string, YAML::Mark> marks_;  // field path -> position, for later errors
   model::ProvenanceMap provenance_;
+  model::Uncertainty uncertainty_;
   // Scenarios imported from GENIUS or GeniusWeb keep their source's utility semantics: values
   // and utilities outside [0, 1] are accepted.
   bool relaxed_ = false;
+  // What has been built so far, against parley/io/limits.h.
+  ScenarioBudget budget_;
+  // Options red-line comparisons cover so far (each keeps a bit per option of its issue).
+  std::uint64_t red_line_options_ = 0;
+  // Issue id -> index, filled as issues are read (Scenario::FindIssue scans the list).
+  std::unordered_map<std::string, std::size_t> issue_index_;
+  std::optional<std::size_t> FindIssue(const std::string& id) const {
+    auto found = issue_index_.find(id);
+    if (found == issue_index_.end()) return std::nullopt;
+    return found->second;
+  }
 };
 
 // "a.b[2].c" from path components ("a", "b", "[2]", "c").
@@ -270,10 +289,7 @@ std::string JoinPath(const std::vector<std::string>& components) {
 // An alias is the node it names: collections are checked once, recognised by their position
 // (`visited`), so aliases that multiply ("billion laughs") cost nothing.
 Status ParleyReader::CheckDuplicateKeys(const YAML::Node& node, std::vector<std::string>& path,
-                                        std::set<int>& visited, std::int64_t& visits) {
-  if (++visits > kMaxNodeVisits) {
-    return ErrorAt(node, JoinPath(path), "the document is too large or repeats aliases too often");
-  }
+                                        std::set<int>& visited) {
   if ((node.IsMap() || node.IsSequence()) && !node.Mark().is_null() &&
       !visited.insert(node.Mark().pos).second) {
     return Status::Ok();
@@ -291,14 +307,14 @@ Status ParleyReader::CheckDuplicateKeys(const YAML::Node& node, std::vector<std:
                              FirstAt(previous->second));
         }
       }
-      PARLEY_RETURN_IF_ERROR(CheckDuplicateKeys(it->second, path, visited, visits));
+      PARLEY_RETURN_IF_ERROR(CheckDuplicateKeys(it->second, path, visited));
       path.pop_back();
     }
   } else if (node.IsSequence()) {
     std::size_t index = 0;
     for (auto it = node.begin(); it != node.end(); ++it, ++index) {
       path.push_back("[" + std::to_string(index) + "]");
-      PARLEY_RETURN_IF_ERROR(CheckDuplicateKeys(*it, path, visited, visits));
+      PARLEY_RETURN_IF_ERROR(CheckDuplicateKeys(*it, path, visited));
       path.pop_back();
     }
   }
@@ -367,6 +383,19 @@ Result<std::vector<YAML::Node>> ParleyReader::ReadList(const YAML::Node& node,
 
 // A scalar may be written as {value, source, note}; returns the node holding the value and
 // records the provenance under `path`.
+Result<std::vector<YAML::Node>> ParleyReader::ReadPair(const YAML::Node& node,
+                                                       const std::string& path,
+                                                       std::string_view what) {
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items, ReadList(node, path, what));
+  Remember(path, node);
+  if (items.size() != 2) {
+    return ErrorAt(
+        node, path,
+        "expected " + std::string(what) + ", got a list of " + std::to_string(items.size()));
+  }
+  return items;
+}
+
 Result<YAML::Node> ParleyReader::Unwrap(const YAML::Node& node, const std::string& path,
                                         bool wrappable) {
   if (!wrappable || !node.IsMap()) {
@@ -453,11 +482,86 @@ Result<std::string> ParleyReader::ReadName(const YAML::Node& node, const std::st
 
 Result<double> ParleyReader::ReadUnitNumber(const YAML::Node& node, const std::string& path,
                                             std::string_view what) {
-  PARLEY_ASSIGN_OR_RETURN(double value, ReadNumber(node, path));
-  if (!relaxed_ && (value < 0 || value > 1)) {
-    return ErrorAtPath(
-        path, std::string(what) + " must lie in [0, 1], got " + model::FormatNumber(value));
+  const double infinity = std::numeric_limits<double>::infinity();
+  return relaxed_ ? ReadUncertainNumber(node, path, what, -infinity, infinity)
+                  : ReadUncertainNumber(node, path, what, 0, 1);
+}
+
+Result<double> ParleyReader::ReadUncertainNumber(const YAML::Node& node, const std::string& path,
+                                                 std::string_view what, double minimum,
+                                                 double maximum) {
+  auto bounds_text = [&] {
+    if (minimum == 0 && std::isinf(maximum)) return std::string(" must be non-negative");
+    return " must lie in [" + model::FormatNumber(minimum) + ", " + model::FormatNumber(maximum) +
+           "]";
+  };
+  auto check = [&](double number, const std::string& field, const YAML::Node& at,
+                   const std::string& which) -> Status {
+    if (number < minimum || number > maximum) {
+      return ErrorAt(
+          at, field,
+          which + std::string(what) + bounds_text() + ", got " + model::FormatNumber(number));
+    }
+    return Status::Ok();
+  };
+  if (!node.IsMap()) {
+    PARLEY_ASSIGN_OR_RETURN(double value, ReadNumber(node, path));
+    PARLEY_RETURN_IF_ERROR(check(value, path, node, ""));
+    return value;
   }
+  PARLEY_ASSIGN_OR_RETURN(MapView map,
+                          ReadMap(node, path, "a value with provenance or a range",
+                                  {"value", "range", "distribution", "source", "note"}));
+  const Entry* value_entry = map.Find("value");
+  if (value_entry == nullptr) {
+    return ErrorAt(node, path, "a map given for a single value needs a 'value' key");
+  }
+  PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
+  Remember(path, value_entry->value);
+  std::optional<double> parsed;
+  if (value_entry->value.IsScalar()) parsed = ParseFiniteDouble(value_entry->value.Scalar());
+  if (!parsed) {
+    return ErrorAt(value_entry->value, path,
+                   "expected a number, got " + DescribeNode(value_entry->value));
+  }
+  const double value = *parsed;
+  PARLEY_RETURN_IF_ERROR(check(value, path, value_entry->value, ""));
+  const Entry* range_entry = map.Find("range");
+  const Entry* distribution_entry = map.Find("distribution");
+  if (range_entry == nullptr) {
+    if (distribution_entry != nullptr) {
+      return ErrorAt(distribution_entry->key_node, Child(path, "distribution"),
+                     "'distribution' needs a 'range: [low, high]' beside it");
+    }
+    return value;
+  }
+  const std::string range_path = Child(path, "range");
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> ends,
+                          ReadPair(range_entry->value, range_path, "[low, high]"));
+  model::ValueRange range;
+  range.value = value;
+  PARLEY_ASSIGN_OR_RETURN(range.low, ReadNumber(ends[0], Element(range_path, 0), false));
+  PARLEY_ASSIGN_OR_RETURN(range.high, ReadNumber(ends[1], Element(range_path, 1), false));
+  PARLEY_RETURN_IF_ERROR(check(range.low, range_path, ends[0], "the range's low end: "));
+  PARLEY_RETURN_IF_ERROR(check(range.high, range_path, ends[1], "the range's high end: "));
+  if (!(range.low <= value && value <= range.high)) {
+    return ErrorAt(range_entry->value, range_path,
+                   "the range [" + model::FormatNumber(range.low) + ", " +
+                       model::FormatNumber(range.high) + "] must contain the value " +
+                       model::FormatNumber(value));
+  }
+  if (distribution_entry != nullptr) {
+    const std::string distribution_path = Child(path, "distribution");
+    PARLEY_ASSIGN_OR_RETURN(std::string name, ReadName(distribution_entry->value, distribution_path,
+                                                       "a distribution name"));
+    std::optional<model::Distribution> distribution = model::ParseDistribution(name);
+    if (!distribution) {
+      return ErrorAt(distribution_entry->value, distribution_path,
+                     UnknownName("distribution", name, "distributions", {"uniform", "triangular"}));
+    }
+    range.distribution = *distribution;
+  }
+  uncertainty_.ranges[path] = range;
   return value;
 }
 
@@ -495,6 +599,8 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
   PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> issue_nodes,
                           ReadList(issues->value, "issues", "a list of issues"));
   if (issue_nodes.empty()) return ErrorAt(issues->value, "issues", "at least one issue is needed");
+  PARLEY_RETURN_IF_ERROR(
+      budget_.issues.Charge(issue_nodes.size(), LocationOf(issues->value, "issues")));
   Remember("issues", issues->value);
   std::map<std::string, YAML::Mark> issue_ids;
   std::vector<YAML::Node> issue_phase_nodes(issue_nodes.size());
@@ -507,6 +613,7 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
           "issue id " + Quote(issue.id) + " is used twice" + FirstAt(previous->second),
           LocationOfMark(marks_.at(IssuePath(issue.id) + ".id"), IssuePath(issue.id)));
     }
+    issue_index_.emplace(issue.id, scenario.issues.size());
     scenario.issues.push_back(std::move(issue));
   }
 
@@ -525,6 +632,12 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
   if (party_nodes.empty()) {
     return ErrorAt(parties->value, "parties", "at least one party is needed");
   }
+  if (party_nodes.size() > kMaxParties) {
+    return ErrorAt(parties->value, "parties",
+                   "the scenario has " + std::to_string(party_nodes.size()) +
+                       " parties; parley reads at most " + std::to_string(kMaxParties) +
+                       " (docs/scenario-format.md, Limits)");
+  }
   Remember("parties", parties->value);
   std::map<std::string, YAML::Mark> party_ids;
   for (std::size_t party_idx = 0; party_idx < party_nodes.size(); ++party_idx) {
@@ -541,6 +654,7 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
   Status valid = model::ValidateScenario(scenario);
   if (!valid.ok()) return ErrorFromValidation(valid);
   scenario.provenance = std::move(provenance_);
+  scenario.uncertainty = std::move(uncertainty_);
   return scenario;
 }
 
@@ -681,12 +795,7 @@ Result<Issue> ParleyReader::ReadIssue(const YAML::Node& node, std::size_t issue_
   }
   const std::string range_path = Child(path, "range");
   PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> bounds,
-                          ReadList(range->value, range_path, "[lower, upper]"));
-  Remember(range_path, range->value);
-  if (bounds.size() != 2) {
-    return ErrorAt(range->value, range_path,
-                   "expected [lower, upper], got a list of " + std::to_string(bounds.size()));
-  }
+                          ReadPair(range->value, range_path, "[lower, upper]"));
   if (issue.kind == IssueKind::kInteger) {
     if (step != nullptr) {
       return ErrorAt(step->key_node, Child(path, "step"),
@@ -736,6 +845,8 @@ Status ParleyReader::ReadIssueOptions(const YAML::Node& node, const std::string&
   Remember(options_path, node);
   if (items.empty())
     return ErrorAt(node, options_path, "a discrete issue needs at least one option");
+  PARLEY_RETURN_IF_ERROR(
+      budget_.listed_options.Charge(items.size(), LocationOf(node, options_path)));
   std::map<std::string, YAML::Mark> seen;
   std::vector<std::string> descriptions;
   bool any_description = false;
@@ -779,6 +890,11 @@ Status ParleyReader::ReadPhases(const YAML::Node& node, Scenario& scenario,
                                 const std::vector<YAML::Node>& issue_phase_nodes) {
   PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
                           ReadList(node, "phases", "a list of phases"));
+  if (items.size() > kMaxPhases) {
+    return ErrorAt(node, "phases",
+                   "the scenario has " + std::to_string(items.size()) +
+                       " phases; parley reads at most " + std::to_string(kMaxPhases));
+  }
   std::map<std::string, YAML::Mark> phase_ids;
   // For each issue: the phase that lists it and where.
   std::vector<std::optional<std::size_t>> listed_by(scenario.issues.size());
@@ -865,7 +981,7 @@ Result<std::size_t> ParleyReader::ReadIssueReference(const YAML::Node& node,
                                                      const std::string& path,
                                                      const Scenario& scenario) const {
   PARLEY_ASSIGN_OR_RETURN(std::string id, ReadName(node, path, "an issue id"));
-  if (std::optional<std::size_t> issue_idx = scenario.FindIssue(id)) return *issue_idx;
+  if (std::optional<std::size_t> issue_idx = FindIssue(id)) return *issue_idx;
   std::vector<std::string> ids;
   for (const Issue& issue : scenario.issues) ids.push_back(issue.id);
   return ErrorAt(node, path, UnknownName("issue", id, "issues", ids));
@@ -952,7 +1068,7 @@ Result<Preferences> ParleyReader::ReadPreferences(const YAML::Node& node,
   PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
   Preferences preferences;
   if (type == "additive") {
-    PARLEY_ASSIGN_OR_RETURN(preferences.utility, ReadAdditive(map, path, scenario));
+    PARLEY_ASSIGN_OR_RETURN(preferences.utility, ReadAdditive(map, party_id, scenario));
   } else {
     PARLEY_ASSIGN_OR_RETURN(preferences.utility, ReadHyperRectangles(map, path, scenario));
   }
@@ -962,10 +1078,17 @@ Result<Preferences> ParleyReader::ReadPreferences(const YAML::Node& node,
   }
   if (const Entry* discount = map.Find("discount")) {
     const std::string discount_path = Child(path, "discount");
-    PARLEY_ASSIGN_OR_RETURN(preferences.discount, ReadNumber(discount->value, discount_path));
-    if (!(preferences.discount > 0 && preferences.discount <= 1)) {
+    PARLEY_ASSIGN_OR_RETURN(preferences.discount,
+                            ReadUncertainNumber(discount->value, discount_path, "discount", 0, 1));
+    const model::ValueRange* range = uncertainty_.Find(discount_path);
+    if (!(preferences.discount > 0)) {
       return ErrorAtPath(discount_path, "discount must lie in (0, 1] (1 means none), got " +
                                             model::FormatNumber(preferences.discount));
+    }
+    if (range != nullptr && !(range->low > 0)) {
+      return ErrorAtPath(Child(discount_path, "range"),
+                         "discount must lie in (0, 1] (1 means none); the range starts at " +
+                             model::FormatNumber(range->low));
     }
   }
   if (const Entry* red_lines = map.Find("red_lines")) {
@@ -986,7 +1109,8 @@ std::vector<std::string> MissingIssues(const std::vector<Issue>& issues,
 }
 
 Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadAdditive(
-    const MapView& map, const std::string& path, const Scenario& scenario) {
+    const MapView& map, const std::string& party_id, const Scenario& scenario) {
+  const std::string path = PreferencesPath(party_id);
   const std::size_t num_issues = scenario.issues.size();
   std::vector<std::string> issue_ids;
   for (const Issue& issue : scenario.issues) issue_ids.push_back(issue.id);
@@ -1002,17 +1126,15 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadAdditive
   std::vector<double> weights(num_issues, 0.0);
   std::vector<bool> has_weight(num_issues, false);
   for (const Entry& entry : weights_map.entries) {
-    std::optional<std::size_t> issue_idx = scenario.FindIssue(entry.key);
+    std::optional<std::size_t> issue_idx = FindIssue(entry.key);
     if (!issue_idx) {
       return ErrorAt(entry.key_node, Child(weights_path, entry.key),
                      UnknownName("issue", entry.key, "issues", issue_ids));
     }
     const std::string weight_path = Child(weights_path, entry.key);
-    PARLEY_ASSIGN_OR_RETURN(double weight, ReadNumber(entry.value, weight_path));
-    if (weight < 0) {
-      return ErrorAtPath(weight_path,
-                         "weight must be non-negative, got " + model::FormatNumber(weight));
-    }
+    PARLEY_ASSIGN_OR_RETURN(double weight,
+                            ReadUncertainNumber(entry.value, weight_path, "weight", 0,
+                                                std::numeric_limits<double>::infinity()));
     weights[*issue_idx] = weight;
     has_weight[*issue_idx] = true;
   }
@@ -1027,6 +1149,8 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadAdditive
   if (const Entry* entry = map.Find("normalize_weights")) {
     PARLEY_ASSIGN_OR_RETURN(normalize, ReadBool(entry->value, Child(path, "normalize_weights")));
   }
+  model::WeightScale scale;
+  scale.normalized = normalize;
   if (normalize) {
     double sum = 0;
     for (double weight : weights) sum += weight;
@@ -1037,10 +1161,20 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadAdditive
                          "'normalize_weights: false')");
     }
     for (double& weight : weights) weight /= sum;
+    scale.divisor = sum;
+  }
+  for (const Issue& issue : scenario.issues) {
+    if (uncertainty_.Find(Child(weights_path, issue.id)) != nullptr) {
+      uncertainty_.weight_scales[party_id] = scale;
+      break;
+    }
   }
   double offset = 0;
   if (const Entry* entry = map.Find("offset")) {
-    PARLEY_ASSIGN_OR_RETURN(offset, ReadNumber(entry->value, Child(path, "offset")));
+    PARLEY_ASSIGN_OR_RETURN(offset,
+                            ReadUncertainNumber(entry->value, Child(path, "offset"), "offset",
+                                                -std::numeric_limits<double>::infinity(),
+                                                std::numeric_limits<double>::infinity()));
   }
 
   const Entry* values_entry = map.Find("values");
@@ -1054,7 +1188,7 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadAdditive
   std::vector<ValueFunction> values(num_issues);
   std::vector<bool> has_values(num_issues, false);
   for (const Entry& entry : values_map.entries) {
-    std::optional<std::size_t> issue_idx = scenario.FindIssue(entry.key);
+    std::optional<std::size_t> issue_idx = FindIssue(entry.key);
     if (!issue_idx) {
       return ErrorAt(entry.key_node, Child(values_path, entry.key),
                      UnknownName("issue", entry.key, "issues", issue_ids));
@@ -1101,6 +1235,7 @@ Result<ValueFunction> ParleyReader::ReadValueFunction(const YAML::Node& node,
                        " options; value functions are tabulated and support at most " +
                        std::to_string(kMaxTabulatedOptions) + " (use a coarser step)");
   }
+  PARLEY_RETURN_IF_ERROR(budget_.tabulated.Charge(issue.NumOptions(), LocationOf(node, path)));
   PARLEY_ASSIGN_OR_RETURN(MapView any, ReadAnyMap(node, path, "a value function"));
   ValueFunction function;
   const Entry* type_entry = any.Find("type");
@@ -1292,10 +1427,7 @@ Status ParleyReader::ReadReservation(const YAML::Node& node, const std::string& 
     }
   }
   if (!is_outcome) {
-    PARLEY_ASSIGN_OR_RETURN(double value, ReadNumber(node, path));
-    if (!relaxed_ && (value < 0 || value > 1)) {
-      return ErrorAtPath(path, "reservation must lie in [0, 1], got " + model::FormatNumber(value));
-    }
+    PARLEY_ASSIGN_OR_RETURN(double value, ReadUnitNumber(node, path, "reservation"));
     preferences.reservation_value = value;
     return Status::Ok();
   }
@@ -1311,7 +1443,7 @@ Status ParleyReader::ReadReservation(const YAML::Node& node, const std::string& 
   Outcome outcome(scenario.issues.size(), 0);
   std::vector<bool> given(scenario.issues.size(), false);
   for (const Entry& entry : options.entries) {
-    std::optional<std::size_t> issue_idx = scenario.FindIssue(entry.key);
+    std::optional<std::size_t> issue_idx = FindIssue(entry.key);
     if (!issue_idx) {
       return ErrorAt(entry.key_node, Child(outcome_path, entry.key),
                      UnknownName("issue", entry.key, "issues", issue_ids));
@@ -1361,12 +1493,17 @@ Result<std::vector<RedLine>> ParleyReader::ReadRedLines(const YAML::Node& node,
   const std::string list_path = PartyPath(party_id) + ".red_lines";
   PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
                           ReadList(node, list_path, "a list of red lines"));
+  if (items.size() > kMaxRedLinesPerParty) {
+    return ErrorAt(node, list_path,
+                   "the party has " + std::to_string(items.size()) +
+                       " red lines; parley reads at most " + std::to_string(kMaxRedLinesPerParty));
+  }
   std::vector<RedLine> red_lines;
   for (std::size_t line_idx = 0; line_idx < items.size(); ++line_idx) {
     const std::string path = RedLinePath(party_id, line_idx);
-    PARLEY_ASSIGN_OR_RETURN(MapView map,
-                            ReadMap(items[line_idx], path, "a red line",
-                                    {"forbid", "require", "description", "source", "note"}));
+    PARLEY_ASSIGN_OR_RETURN(MapView map, ReadMap(items[line_idx], path, "a red line",
+                                                 {"id", "forbid", "require", "holds", "description",
+                                                  "source", "note"}));
     Remember(path, items[line_idx]);
     const Entry* forbid = map.Find("forbid");
     const Entry* require = map.Find("require");
@@ -1385,11 +1522,28 @@ Result<std::vector<RedLine>> ParleyReader::ReadRedLines(const YAML::Node& node,
       PARLEY_ASSIGN_OR_RETURN(red_line.description,
                               ReadText(description->value, Child(path, "description")));
     }
-    Result<model::Expression> expression = model::ParseExpression(red_line.text, scenario.issues);
+    if (const Entry* id = map.Find("id")) {
+      PARLEY_ASSIGN_OR_RETURN(red_line.id, ReadName(id->value, Child(path, "id"), "a red line id"));
+      Remember(Child(path, "id"), id->value);
+    }
+    if (const Entry* holds = map.Find("holds")) {
+      const std::string holds_path = Child(path, "holds");
+      PARLEY_ASSIGN_OR_RETURN(red_line.holds, ReadNumber(holds->value, holds_path));
+      if (!(red_line.holds >= 0 && red_line.holds <= 1)) {
+        return ErrorAtPath(holds_path,
+                           "holds is the probability that the red line is firm, in "
+                           "[0, 1]; got " +
+                               model::FormatNumber(red_line.holds));
+      }
+    }
+    const std::uint64_t budget = kMaxRedLineOptions - red_line_options_;
+    Result<model::Expression> expression =
+        model::ParseExpression(red_line.text, scenario.issues, budget);
     if (!expression.ok()) {
       return ExpressionError(expression_entry->value, expression_path, red_line.text,
                              expression.status());
     }
+    red_line_options_ += model::AtomOptions(*expression);
     red_line.expression = std::move(expression).value();
     red_lines.push_back(std::move(red_line));
   }
@@ -1444,6 +1598,8 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadHyperRec
     const std::string rectangles_path = Child(set_path, "rectangles");
     PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> rectangle_nodes,
                             ReadList(rectangles->value, rectangles_path, "a list of rectangles"));
+    PARLEY_RETURN_IF_ERROR(budget_.rectangles.Charge(
+        rectangle_nodes.size(), LocationOf(rectangles->value, rectangles_path)));
     for (std::size_t rectangle_idx = 0; rectangle_idx < rectangle_nodes.size(); ++rectangle_idx) {
       const std::string rectangle_path = Element(rectangles_path, rectangle_idx);
       PARLEY_ASSIGN_OR_RETURN(MapView rectangle_map,
@@ -1464,7 +1620,7 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadHyperRec
         PARLEY_ASSIGN_OR_RETURN(MapView bounds_map, ReadAnyMap(bounds_entry->value, bounds_path,
                                                                "{issue: [min, max], ...}"));
         for (const Entry& entry : bounds_map.entries) {
-          std::optional<std::size_t> issue_idx = scenario.FindIssue(entry.key);
+          std::optional<std::size_t> issue_idx = FindIssue(entry.key);
           const std::string bound_path = Child(bounds_path, entry.key);
           if (!issue_idx) {
             return ErrorAt(entry.key_node, bound_path,
@@ -1492,61 +1648,6 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadHyperRec
       std::make_shared<HyperRectangleUtility>(scenario.issues, std::move(sets), max_utility));
 }
 
-// Notes where each document of a YAML stream starts; ignores everything else.
-class DocumentStarts : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> starts;
-
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
-// Loads the single YAML document of `text` (yaml-cpp exceptions propagate to the caller).
-// YAML::LoadAll is not used: on a stray ',' or similar at document level yaml-cpp 0.7 starts an
-// empty document again and again without consuming it, until memory runs out. Counting at most
-// two document starts tells a second document from text the parser cannot get past.
-Result<YAML::Node> LoadSingleDocument(const std::string& text, const std::string& file_name) {
-  std::istringstream stream(text);
-  YAML::Parser parser(stream);
-  DocumentStarts documents;
-  int num_documents = 0;
-  while (num_documents < 2 && parser.HandleNextDocument(documents)) ++num_documents;
-  if (num_documents == 2 && documents.starts.size() >= 2) {
-    const YAML::Mark& first = documents.starts[0];
-    const YAML::Mark& second = documents.starts[1];
-    Location location{file_name, second.line + 1, second.column + 1, ""};
-    if (second.pos <= first.pos) {
-      std::string shown = second.pos >= 0 && static_cast<std::size_t>(second.pos) < text.size()
-                              ? Quote(std::string(1, text[static_cast<std::size_t>(second.pos)]))
-                              : "text";
-      return InvalidInput("not valid YAML: unexpected " + shown + " here", location);
-    }
-    return InvalidInput("the file holds more than one YAML document; a scenario is one document",
-                        location);
-  }
-  if (num_documents == 0) return YAML::Node(YAML::NodeType::Null);
-  return YAML::Load(text);
-}
-
-Status YamlError(const YAML::Exception& error, const std::string& file_name) {
-  Location location{file_name, 0, 0, ""};
-  if (!error.mark.is_null()) {
-    location.line = error.mark.line + 1;
-    location.column = error.mark.column + 1;
-  }
-  return InvalidInput("not valid YAML: " + error.msg, location);
-}
-
 Result<Scenario> ReadYamlTree(const YAML::Node& root, const std::string& text,
                               const std::string& file_name, bool check_duplicates) {
   ParleyReader reader(file_name, text);
@@ -1555,48 +1656,6 @@ Result<Scenario> ReadYamlTree(const YAML::Node& root, const std::string& text,
 }
 
 // ---- JSON specifics ----
-
-// Line and column of a byte offset in `text` (1-based).
-Location LocationOfOffset(const std::string& text, std::size_t offset, const std::string& file) {
-  Location location{file, 1, 1, ""};
-  for (std::size_t pos = 0; pos < offset && pos < text.size(); ++pos) {
-    if (text[pos] == '\n') {
-      ++location.line;
-      location.column = 1;
-    } else {
-      ++location.column;
-    }
-  }
-  return location;
-}
-
-// Refuses JSON nested deeper than kMaxJsonDepth, at the position where it gets too deep (a cheap
-// scan before any parser recurses).
-Status CheckJsonDepth(const std::string& text, const std::string& file) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t pos = 0; pos < text.size(); ++pos) {
-    char c = text[pos];
-    if (in_string) {
-      if (c == '\\') {
-        ++pos;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) {
-        return InvalidInput(
-            "the JSON is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep",
-            LocationOfOffset(text, pos, file));
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return Status::Ok();
-}
 
 // True when the yaml-cpp tree holds exactly the JSON value (yaml-cpp reads nearly all JSON the
 // same way; this catches the rest, such as escaped surrogate pairs).
@@ -1637,27 +1696,21 @@ bool SameTree(const YAML::Node& yaml, const OrderedJson& json) {
   }
 }
 
-// Builds a yaml-cpp tree (without positions) from JSON that yaml-cpp could not read itself.
-Result<YAML::Node> JsonToYaml(const OrderedJson& json, int depth, const std::string& file) {
-  if (depth > kMaxJsonDepth) {
-    return InvalidInput(
-        "the JSON is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep",
-        Location::InFile(file));
-  }
+// Builds a yaml-cpp tree (without positions) from JSON that yaml-cpp could not read itself. The
+// recursion is bounded: ParseJson refused anything nested deeper than kMaxNestingDepth.
+YAML::Node JsonToYaml(const OrderedJson& json) {
   switch (json.type()) {
     case OrderedJson::value_t::object: {
       YAML::Node node(YAML::NodeType::Map);
       for (auto it = json.begin(); it != json.end(); ++it) {
-        PARLEY_ASSIGN_OR_RETURN(YAML::Node child, JsonToYaml(it.value(), depth + 1, file));
-        node.force_insert(it.key(), child);
+        node.force_insert(it.key(), JsonToYaml(it.value()));
       }
       return node;
     }
     case OrderedJson::value_t::array: {
       YAML::Node node(YAML::NodeType::Sequence);
       for (const OrderedJson& item : json) {
-        PARLEY_ASSIGN_OR_RETURN(YAML::Node child, JsonToYaml(item, depth + 1, file));
-        node.push_back(child);
+        node.push_back(JsonToYaml(item));
       }
       return node;
     }
@@ -1739,6 +1792,18 @@ bool NormalizableWeights(std::vector<double>& weights, bool look_for_integers) {
   return false;
 }
 
+// weight * divisor in the fewest digits that divide back to `weight`.
+double ShortestScaled(double weight, double divisor) {
+  const double scaled = weight * divisor;
+  for (int digits : {6, 10, 15}) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, scaled);
+    double candidate = std::strtod(buffer, nullptr);
+    if (candidate / divisor == weight) return candidate;
+  }
+  return scaled;
+}
+
 class ParleyWriter {
  public:
   explicit ParleyWriter(const Scenario& scenario) : scenario_(scenario) {}
@@ -1746,12 +1811,20 @@ class ParleyWriter {
 
  private:
   // The value, or {value, source, note} when provenance is recorded at `path`.
+  // Also {value, range, distribution, ...} when the value carries a range.
   OrderedJson Scalar(const std::string& path, OrderedJson value) const {
     auto found = scenario_.provenance.find(path);
-    if (found == scenario_.provenance.end()) return value;
+    const model::ValueRange* range = scenario_.uncertainty.Find(path);
+    if (found == scenario_.provenance.end() && range == nullptr) return value;
     OrderedJson wrapped = OrderedJson::object();
     wrapped["value"] = std::move(value);
-    AddProvenance(wrapped, found->second);
+    if (range != nullptr) {
+      wrapped["range"] = {Number(range->low), Number(range->high)};
+      if (range->distribution != model::Distribution::kUniform) {
+        wrapped["distribution"] = std::string(model::DistributionName(range->distribution));
+      }
+    }
+    if (found != scenario_.provenance.end()) AddProvenance(wrapped, found->second);
     return wrapped;
   }
   void AddProvenance(OrderedJson& object, const model::Provenance& provenance) const {
@@ -1777,7 +1850,7 @@ class ParleyWriter {
   OrderedJson WritePhase(const Phase& phase) const;
   OrderedJson WriteParty(const Party& party) const;
   OrderedJson WritePreferences(const Party& party) const;
-  void WriteAdditive(const AdditiveUtility& utility, const std::string& path,
+  void WriteAdditive(const AdditiveUtility& utility, const std::string& party_id,
                      OrderedJson& out) const;
   void WriteHyperRectangles(const HyperRectangleUtility& utility, const std::string& path,
                             OrderedJson& out) const;
@@ -1925,7 +1998,7 @@ OrderedJson ParleyWriter::WritePreferences(const Party& party) const {
   const std::string path = PreferencesPath(party.id);
   OrderedJson out = OrderedJson::object();
   if (const auto* additive = dynamic_cast<const AdditiveUtility*>(preferences.utility.get())) {
-    WriteAdditive(*additive, path, out);
+    WriteAdditive(*additive, party.id, out);
   } else if (const auto* rectangles =
                  dynamic_cast<const HyperRectangleUtility*>(preferences.utility.get())) {
     WriteHyperRectangles(*rectangles, path, out);
@@ -1969,13 +2042,28 @@ OrderedJson ParleyWriter::WritePreferences(const Party& party) const {
   return out;
 }
 
-void ParleyWriter::WriteAdditive(const AdditiveUtility& utility, const std::string& path,
+void ParleyWriter::WriteAdditive(const AdditiveUtility& utility, const std::string& party_id,
                                  OrderedJson& out) const {
+  const std::string path = PreferencesPath(party_id);
   const std::size_t num_issues = std::min(utility.NumIssues(), scenario_.issues.size());
   std::vector<double> written(utility.weights().begin(),
                               utility.weights().begin() + static_cast<std::ptrdiff_t>(num_issues));
-  bool normalize =
-      NormalizableWeights(written, scenario_.source_format == model::SourceFormat::kParley);
+  bool normalize;
+  auto scale = scenario_.uncertainty.weight_scales.find(party_id);
+  if (scale != scenario_.uncertainty.weight_scales.end()) {
+    // Ranges are on the scale the file wrote its weights in: write the weights on it again.
+    normalize = scale->second.normalized;
+    for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
+      const model::ValueRange* range =
+          scenario_.uncertainty.Find(Child(path, "weights." + scenario_.issues[issue_idx].id));
+      written[issue_idx] = range != nullptr
+                               ? range->value
+                               : ShortestScaled(written[issue_idx], scale->second.divisor);
+    }
+  } else {
+    normalize =
+        NormalizableWeights(written, scenario_.source_format == model::SourceFormat::kParley);
+  }
   OrderedJson weights = OrderedJson::object();
   for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
     const std::string& id = scenario_.issues[issue_idx].id;
@@ -2131,7 +2219,12 @@ OrderedJson ParleyWriter::WriteRedLine(const RedLine& red_line, const std::strin
   if (text.empty() || !model::ParseExpression(text, scenario_.issues).ok()) {
     text = model::FormatExpression(red_line.expression, scenario_.issues);
   }
+  if (!red_line.id.empty()) out["id"] = red_line.id;
   out[red_line.kind == RedLine::Kind::kForbid ? "forbid" : "require"] = text;
+  const std::string holds_path = Child(path, "holds");
+  if (red_line.holds != 1 || HasProvenance(holds_path)) {
+    out["holds"] = Scalar(holds_path, Number(red_line.holds));
+  }
   AddText(out, path, "description", red_line.description);
   AddEntityProvenance(out, path);
   return out;
@@ -2259,7 +2352,7 @@ void EmitYaml(YAML::Emitter& out, const OrderedJson& value, Style style, int dep
 
 Result<model::Scenario> ReadParleyYaml(const std::string& text, const std::string& file_name) {
   try {
-    PARLEY_ASSIGN_OR_RETURN(YAML::Node root, LoadSingleDocument(text, file_name));
+    PARLEY_ASSIGN_OR_RETURN(YAML::Node root, LoadYaml(text, ScenarioYamlLimits(), file_name));
     return ReadYamlTree(root, text, file_name, true);
   } catch (const YAML::Exception& error) {
     return YamlError(error, file_name);
@@ -2271,54 +2364,23 @@ Result<model::Scenario> ReadParleyYaml(const std::string& text, const std::strin
 
 Result<model::Scenario> ReadParleyJson(const std::string& text, const std::string& file_name) {
   try {
-    // nlohmann checks that the text is strict JSON and gives precise syntax errors; it keeps the
-    // last of duplicate keys, so the callback notes the first duplicate.
-    std::vector<std::set<std::string>> keys_by_depth;
-    std::string duplicate;
-    auto note_duplicates = [&](int /*depth*/, nlohmann::json::parse_event_t event,
-                               OrderedJson& parsed) {
-      using Event = nlohmann::json::parse_event_t;
-      if (event == Event::object_start) {
-        keys_by_depth.emplace_back();
-      } else if (event == Event::object_end && !keys_by_depth.empty()) {
-        keys_by_depth.pop_back();
-      } else if (event == Event::key && !keys_by_depth.empty() && parsed.is_string()) {
-        if (!keys_by_depth.back().insert(parsed.get<std::string>()).second && duplicate.empty()) {
-          duplicate = parsed.get<std::string>();
-        }
-      }
-      return true;
-    };
-    PARLEY_RETURN_IF_ERROR(CheckJsonDepth(text, file_name));
-    OrderedJson json;
-    try {
-      json = OrderedJson::parse(text, note_duplicates);
-    } catch (const nlohmann::json::parse_error& error) {
-      std::string message = error.what();
-      // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
-      std::size_t detail = message.find(": ");
-      if (detail != std::string::npos) message = message.substr(detail + 2);
-      Location location = LocationOfOffset(text, error.byte > 0 ? error.byte - 1 : 0, file_name);
-      return InvalidInput("not valid JSON: " + message, location);
-    }
+    // Strict JSON within the limits (size, depth, values, finite numbers), duplicate keys refused
+    // where they occur: everything below then works on a tree of bounded size and depth.
+    JsonLimits limits = ScenarioJsonLimits();
+    limits.refuse_duplicate_keys = true;
+    Result<OrderedJson> parsed = ParseOrderedJson(text, limits);
+    if (!parsed.ok()) return Status(parsed.status()).WithFile(file_name);
+    const OrderedJson& json = *parsed;
     // yaml-cpp gives every node a position; use its tree when it holds exactly the JSON.
     std::optional<YAML::Node> root;
-    try {
-      Result<YAML::Node> loaded = LoadSingleDocument(text, file_name);
-      if (loaded.ok()) root = *loaded;
-    } catch (const YAML::Exception&) {
-      root.reset();
-    }
+    Result<YAML::Node> loaded = LoadYaml(text, ScenarioYamlLimits(), file_name);
+    if (loaded.ok()) root = *loaded;
     if (root) {
       ParleyReader reader(file_name, text);
       PARLEY_RETURN_IF_ERROR(reader.CheckDuplicateKeys(*root));
       if (SameTree(*root, json)) return reader.Read(*root);
     }
-    if (!duplicate.empty()) {
-      return InvalidInput("key " + Quote(duplicate) + " appears twice in the same object",
-                          Location::InFile(file_name));
-    }
-    PARLEY_ASSIGN_OR_RETURN(YAML::Node converted, JsonToYaml(json, 0, file_name));
+    YAML::Node converted = JsonToYaml(json);
     return ReadYamlTree(converted, text, file_name, false);
   } catch (const YAML::Exception& error) {
     return YamlError(error, file_name);

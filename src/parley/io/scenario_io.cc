@@ -8,6 +8,7 @@
 #include "parley/base/file.h"
 #include "parley/io/genius_xml.h"
 #include "parley/io/geniusweb_json.h"
+#include "parley/io/limits.h"
 
 namespace parley::io {
 namespace {
@@ -35,20 +36,30 @@ Result<std::vector<std::string>> ListFiles(const std::string& folder) {
 }
 
 Result<model::Scenario> LoadFolder(const std::string& folder) {
-  PARLEY_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(folder));
+  PARLEY_ASSIGN_OR_RETURN(std::vector<std::string> all_files, ListFiles(folder));
+  std::vector<std::string> files;
+  for (std::string& file : all_files) {
+    std::string extension = LowerExtension(file);
+    if (extension == ".xml" || extension == ".json" || extension == ".yaml" ||
+        extension == ".yml") {
+      files.push_back(std::move(file));
+    }
+  }
+  PARLEY_RETURN_IF_ERROR(CheckScenarioFiles(files, folder));
   int xml_domains = 0;
   int json_domains = 0;
   std::vector<std::string> parley_files;
   for (const std::string& file : files) {
     std::string extension = LowerExtension(file);
     if (extension == ".xml") {
-      Result<std::string> text = ReadFileToString(file);
+      Result<std::string> text = ReadFileToString(file, kMaxScenarioFileBytes);
       if (text.ok() && ClassifyGeniusXml(*text) == GeniusFileKind::kDomain) ++xml_domains;
     } else if (extension == ".json") {
-      Result<std::string> text = ReadFileToString(file);
-      if (text.ok() && ClassifyGeniusWebJson(*text) == GeniusWebFileKind::kDomain) {
+      Result<std::string> text = ReadFileToString(file, kMaxScenarioFileBytes);
+      GeniusWebFileKind kind = text.ok() ? ClassifyGeniusWebJson(*text) : GeniusWebFileKind::kOther;
+      if (kind == GeniusWebFileKind::kDomain) {
         ++json_domains;
-      } else if (text.ok() && ClassifyGeniusWebJson(*text) == GeniusWebFileKind::kOther) {
+      } else if (kind == GeniusWebFileKind::kOther) {
         parley_files.push_back(file);
       }
     } else if (extension == ".yaml" || extension == ".yml") {
@@ -72,7 +83,7 @@ Result<model::Scenario> LoadFolder(const std::string& folder) {
 
 Result<model::Scenario> LoadFile(const std::string& path) {
   std::string extension = LowerExtension(path);
-  PARLEY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
+  PARLEY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path, kMaxScenarioFileBytes));
   if (extension == ".yaml" || extension == ".yml") return ReadParleyYaml(text, path);
   if (extension == ".json") {
     switch (ClassifyGeniusWebJson(text)) {

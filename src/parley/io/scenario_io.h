@@ -35,15 +35,26 @@ Result<model::Scenario> ReadParleyJson(const std::string& text, const std::strin
 std::string WriteParleyYaml(const model::Scenario& scenario);
 std::string WriteParleyJson(const model::Scenario& scenario);
 
+// A file's path (used in error locations only) and its text.
+struct NamedText {
+  std::string path;
+  std::string text;
+};
+
 // --- GENIUS XML (genius_xml.cc) ---
 Result<model::Scenario> ReadGeniusFiles(const std::string& domain_path,
                                         const std::vector<std::string>& profile_paths);
 Result<model::Scenario> ReadGeniusFolder(const std::string& folder);
+// The same from texts already read (the files above read them, then call this).
+Result<model::Scenario> ReadGeniusTexts(const NamedText& domain,
+                                        const std::vector<NamedText>& profiles);
 
 // --- GeniusWeb JSON (geniusweb_json.cc) ---
 Result<model::Scenario> ReadGeniusWebFiles(const std::string& domain_path,
                                            const std::vector<std::string>& profile_paths);
 Result<model::Scenario> ReadGeniusWebFolder(const std::string& folder);
+Result<model::Scenario> ReadGeniusWebTexts(const NamedText& domain,
+                                           const std::vector<NamedText>& profiles);
 // Checks that GeniusWeb can express the scenario (linear additive utilities with values in [0, 1],
 // weights summing to 1, no red lines ...); kUnsupported naming what cannot be expressed.
 Status CheckGeniusWebExpressible(const model::Scenario& scenario);

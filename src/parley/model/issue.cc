@@ -109,6 +109,27 @@ std::string Issue::OptionLabel(std::uint64_t option) const {
   return "";
 }
 
+std::string IdentifierInWords(std::string_view id) {
+  std::string out(id);
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
+std::string Issue::DisplayName() const {
+  return name.empty() || name == id ? IdentifierInWords(id) : name;
+}
+
+std::string Issue::OptionDisplayName(std::uint64_t option) const {
+  if (kind != IssueKind::kDiscrete) {
+    return unit.empty() ? OptionLabel(option) : OptionLabel(option) + " " + unit;
+  }
+  PARLEY_CHECK(option < options.size());
+  if (option < option_descriptions.size() && !option_descriptions[option].empty()) {
+    return option_descriptions[option];
+  }
+  return IdentifierInWords(options[option]);
+}
+
 std::optional<std::uint64_t> Issue::FindOptionByValue(double value) const {
   if (!std::isfinite(value)) return std::nullopt;
   switch (kind) {

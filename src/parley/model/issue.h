@@ -47,6 +47,12 @@ struct Issue {
   double NumericValue(std::uint64_t option) const;
   // The option's label: the label for discrete issues, the shortest exact decimal otherwise.
   std::string OptionLabel(std::uint64_t option) const;
+  // The issue as people call it: its name, or its id with underscores read as spaces.
+  std::string DisplayName() const;
+  // The option in words, for reports and text output: a discrete option's description, or its
+  // label with underscores read as spaces; a numeric option's value followed by the unit
+  // ("33 people"). Labels stay what files, red lines and command-line outcomes use.
+  std::string OptionDisplayName(std::uint64_t option) const;
   // Finds an option by label (discrete) or by value written as text (numeric, matched to the
   // grid within 1e-9 of a step).
   std::optional<std::uint64_t> FindOption(std::string_view label) const;
@@ -56,5 +62,8 @@ struct Issue {
 
 // Shortest decimal text that reads back as the same double ("0.1", "5", "1e-07").
 std::string FormatNumber(double value);
+
+// An identifier in words: underscores become spaces ("to_perimeter" -> "to perimeter").
+std::string IdentifierInWords(std::string_view id);
 
 }  // namespace parley::model

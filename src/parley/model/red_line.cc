@@ -155,8 +155,9 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
 
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, const std::vector<Issue>& issues)
-      : tokens_(std::move(tokens)), issues_(issues) {}
+  Parser(std::vector<Token> tokens, const std::vector<Issue>& issues,
+         std::uint64_t max_atom_options)
+      : tokens_(std::move(tokens)), issues_(issues), remaining_options_(max_atom_options) {}
 
   Result<Expression> ParseAll() {
     if (Peek().kind == TokenKind::kEnd) return ErrorAt(Peek().column, "the expression is empty");
@@ -317,6 +318,13 @@ class Parser {
                      "issue " + Quote(issue.id) + " has " + std::to_string(num_options) +
                          " options; red lines support at most " + std::to_string(kMaxAtomOptions));
     }
+    if (num_options > remaining_options_) {
+      return ErrorAt(issue_token.column,
+                     "the red lines compare more options together than parley reads (each "
+                     "comparison counts the options of its issue; see the limits in "
+                     "docs/scenario-format.md)");
+    }
+    remaining_options_ -= num_options;
     Expression atom;
     atom.kind = Expression::Kind::kAtom;
     atom.issue_idx = issue_idx;
@@ -420,6 +428,7 @@ class Parser {
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   const std::vector<Issue>& issues_;
+  std::uint64_t remaining_options_;
 };
 
 // ---- Formatting ----
@@ -623,10 +632,18 @@ std::vector<std::size_t> Expression::MentionedIssues() const {
   return issues;
 }
 
-Result<Expression> ParseExpression(std::string_view text, const std::vector<Issue>& issues) {
+Result<Expression> ParseExpression(std::string_view text, const std::vector<Issue>& issues,
+                                   std::uint64_t max_atom_options) {
   PARLEY_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(text));
-  Parser parser(std::move(tokens), issues);
+  Parser parser(std::move(tokens), issues, max_atom_options);
   return parser.ParseAll();
+}
+
+std::uint64_t AtomOptions(const Expression& expression) {
+  if (expression.kind == Expression::Kind::kAtom) return expression.allowed.size();
+  std::uint64_t total = 0;
+  for (const Expression& child : expression.children) total += AtomOptions(child);
+  return total;
 }
 
 std::string FormatExpression(const Expression& expression, const std::vector<Issue>& issues) {

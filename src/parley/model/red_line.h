@@ -26,6 +26,8 @@
 // reads, and analysis can reason about the atoms exactly.
 #pragma once
 
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -57,7 +59,14 @@ struct Expression {
 // (byte) column within `text` of the offending token (line, file and field are left empty for
 // the caller), and whose message says what was expected, e.g. "unknown issue 'withdrawl'; did you
 // mean 'withdrawal'? (issues are: ceasefire, withdrawal, ...)".
-Result<Expression> ParseExpression(std::string_view text, const std::vector<Issue>& issues);
+// `max_atom_options` bounds the work and memory of the comparisons: their issues' option counts
+// together (each comparison keeps a bit per option); beyond it, kInvalidInput.
+Result<Expression> ParseExpression(
+    std::string_view text, const std::vector<Issue>& issues,
+    std::uint64_t max_atom_options = std::numeric_limits<std::uint64_t>::max());
+
+// The options the comparisons of `expression` cover together (what ParseExpression counts).
+std::uint64_t AtomOptions(const Expression& expression);
 
 // Writes an expression back as text that ParseExpression accepts and that has the same truth
 // table (used when a scenario is converted and the original text is not available). Atoms are
@@ -67,14 +76,20 @@ std::string FormatExpression(const Expression& expression, const std::vector<Iss
 struct RedLine {
   enum class Kind { kForbid, kRequire };
   Kind kind = Kind::kForbid;
+  // Optional short name, unique within the party (parameters name a red line
+  // "PARTY.red_lines.ID"); empty means its 0-based position is used.
+  std::string id;
+  // Probability that the red line is firm (1: it certainly is); the rest of the time it is
+  // treated as a strong preference that an agreement may cross. Used by uncertainty analysis.
+  double holds = 1.0;
   std::string text;         // the expression as written
   std::string description;  // plain words for reports, e.g. "no permanent ceasefire up front"
   Expression expression;
 
   // True when the outcome does not cross this red line.
   bool Allows(const Outcome& outcome) const {
-    bool holds = expression.Evaluate(outcome);
-    return kind == Kind::kForbid ? !holds : holds;
+    bool matches = expression.Evaluate(outcome);
+    return kind == Kind::kForbid ? !matches : matches;
   }
   bool operator==(const RedLine& other) const = default;
 };

@@ -75,6 +75,25 @@ std::optional<std::size_t> Scenario::FindPhase(std::string_view id) const {
   return std::nullopt;
 }
 
+std::vector<std::vector<std::size_t>> Scenario::PhaseIssueGroups() const {
+  const std::size_t num_issues = issues.size();
+  if (phases.empty()) {
+    std::vector<std::size_t> all(num_issues);
+    for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) all[issue_idx] = issue_idx;
+    return {all};
+  }
+  std::vector<std::vector<std::size_t>> groups;
+  std::vector<bool> placed(num_issues, false);
+  for (const Phase& phase : phases) {
+    groups.push_back(phase.issue_indices);
+    for (std::size_t issue_idx : phase.issue_indices) placed[issue_idx] = true;
+  }
+  for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
+    if (!placed[issue_idx]) groups.back().push_back(issue_idx);
+  }
+  return groups;
+}
+
 std::vector<std::size_t> Scenario::PrincipalIndices() const {
   std::vector<std::size_t> out;
   for (std::size_t party_idx = 0; party_idx < parties.size(); ++party_idx) {
@@ -94,12 +113,28 @@ std::vector<std::size_t> Scenario::PartiesWithPreferences() const {
   return out;
 }
 
+std::string Scenario::RedLineId(const Preferences& preferences, std::size_t line_idx) {
+  const std::string& id = preferences.red_lines[line_idx].id;
+  return id.empty() ? std::to_string(line_idx) : id;
+}
+
 std::string Scenario::DescribeOutcome(const Outcome& outcome) const {
   std::string out;
   for (std::size_t issue_idx = 0; issue_idx < outcome.size() && issue_idx < issues.size();
        ++issue_idx) {
     if (!out.empty()) out += ", ";
     out += issues[issue_idx].id + "=" + issues[issue_idx].OptionLabel(outcome[issue_idx]);
+  }
+  return out;
+}
+
+std::string Scenario::DescribeOutcomeInWords(const Outcome& outcome) const {
+  std::string out;
+  for (std::size_t issue_idx = 0; issue_idx < outcome.size() && issue_idx < issues.size();
+       ++issue_idx) {
+    if (!out.empty()) out += "; ";
+    out += issues[issue_idx].DisplayName() + ": " +
+           issues[issue_idx].OptionDisplayName(outcome[issue_idx]);
   }
   return out;
 }

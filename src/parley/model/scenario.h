@@ -11,6 +11,7 @@
 #include "parley/model/outcome_space.h"
 #include "parley/model/party.h"
 #include "parley/model/provenance.h"
+#include "parley/model/uncertainty.h"
 
 namespace parley::model {
 
@@ -42,17 +43,26 @@ struct Scenario {
   std::vector<Phase> phases;
   std::vector<Party> parties;
   ProvenanceMap provenance;
+  Uncertainty uncertainty;  // ranges on preference numbers (uncertainty.h)
 
   OutcomeSpace BuildOutcomeSpace() const { return OutcomeSpace::FromIssues(issues); }
   std::optional<std::size_t> FindIssue(std::string_view id) const;
   std::optional<std::size_t> FindParty(std::string_view id) const;
   std::optional<std::size_t> FindPhase(std::string_view id) const;
+  // The issues each phase settles, in phase order: issues in no phase join the last phase; a
+  // scenario without phases gives one group with every issue.
+  std::vector<std::vector<std::size_t>> PhaseIssueGroups() const;
   // Enabled parties that have preferences and the principal role, in file order.
   std::vector<std::size_t> PrincipalIndices() const;
   // Enabled parties that have preferences, whatever their role, in file order.
   std::vector<std::size_t> PartiesWithPreferences() const;
+  // A red line's name in parameters and reports: its id, else its 0-based position.
+  static std::string RedLineId(const Preferences& preferences, std::size_t line_idx);
   // "issue=label, issue=label" for messages and listings.
   std::string DescribeOutcome(const Outcome& outcome) const;
+  // The outcome in words, for people: "Nature of the ceasefire: a pause for a fixed period;
+  // Military withdrawal: none; ..." (Issue::DisplayName and OptionDisplayName).
+  std::string DescribeOutcomeInWords(const Outcome& outcome) const;
 };
 
 }  // namespace parley::model

@@ -119,10 +119,22 @@ Status ValidatePreferences(const Scenario& scenario, const Party& party) {
     return Invalid("discount must be in (0, 1], got " + FormatNumber(preferences.discount),
                    path + ".discount");
   }
+  std::set<std::string> red_line_ids;
   for (std::size_t line_idx = 0; line_idx < preferences.red_lines.size(); ++line_idx) {
-    PARLEY_RETURN_IF_ERROR(ValidateExpressionIssues(
-        preferences.red_lines[line_idx].expression, scenario.issues.size(), scenario.issues,
-        "parties." + party.id + ".red_lines[" + std::to_string(line_idx) + "]"));
+    const RedLine& red_line = preferences.red_lines[line_idx];
+    const std::string line_path =
+        "parties." + party.id + ".red_lines[" + std::to_string(line_idx) + "]";
+    PARLEY_RETURN_IF_ERROR(ValidateExpressionIssues(red_line.expression, scenario.issues.size(),
+                                                    scenario.issues, line_path));
+    if (!(red_line.holds >= 0 && red_line.holds <= 1)) {
+      return Invalid("holds is a probability in [0, 1], got " + FormatNumber(red_line.holds),
+                     line_path + ".holds");
+    }
+    if (!red_line_ids.insert(Scenario::RedLineId(preferences, line_idx)).second) {
+      return Invalid("red line id '" + Scenario::RedLineId(preferences, line_idx) +
+                         "' is used twice by party '" + party.id + "'",
+                     line_path + ".id");
+    }
   }
   return Status::Ok();
 }
@@ -146,6 +158,16 @@ Status ValidateScenario(const Scenario& scenario) {
       return Invalid("party '" + party.id + "' is defined twice", "parties." + party.id);
     }
     if (party.preferences) PARLEY_RETURN_IF_ERROR(ValidatePreferences(scenario, party));
+  }
+  for (const auto& [path, range] : scenario.uncertainty.ranges) {
+    if (!std::isfinite(range.low) || !std::isfinite(range.high) || !std::isfinite(range.value)) {
+      return Invalid("a range needs finite numbers", path + ".range");
+    }
+    if (!(range.low <= range.value && range.value <= range.high)) {
+      return Invalid("the range [" + FormatNumber(range.low) + ", " + FormatNumber(range.high) +
+                         "] must contain the value " + FormatNumber(range.value),
+                     path + ".range");
+    }
   }
   std::set<std::string> phase_ids;
   std::vector<int> settled_by(scenario.issues.size(), -1);

@@ -26,6 +26,28 @@ std::string_view ActionTypeName(ActionType type) {
   return "pass";
 }
 
+std::optional<ActionType> ParseActionType(std::string_view name) {
+  for (ActionType type : {ActionType::kOffer, ActionType::kAccept, ActionType::kReject,
+                          ActionType::kEndNegotiation, ActionType::kVote, ActionType::kRelay,
+                          ActionType::kFeedback, ActionType::kConfide, ActionType::kPass}) {
+    if (ActionTypeName(type) == name) return type;
+  }
+  return std::nullopt;
+}
+
+void Inbox::Push(const Message& message) {
+  if (end_ - begin_ == slots_.size()) {
+    // Full: double the ring, keeping each kept message at its index modulo the new size.
+    std::vector<Message> grown(slots_.empty() ? 8 : slots_.size() * 2);
+    for (std::size_t index = begin_; index < end_; ++index) {
+      grown[index & (grown.size() - 1)] = std::move(slots_[index & (slots_.size() - 1)]);
+    }
+    slots_ = std::move(grown);
+  }
+  slots_[end_ & (slots_.size() - 1)] = message;  // reuses the slot's buffers
+  ++end_;
+}
+
 PartyView::PartyView(std::size_t self, const model::Scenario& scenario,
                      const model::OutcomeSpace& space, const std::vector<PublicParty>& parties,
                      std::string protocol)

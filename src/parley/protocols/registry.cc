@@ -7,16 +7,10 @@
 #include <cstdlib>
 
 #include "parley/base/check.h"
+#include "parley/base/strings.h"
 
 namespace parley::protocols {
 namespace {
-
-std::string Trim(const std::string& text) {
-  std::size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  std::size_t end = text.find_last_not_of(" \t");
-  return text.substr(begin, end - begin + 1);
-}
 
 bool IsNameCharacter(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
@@ -177,8 +171,8 @@ Result<Spec> ParseSpec(const std::string& text) {
     position = offset + start;
     std::size_t equals = item.find('=');
     if (equals == std::string::npos) return error("expected key=value");
-    std::string key = Trim(item.substr(0, equals));
-    std::string value = Trim(item.substr(equals + 1));
+    std::string key(Trim(item.substr(0, equals)));
+    std::string value(Trim(item.substr(equals + 1)));
     if (key.empty()) return error("empty parameter name");
     if (spec.arguments.count(key)) return error("parameter '" + key + "' given twice");
     spec.arguments[key] = value;

@@ -45,5 +45,36 @@ TEST(ParametersTest, FillsDefaultsAndChecksTypes) {
       << unknown.status().message();
 }
 
+// A minimal descriptor for a registry of the test's own.
+struct TestDescriptor {
+  static constexpr const char* kKind = "widget";
+  std::string name;
+  std::vector<ParameterSpec> parameters;
+};
+
+TEST(RegistryTest, RemembersResolutionsButNotErrors) {
+  Registry<TestDescriptor> registry;
+  registry.Register({"gear", {{"teeth", ParameterType::kInt, "12", ""}}});
+  auto first = registry.ResolveShared("gear(teeth=20)");
+  auto second = registry.ResolveShared("gear(teeth=20)");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->get(), second->get());
+  EXPECT_EQ((*first)->canonical, "gear(teeth=20)");
+  EXPECT_NE(registry.ResolveShared("gear")->get(), first->get());
+  EXPECT_EQ(registry.Resolve("gear(teeth=20)")->canonical, "gear(teeth=20)");
+  // An error is not remembered: the name resolves once it is registered.
+  EXPECT_FALSE(registry.ResolveShared("cog").ok());
+  registry.Register({"cog", {}});
+  auto cog = registry.ResolveShared("cog");
+  ASSERT_TRUE(cog.ok());
+  EXPECT_EQ((*cog)->descriptor, registry.Find("cog"));
+  // A copy resolves against its own descriptors, not the original's remembered ones.
+  Registry<TestDescriptor> copy = registry;
+  auto copied = copy.ResolveShared("gear(teeth=20)");
+  ASSERT_TRUE(copied.ok());
+  EXPECT_EQ((*copied)->descriptor, copy.Find("gear"));
+  EXPECT_NE((*copied)->descriptor, (*first)->descriptor);
+}
+
 }  // namespace
 }  // namespace parley::protocols

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "parley/report/suggestions_report.h"
+
 namespace parley::report {
 namespace {
 
@@ -32,33 +36,6 @@ ordered_json SolutionJson(const model::Scenario& scenario,
   ordered_json ties = ordered_json::array();
   for (const auto& point : solution.points) ties.push_back(PointJson(scenario, point));
   out["ties"] = ties;
-  return out;
-}
-
-ordered_json ZopaJson(const analysis::Zopa& zopa) {
-  ordered_json out;
-  out["count"] = zopa.count.ToString();
-  out["fraction"] = zopa.fraction;
-  out["exact"] = zopa.exact;
-  out["method"] = std::string(analysis::ZopaMethodName(zopa.method));
-  if (!zopa.exact) out["fraction_interval_95"] = {zopa.fraction_low, zopa.fraction_high};
-  return out;
-}
-
-ordered_json ConstraintJson(const model::Scenario& scenario,
-                            const analysis::Constraint& constraint) {
-  ordered_json out;
-  out["party"] = scenario.parties[constraint.party_idx].id;
-  if (constraint.kind == analysis::Constraint::Kind::kRedLine) {
-    const model::RedLine& red_line =
-        scenario.parties[constraint.party_idx].preferences->red_lines[constraint.red_line_idx];
-    out["kind"] = "red_line";
-    out["red_line"] = constraint.red_line_idx;
-    out["expression"] = red_line.text;
-  } else {
-    out["kind"] = "reservation";
-  }
-  out["description"] = constraint.description;
   return out;
 }
 
@@ -93,17 +70,34 @@ std::string Utilities(const std::vector<double>& utilities) {
   return "(" + out + ")";
 }
 
-std::string Describe(const model::Scenario& scenario, const model::Outcome& outcome) {
-  std::string out;
-  for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
-    if (!out.empty()) out += ", ";
-    out += scenario.issues[issue_idx].id + "=" +
-           scenario.issues[issue_idx].OptionLabel(outcome[issue_idx]);
-  }
+}  // namespace
+
+ordered_json ZopaJson(const analysis::Zopa& zopa) {
+  ordered_json out;
+  out["count"] = zopa.count.ToString();
+  out["fraction"] = zopa.fraction;
+  out["exact"] = zopa.exact;
+  out["method"] = std::string(analysis::ZopaMethodName(zopa.method));
+  if (!zopa.exact) out["fraction_interval_95"] = {zopa.fraction_low, zopa.fraction_high};
   return out;
 }
 
-}  // namespace
+ordered_json ConstraintJson(const model::Scenario& scenario,
+                            const analysis::Constraint& constraint) {
+  ordered_json out;
+  out["party"] = scenario.parties[constraint.party_idx].id;
+  if (constraint.kind == analysis::Constraint::Kind::kRedLine) {
+    const model::RedLine& red_line =
+        scenario.parties[constraint.party_idx].preferences->red_lines[constraint.red_line_idx];
+    out["kind"] = "red_line";
+    out["red_line"] = constraint.red_line_idx;
+    out["expression"] = red_line.text;
+  } else {
+    out["kind"] = "reservation";
+  }
+  out["description"] = constraint.description;
+  return out;
+}
 
 ordered_json AnalysisToJson(const model::Scenario& scenario,
                             const analysis::ScenarioAnalysis& analysis,
@@ -194,6 +188,11 @@ ordered_json AnalysisToJson(const model::Scenario& scenario,
         {"distance_to_kalai_smorodinsky", optional(metrics.distance_to_kalai_smorodinsky)},
         {"distance_to_egalitarian", optional(metrics.distance_to_egalitarian)},
         {"distance_to_utilitarian", optional(metrics.distance_to_utilitarian)}};
+    if (analysis.outcome_evaluation) {
+      ordered_json flags = EvaluationFlagsJson(scenario, *analysis.outcome_evaluation);
+      out["outcome"]["red_lines_crossed"] = flags["red_lines_crossed"];
+      out["outcome"]["below_reservation"] = flags["below_reservation"];
+    }
   }
 
   ordered_json timings;
@@ -262,9 +261,9 @@ std::string RenderAnalysisText(const model::Scenario& scenario,
       return;
     }
     out += fmt::format(
-        "  {:<18} {} {}{}\n", label, Utilities(solution.points.front().utilities),
-        Describe(scenario, solution.points.front().outcome),
-        solution.points.size() > 1 ? fmt::format(" (+{} tied)", solution.points.size() - 1) : "");
+        "  {:<18} {}{}\n      {}\n", label, Utilities(solution.points.front().utilities),
+        solution.points.size() > 1 ? fmt::format(" (+{} tied)", solution.points.size() - 1) : "",
+        scenario.DescribeOutcomeInWords(solution.points.front().outcome));
   };
   solution_line("Nash", analysis.solutions.nash);
   solution_line("Kalai-Smorodinsky", analysis.solutions.kalai_smorodinsky);
@@ -272,17 +271,21 @@ std::string RenderAnalysisText(const model::Scenario& scenario,
   solution_line("utilitarian", analysis.solutions.utilitarian);
 
   out += "\nGaps between ideal positions (0 = no gap, 1 = opposite ends)\n";
+  std::size_t width = std::string_view("overall (weighted)").size();
+  for (const auto& issue_gap : analysis.ideal_gaps.issues) {
+    width = std::max(width, scenario.issues[issue_gap.issue_idx].DisplayName().size());
+  }
   for (const auto& issue_gap : analysis.ideal_gaps.issues) {
     const model::Issue& issue = scenario.issues[issue_gap.issue_idx];
     std::string ideals;
     for (std::size_t position = 0; position < analysis.parties.size(); ++position) {
       if (!ideals.empty()) ideals += " | ";
-      ideals += scenario.parties[analysis.parties[position]].id + ": " +
-                issue.OptionLabel(issue_gap.ideal_options[position]);
+      ideals += PartyName(scenario, analysis.parties[position]) + ": " +
+                issue.OptionDisplayName(issue_gap.ideal_options[position]);
     }
-    out += fmt::format("  {:<24} {:.2f}  {}\n", issue.id, issue_gap.gap, ideals);
+    out += fmt::format("  {:<{}} {:.2f}  {}\n", issue.DisplayName(), width, issue_gap.gap, ideals);
   }
-  out += fmt::format("  {:<24} {:.2f}\n", "overall (weighted)", analysis.ideal_gaps.overall);
+  out += fmt::format("  {:<{}} {:.2f}\n", "overall (weighted)", width, analysis.ideal_gaps.overall);
   if (analysis.offer_gaps) {
     out +=
         fmt::format("\nGap between the two offers: {:.2f} overall\n", analysis.offer_gaps->overall);
@@ -293,6 +296,13 @@ std::string RenderAnalysisText(const model::Scenario& scenario,
         "\nGiven outcome: utilities {}, welfare {:.3f}, distance to frontier {:.3f}{}\n",
         Utilities(metrics.utilities), metrics.welfare, metrics.distance_to_pareto,
         metrics.distance_to_nash ? fmt::format(", to Nash {:.3f}", *metrics.distance_to_nash) : "");
+    if (analysis.outcome_evaluation) {
+      std::string problems = DescribeEvaluationProblems(scenario, *analysis.outcome_evaluation);
+      out += problems.empty()
+                 ? "  Every analysed party can accept it: no red line crossed, every reservation "
+                   "value met.\n"
+                 : "  It " + problems + ".\n";
+    }
   }
   return out;
 }

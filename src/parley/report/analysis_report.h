@@ -1,4 +1,4 @@
-// How `parley analyze` (and later the server) presents an analysis: one JSON object for programs
+// How `parley analyze` (and the Python bindings) present an analysis: one JSON object for programs
 // (documented in docs/cli.md) and a plain-words text for people that says first whether a deal is
 // possible and, if not, what blocks it.
 #pragma once
@@ -24,5 +24,12 @@ nlohmann::ordered_json AnalysisToJson(const model::Scenario& scenario,
 
 std::string RenderAnalysisText(const model::Scenario& scenario,
                                const analysis::ScenarioAnalysis& analysis);
+
+// Pieces of the JSON above that other reports share: a zone of agreement ({count, fraction,
+// exact, method, fraction_interval_95}) and a constraint ({party, kind, red_line, expression,
+// description}).
+nlohmann::ordered_json ZopaJson(const analysis::Zopa& zopa);
+nlohmann::ordered_json ConstraintJson(const model::Scenario& scenario,
+                                      const analysis::Constraint& constraint);
 
 }  // namespace parley::report

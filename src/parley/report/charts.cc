@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
+
+#include "parley/base/strings.h"
 
 namespace parley::report {
 namespace {
@@ -67,16 +70,6 @@ std::string PartyLabel(const model::Scenario& scenario, std::size_t party_idx) {
 }
 
 std::string PartyColor(std::size_t party_idx) { return svg::SeriesColor(party_idx); }
-
-std::string GroupThousands(std::uint64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (std::size_t digit_idx = 0; digit_idx < digits.size(); ++digit_idx) {
-    if (digit_idx > 0 && (digits.size() - digit_idx) % 3 == 0) out += ',';
-    out += digits[digit_idx];
-  }
-  return out;
-}
 
 std::string DescribeCount(const BigCount& count) {
   std::string digits = count.ToString();
@@ -355,12 +348,12 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
     chart.Marker(points.front(), Shape::kCircle, 11, Style(color, 2.2, "", "#ffffff"),
                  Tag("offers-start", {{"party", party_id}},
                      "First offer by " + name + " (round " + std::to_string(first_round) +
-                         "): " + scenario.DescribeOutcome(*first.message.outcome) + " " +
+                         "): " + scenario.DescribeOutcomeInWords(*first.message.outcome) + " " +
                          Pair(points.front().x, points.front().y)));
     chart.Marker(points.back(), Shape::kCircle, 11, Style("#ffffff", 1.5, "", color),
                  Tag("offers-end", {{"party", party_id}},
                      "Last offer by " + name + " (round " + std::to_string(last_round) +
-                         "): " + scenario.DescribeOutcome(*last.message.outcome) + " " +
+                         "): " + scenario.DescribeOutcomeInWords(*last.message.outcome) + " " +
                          Pair(points.back().x, points.back().y)));
     chart.AddLegend(
         LegendEntry(LegendEntry::Kind::kLineAndMarker,
@@ -410,7 +403,7 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
         Tag("solution " + mark.key + (mark.ignoring_red_lines ? " ignoring-red-lines" : ""),
             {{"utility-x", svg::Number(at.x, 6)}, {"utility-y", svg::Number(at.y, 6)}},
             mark.name + suffix + " " + Pair(at.x, at.y) + ": " +
-                scenario.DescribeOutcome(point.outcome)));
+                scenario.DescribeOutcomeInWords(point.outcome)));
     chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker, mark.name + suffix, style, mark.shape));
     std::string label = mark.label + (mark.ignoring_red_lines ? "*" : "");
     auto same = std::find_if(labels.begin(), labels.end(), [&](const auto& entry) {
@@ -464,7 +457,7 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
             {{"utility-x", svg::Number(agreement->x, 6)},
              {"utility-y", svg::Number(agreement->y, 6)}},
             "Agreement in round " + std::to_string(round) + " " + Pair(agreement->x, agreement->y) +
-                ": " + scenario.DescribeOutcome(*trace->result.outcome)));
+                ": " + scenario.DescribeOutcomeInWords(*trace->result.outcome)));
     chart.Label(*agreement, "agreement", 0, 22, "middle", Tag("agreement-label"), 12);
     chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker,
                                 "agreement (round " + std::to_string(round) + ")",
@@ -473,20 +466,64 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
   return chart.Render();
 }
 
+namespace {
+
+// Issues drawn in gap charts: all of them, or the `limit` with the largest first gap, in issue
+// order.
+std::vector<std::size_t> GapIssuesShown(const model::Scenario& scenario,
+                                        const std::vector<session::GapSample>& gaps,
+                                        std::size_t limit) {
+  std::vector<std::size_t> shown(scenario.issues.size());
+  std::iota(shown.begin(), shown.end(), 0);
+  if (shown.size() > limit) {
+    std::stable_sort(shown.begin(), shown.end(), [&](std::size_t a, std::size_t b) {
+      return gaps.front().issue_gaps[a] > gaps.front().issue_gaps[b];
+    });
+    shown.resize(limit);
+    std::sort(shown.begin(), shown.end());
+  }
+  return shown;
+}
+
+std::vector<Point> GapCurve(const std::vector<session::GapSample>& gaps,
+                            const std::function<double(const session::GapSample&)>& value) {
+  std::vector<Point> points;
+  for (const session::GapSample& sample : gaps)
+    points.push_back({sample.round + 1.0, value(sample)});
+  return points;
+}
+
+}  // namespace
+
+std::size_t GapSmoothingWindow(std::size_t samples) {
+  if (samples <= kLongSessionGapSamples) return 1;
+  return (std::max<std::size_t>(3, samples / 20) / 2) * 2 + 1;
+}
+
+std::vector<Point> MovingAverage(const std::vector<Point>& points, std::size_t window) {
+  if (window <= 1 || points.size() < 3) return points;
+  const std::size_t half = window / 2;
+  std::vector<double> prefix(points.size() + 1, 0.0);
+  for (std::size_t idx = 0; idx < points.size(); ++idx)
+    prefix[idx + 1] = prefix[idx] + points[idx].y;
+  std::vector<Point> smoothed;
+  for (std::size_t idx = 0; idx < points.size(); ++idx) {
+    std::size_t first = idx >= half ? idx - half : 0;
+    std::size_t last = std::min(points.size() - 1, idx + half);
+    smoothed.push_back({points[idx].x, (prefix[last + 1] - prefix[first]) /
+                                           static_cast<double>(last - first + 1)});
+  }
+  return smoothed;
+}
+
 std::string GapsSvg(const model::Scenario& scenario, const session::Trace& trace,
                     const std::string& id) {
   const std::vector<session::GapSample>& gaps = trace.result.gaps;
   if (gaps.empty()) return "";
   constexpr std::size_t kMaxIssues = 8;
-  std::vector<std::size_t> shown(scenario.issues.size());
-  std::iota(shown.begin(), shown.end(), 0);
-  if (shown.size() > kMaxIssues) {
-    std::stable_sort(shown.begin(), shown.end(), [&](std::size_t a, std::size_t b) {
-      return gaps.front().issue_gaps[a] > gaps.front().issue_gaps[b];
-    });
-    shown.resize(kMaxIssues);
-    std::sort(shown.begin(), shown.end());
-  }
+  const std::vector<std::size_t> shown = GapIssuesShown(scenario, gaps, kMaxIssues);
+  const std::size_t window = GapSmoothingWindow(gaps.size());
+  const bool long_session = window > 1;
   ChartOptions options;
   options.id = id;
   options.title = "Are the gaps narrowing? Gap per issue between the principals' latest offers";
@@ -496,53 +533,108 @@ std::string GapsSvg(const model::Scenario& scenario, const session::Trace& trace
                         std::to_string(scenario.issues.size()) +
                         " issues with the largest first gap are drawn, the overall gap covers all";
   }
+  if (long_session) {
+    options.subtitle += "; " + std::to_string(gaps.size()) +
+                        " rounds with offers: issues faint, the overall gap as a moving average "
+                        "over " +
+                        std::to_string(window) + " of them";
+  }
   options.description = "The gap on each issue and overall, by round, from the session's trace.";
   options.x_label = "Round";
+  options.integer_x = true;
   options.y_label = "Gap";
   options.width = 800;
   options.legend_width = 262;
-  std::vector<std::string> legend_labels = {"overall (weighted by issue weights)"};
-  for (std::size_t issue_idx : shown) legend_labels.push_back(scenario.issues[issue_idx].name);
+  std::vector<std::string> legend_labels = {long_session ? "overall, moving average of " +
+                                                               std::to_string(window) + " rounds"
+                                                         : "overall (weighted by issue weights)"};
+  if (long_session) legend_labels.push_back("overall, round by round");
+  for (std::size_t issue_idx : shown)
+    legend_labels.push_back(scenario.issues[issue_idx].DisplayName());
   options.height = std::max(380.0, LegendHeight(legend_labels, options.legend_width) + 130);
   double first_round = gaps.front().round + 1;
   double last_round = std::max<double>(gaps.back().round + 1, first_round + 1);
   Chart chart(options, Domain{first_round, last_round}, Domain{0, 1});
 
-  auto curve = [&](const std::function<double(const session::GapSample&)>& value) {
-    std::vector<Point> points;
-    for (const session::GapSample& sample : gaps)
-      points.push_back({sample.round + 1.0, value(sample)});
-    return points;
-  };
-  for (std::size_t series_idx = 0; series_idx < shown.size(); ++series_idx) {
-    std::size_t issue_idx = shown[series_idx];
+  for (std::size_t issue_idx : shown) {
     const model::Issue& issue = scenario.issues[issue_idx];
-    Style style(svg::SeriesColor(issue_idx), 1.5, svg::SeriesDash(issue_idx), "none", 0.8);
-    std::vector<Point> points =
-        curve([&](const session::GapSample& sample) { return sample.issue_gaps[issue_idx]; });
+    Style style(svg::SeriesColor(issue_idx), long_session ? 1 : 1.5, svg::SeriesDash(issue_idx),
+                "none", long_session ? 0.3 : 0.8);
+    std::vector<Point> points = GapCurve(
+        gaps, [&](const session::GapSample& sample) { return sample.issue_gaps[issue_idx]; });
     chart.Path(points, style,
                Tag("gap", {{"issue", issue.id}},
-                   issue.name + ": " + Fixed(points.front().y) + " in round " +
+                   issue.DisplayName() + ": " + Fixed(points.front().y) + " in round " +
                        svg::Number(points.front().x) + ", " + Fixed(points.back().y) +
                        " in round " + svg::Number(points.back().x)));
     if (points.size() == 1) chart.Dots(points, 3, style.stroke, 1, Tag{});
   }
   Style overall("#000000", 3.4);
+  Style overall_raw("#000000", 1.2, "", "none", 0.45);
   std::vector<Point> points =
-      curve([](const session::GapSample& sample) { return sample.overall; });
-  chart.Path(
-      points, overall,
-      Tag("gap overall", {},
-          "Overall gap: " + Fixed(points.front().y) + " in round " + svg::Number(points.front().x) +
-              ", " + Fixed(points.back().y) + " in round " + svg::Number(points.back().x)));
+      GapCurve(gaps, [](const session::GapSample& sample) { return sample.overall; });
+  const std::string overall_tip = "Overall gap: " + Fixed(points.front().y) + " in round " +
+                                  svg::Number(points.front().x) + ", " + Fixed(points.back().y) +
+                                  " in round " + svg::Number(points.back().x);
+  if (long_session) {
+    chart.Path(points, overall_raw, Tag("gap overall-raw", {}, overall_tip));
+    chart.Path(MovingAverage(points, window), overall,
+               Tag("gap overall", {{"window", std::to_string(window)}},
+                   "Overall gap, moving average over " + std::to_string(window) + " rounds"));
+  } else {
+    chart.Path(points, overall, Tag("gap overall", {}, overall_tip));
+  }
   if (points.size() == 1) chart.Dots(points, 4, "#000000", 1, Tag{});
   chart.AddLegend(LegendEntry(LegendEntry::Kind::kLine, legend_labels.front(), overall));
+  if (long_session)
+    chart.AddLegend(LegendEntry(LegendEntry::Kind::kLine, legend_labels[1], overall_raw));
   for (std::size_t issue_idx : shown) {
     chart.AddLegend(
-        LegendEntry(LegendEntry::Kind::kLine, scenario.issues[issue_idx].name,
+        LegendEntry(LegendEntry::Kind::kLine, scenario.issues[issue_idx].DisplayName(),
                     Style(svg::SeriesColor(issue_idx), 1.9, svg::SeriesDash(issue_idx))));
   }
   return chart.Render();
+}
+
+std::vector<std::string> GapSmallMultiplesSvg(const model::Scenario& scenario,
+                                              const session::Trace& trace,
+                                              const std::string& id_prefix) {
+  const std::vector<session::GapSample>& gaps = trace.result.gaps;
+  const std::size_t window = GapSmoothingWindow(gaps.size());
+  if (window <= 1) return {};
+  constexpr std::size_t kMaxIssues = 12;
+  std::vector<std::string> charts;
+  double first_round = gaps.front().round + 1;
+  double last_round = std::max<double>(gaps.back().round + 1, first_round + 1);
+  for (std::size_t issue_idx : GapIssuesShown(scenario, gaps, kMaxIssues)) {
+    const model::Issue& issue = scenario.issues[issue_idx];
+    ChartOptions options;
+    options.id = id_prefix + std::to_string(issue_idx);
+    options.title = issue.DisplayName();
+    options.description =
+        "The gap on " + issue.DisplayName() + " by round, and its moving average.";
+    options.x_label = "Round";
+    options.integer_x = true;
+    options.width = 310;
+    options.height = 190;
+    options.margin_left = 40;
+    options.margin_top = 34;
+    options.margin_bottom = 40;
+    options.max_ticks = 4;
+    Chart chart(options, Domain{first_round, last_round}, Domain{0, 1});
+    std::vector<Point> points = GapCurve(
+        gaps, [&](const session::GapSample& sample) { return sample.issue_gaps[issue_idx]; });
+    const std::string color = svg::SeriesColor(issue_idx);
+    chart.Path(points, Style(color, 1, "", "none", 0.35),
+               Tag("gap-issue-raw", {{"issue", issue.id}}));
+    chart.Path(MovingAverage(points, window), Style(color, 2.4),
+               Tag("gap-issue", {{"issue", issue.id}},
+                   issue.DisplayName() + ": " + Fixed(points.front().y) + " in round " +
+                       svg::Number(points.front().x) + ", " + Fixed(points.back().y) +
+                       " in round " + svg::Number(points.back().x)));
+    charts.push_back(chart.Render());
+  }
+  return charts;
 }
 
 std::string UtilityOverTimeSvg(const model::Scenario& scenario, const session::Trace& trace,
@@ -579,6 +671,7 @@ std::string UtilityOverTimeSvg(const model::Scenario& scenario, const session::T
   options.subtitle = "Utility for " + name + " of each offer when it was made (undiscounted)";
   options.description = options.subtitle + ", one line per party making offers.";
   options.x_label = "Round";
+  options.integer_x = true;
   options.y_label = "Utility of " + name;
   options.width = 800;
   options.legend_width = 262;

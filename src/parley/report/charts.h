@@ -29,7 +29,6 @@ std::string PartyColor(std::size_t party_idx);
 
 // "503,808"; counts beyond 15 digits in scientific form ("1e+30").
 std::string DescribeCount(const BigCount& count);
-std::string GroupThousands(std::uint64_t value);
 
 // Offers in a trace, by sender in scenario order: messages of type offer carrying an outcome.
 struct PartyOffers {
@@ -53,9 +52,23 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
 
 // The gap per issue between the principals' latest offers, by round, and the overall gap. At most
 // 8 issues are drawn (those with the largest first gap) and the subtitle says so. Empty when the
-// trace has no gap sample.
+// trace has no gap sample. Long sessions (more than kLongSessionGapSamples samples) would be
+// spaghetti: their issue lines are drawn faint and the overall gap as a centred moving average
+// (GapSmoothingWindow samples) over the faint round-by-round line, and GapSmallMultiplesSvg
+// draws each issue in its own small chart.
+inline constexpr std::size_t kLongSessionGapSamples = 40;
 std::string GapsSvg(const model::Scenario& scenario, const session::Trace& trace,
                     const std::string& id);
+// One small chart per issue (at most 12, those with the largest first gap): its gap round by
+// round (faint) and its moving average. Empty unless the session is long.
+std::vector<std::string> GapSmallMultiplesSvg(const model::Scenario& scenario,
+                                              const session::Trace& trace,
+                                              const std::string& id_prefix);
+// Samples averaged by the moving average: 1 up to kLongSessionGapSamples samples, then an odd
+// number near a twentieth of them (at least 3).
+std::size_t GapSmoothingWindow(std::size_t samples);
+// Centred moving average of the y values over `window` points (fewer at the ends).
+std::vector<svg::Point> MovingAverage(const std::vector<svg::Point>& points, std::size_t window);
 
 // How one party values the offers made over time: one line per party that made offers, its
 // reservation value, and the agreement.

@@ -25,6 +25,10 @@ p { margin: 8px 0; max-width: 800px; }
 .verdict { font-size: 18px; font-weight: 600; padding: 10px 14px; margin: 12px 0; }
 .verdict.yes { background: #e1f3eb; border-left: 6px solid #009E73; }
 .verdict.no { background: #fbe5da; border-left: 6px solid #D55E00; }
+.flag { background: #fde8e0; border: 2px solid #D55E00; padding: 10px 16px; margin: 12px 0; }
+.multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 6px 14px; }
+.multiples svg { display: block; max-width: 100%; height: auto; }
+p.caption { color: #444444; font-size: 14px; }
 ul.findings li { margin: 4px 0; max-width: 820px; }
 figure { margin: 18px 0 26px; }
 figure svg { display: block; max-width: 100%; height: auto; }
@@ -33,7 +37,13 @@ table { border-collapse: collapse; margin: 8px 0 18px; font-size: 14px; display:
 th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid #e4e4e4; vertical-align: top; }
 th { background: #f2f2f0; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.num { white-space: normal; }
 td ul { margin: 0; padding-left: 18px; }
+table.ranking { display: table; width: 100%; }
+table.ranking th { vertical-align: bottom; }
+.interval { color: #6b6b6b; font-size: 12px; }
+code.spec { word-break: normal; }
+code.path { overflow-wrap: anywhere; }
 tr.total td { font-weight: 600; border-top: 2px solid #cccccc; }
 .bar { display: inline-block; height: 10px; background: #0072B2; vertical-align: middle; margin-right: 6px; }
 .party { white-space: nowrap; }
@@ -53,6 +63,22 @@ footer { margin-top: 44px; padding-top: 8px; border-top: 1px solid #dddddd; colo
 }  // namespace
 
 std::string Text(std::string_view text) { return svg::Escape(text); }
+
+std::string Path(std::string_view path) { return "<code class=\"path\">" + Text(path) + "</code>"; }
+
+std::string Footer(const std::vector<std::string>& source_files) {
+  std::string out = "<footer>Made by parley";
+  if (!source_files.empty()) {
+    out += " from ";
+    for (std::size_t file_idx = 0; file_idx < source_files.size(); ++file_idx) {
+      out += (file_idx > 0 ? ", " : "") + Path(source_files[file_idx]);
+    }
+  }
+  out +=
+      ". This page is self-contained: it needs no network connection and no script. Hover over "
+      "a mark in a chart to see its details.</footer>\n";
+  return out;
+}
 
 std::string Page(std::string_view title, std::string_view body) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n";

@@ -14,6 +14,13 @@ namespace parley::report::html {
 // Escaped text for HTML content and attribute values.
 std::string Text(std::string_view text);
 
+// A file path in <code> that may wrap anywhere, so a long checkout path never widens a table or
+// the page.
+std::string Path(std::string_view path);
+
+// The footer every report ends with: which files it was made from and that it is self-contained.
+std::string Footer(const std::vector<std::string>& source_files);
+
 // <!DOCTYPE html> and the whole page around `body` (already HTML).
 std::string Page(std::string_view title, std::string_view body);
 

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <numeric>
 
+#include "parley/analysis/evaluation.h"
 #include "parley/report/charts.h"
 #include "parley/report/html_page.h"
+#include "parley/report/suggestions_report.h"
 
 namespace parley::report {
 namespace {
@@ -16,14 +18,9 @@ using html::Text;
 
 std::string Code(std::string_view text) { return "<code>" + Text(text) + "</code>"; }
 
-// Escaped text that may break after underscores (option labels are often long identifiers).
-std::string Breakable(std::string_view text) {
-  std::string out;
-  for (char c : Text(text)) {
-    out += c;
-    if (c == '_') out += "<wbr/>";
-  }
-  return out;
+// An option in words; numeric options carry their unit.
+std::string OptionWords(const model::Issue& issue, model::OptionIndex option) {
+  return Text(issue.OptionDisplayName(option));
 }
 
 // A party's name after a swatch of its chart colour.
@@ -79,19 +76,7 @@ std::string Header(const model::Scenario& scenario, std::string_view kind) {
   return out;
 }
 
-std::string Footer(const HtmlReportOptions& options) {
-  std::string out = "<footer>Made by parley";
-  if (!options.source_files.empty()) {
-    out += " from ";
-    for (std::size_t file_idx = 0; file_idx < options.source_files.size(); ++file_idx) {
-      out += (file_idx > 0 ? ", " : "") + Code(options.source_files[file_idx]);
-    }
-  }
-  out +=
-      ". This page is self-contained: it needs no network connection and no script. Hover over "
-      "a mark in a chart to see its details.</footer>\n";
-  return out;
-}
+std::string Footer(const HtmlReportOptions& options) { return html::Footer(options.source_files); }
 
 const analysis::BargainingSolutions* SolutionsShown(const UtilitySpace& space,
                                                     bool* ignoring_red_lines) {
@@ -138,7 +123,7 @@ std::string AtAGlance(const model::Scenario& scenario, const UtilitySpace& space
            " Nash bargaining point would give " + Text(PartyLabel(scenario, space.parties[0])) +
            " " + Fixed(nash.utilities[0], 2) + " and " +
            Text(PartyLabel(scenario, space.parties[1])) + " " + Fixed(nash.utilities[1], 2) + ": " +
-           Text(scenario.DescribeOutcome(nash.outcome)) + ".</li>\n";
+           Text(scenario.DescribeOutcomeInWords(nash.outcome)) + ".</li>\n";
   } else {
     out += "<li>No Nash bargaining point: " + Text(solutions->nash.note) + ".</li>\n";
   }
@@ -150,7 +135,8 @@ std::string AtAGlance(const model::Scenario& scenario, const UtilitySpace& space
   std::string issues;
   for (const analysis::IssueGap& issue_gap : widest) {
     if (!issues.empty()) issues += ", ";
-    issues += scenario.issues[issue_gap.issue_idx].name + " (" + Fixed(issue_gap.gap, 2) + ")";
+    issues +=
+        scenario.issues[issue_gap.issue_idx].DisplayName() + " (" + Fixed(issue_gap.gap, 2) + ")";
   }
   out += "<li>Their ideal positions are " + Fixed(gaps.overall, 2) +
          " apart overall (0 = the same, 1 = opposite ends); furthest apart on " + Text(issues) +
@@ -218,11 +204,9 @@ std::string FairPointsTable(const model::Scenario& scenario, const UtilitySpace&
   std::vector<std::vector<std::string>> rows;
   for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
     const model::Issue& issue = scenario.issues[issue_idx];
-    std::vector<std::string> row = {Text(issue.name)};
+    std::vector<std::string> row = {Text(issue.DisplayName())};
     for (const Column& column : columns) {
-      model::OptionIndex option = column.point->points.front().outcome[issue_idx];
-      row.push_back(Breakable(issue.OptionLabel(option)) +
-                    (issue.unit.empty() ? "" : " " + Text(issue.unit)));
+      row.push_back(OptionWords(issue, column.point->points.front().outcome[issue_idx]));
     }
     rows.push_back(std::move(row));
   }
@@ -280,10 +264,9 @@ std::string IdealGapsSection(const model::Scenario& scenario, const UtilitySpace
     std::string bar = "<span class=\"bar\" style=\"width:" +
                       svg::Number(std::clamp(issue_gap.gap, 0.0, 1.0) * 80) + "px\"></span>" +
                       Fixed(issue_gap.gap, 2);
-    std::vector<std::string> row = {Text(issue.name), bar, Fixed(issue_gap.weight, 2)};
-    for (model::OptionIndex option : issue_gap.ideal_options) {
-      row.push_back(Breakable(issue.OptionLabel(option)));
-    }
+    std::vector<std::string> row = {Text(issue.DisplayName()), bar, Fixed(issue_gap.weight, 2)};
+    for (model::OptionIndex option : issue_gap.ideal_options)
+      row.push_back(OptionWords(issue, option));
     rows.push_back(std::move(row));
   }
   rows.push_back(
@@ -348,8 +331,13 @@ std::string PartiesAndIssuesSection(const model::Scenario& scenario) {
                 (issue.unit.empty() ? "" : " " + Text(issue.unit)) + " (" +
                 std::to_string(issue.NumOptions()) + " values)";
     } else {
+      // In words, with the label files and --outcome use when it differs.
       for (std::size_t option_idx = 0; option_idx < issue.options.size(); ++option_idx) {
-        options += (option_idx > 0 ? ", " : "") + Breakable(issue.options[option_idx]);
+        std::string words = issue.OptionDisplayName(option_idx);
+        options += (option_idx > 0 ? "<br/>" : "") + Text(words);
+        if (words != issue.options[option_idx]) {
+          options += " <span class=\"muted\">" + Code(issue.options[option_idx]) + "</span>";
+        }
       }
       if (issue.ordered) options += " <span class=\"muted\">(ordered)</span>";
     }
@@ -363,8 +351,10 @@ std::string PartiesAndIssuesSection(const model::Scenario& scenario) {
             html::FindProvenance(scenario, "issues." + issue.id)) {
       source = html::SourceTag(provenance->source);
     }
-    std::string name = Text(issue.name);
-    if (issue.name != issue.id) name += " <span class=\"muted\">" + Code(issue.id) + "</span>";
+    std::string name = Text(issue.DisplayName());
+    if (issue.DisplayName() != issue.id) {
+      name += " <span class=\"muted\">" + Code(issue.id) + "</span>";
+    }
     issue_rows.push_back({name, options, phase, source});
   }
   out += html::Table({"issue", "options", "phase", "source"}, issue_rows);
@@ -467,6 +457,21 @@ std::string SessionSection(const model::Scenario& scenario, const session::Trace
   if (result.agreement) {
     out += "<p class=\"verdict yes\">Agreement in round " + std::to_string(result.rounds) + " of " +
            std::to_string(trace.rounds) + ".</p>\n";
+    if (result.outcome) {
+      // An agreement a principal could not rationally accept is the first thing to see.
+      const analysis::TextEvaluation evaluation =
+          analysis::EvaluateText(scenario, scenario.PrincipalIndices(), *result.outcome);
+      const std::string problems = DescribeEvaluationProblems(scenario, evaluation);
+      if (!problems.empty()) {
+        out +=
+            "<div class=\"flag\" role=\"alert\" id=\"agreement-flags\"><strong>Warning.</strong> "
+            "The agreement " +
+            Text(problems) +
+            ". Utilities here are undiscounted. The principals' own stated limits rule this "
+            "agreement out: check how it was reached (a protocol's fallback, or an acceptance "
+            "made by mistake).</div>\n";
+      }
+    }
   } else {
     out += "<p class=\"verdict no\">No agreement: " + Text(result.end_reason) + " (after " +
            std::to_string(result.rounds) + " of " + std::to_string(trace.rounds) +
@@ -505,19 +510,26 @@ std::string SessionSection(const model::Scenario& scenario, const session::Trace
     auto shown = [](const std::optional<double>& value) {
       return value ? Fixed(*value) : std::string("undefined");
     };
-    distances = "; distance to the Pareto frontier " + Fixed(*result.distance_to_pareto) +
-                ", to the Nash point " + shown(result.distance_to_nash) +
-                ", to the Kalai-Smorodinsky point " + shown(result.distance_to_kalai_smorodinsky) +
+    // The session measures against the frontier with red lines ignored when they leave nothing.
+    const bool ignored = session::ComputeScenarioReference(scenario)->red_lines_ignored;
+    distances = std::string(ignored ? "; red lines leave no outcome every principal's red lines "
+                                      "allow, so distances are to the frontier with red lines "
+                                      "ignored: to that frontier "
+                                    : "; distance to the Pareto frontier ") +
+                Fixed(*result.distance_to_pareto) + ", to " + (ignored ? "its" : "the") +
+                " Nash point " + shown(result.distance_to_nash) + ", to " +
+                (ignored ? "its" : "the") + " Kalai-Smorodinsky point " +
+                shown(result.distance_to_kalai_smorodinsky) +
                 (result.agreement ? "" : " (from the disagreement point)");
   }
-  out += "<p>Welfare (sum over principals) " + Fixed(result.welfare) + Text(distances) + ".</p>\n";
+  out += "<p id=\"distances\">Welfare (sum over principals) " + Fixed(result.welfare) +
+         Text(distances) + ".</p>\n";
   if (result.agreement && result.outcome) {
     std::vector<std::vector<std::string>> outcome_rows;
     for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
       const model::Issue& issue = scenario.issues[issue_idx];
       outcome_rows.push_back(
-          {Text(issue.name), Breakable(issue.OptionLabel((*result.outcome)[issue_idx])) +
-                                 (issue.unit.empty() ? "" : " " + Text(issue.unit))});
+          {Text(issue.DisplayName()), OptionWords(issue, (*result.outcome)[issue_idx])});
     }
     out += "<h3>The agreement</h3>\n" + html::Table({"issue", "agreed option"}, outcome_rows);
   }
@@ -535,6 +547,7 @@ std::string SessionSection(const model::Scenario& scenario, const session::Trace
 std::string SessionChartsSection(const model::Scenario& scenario, const session::Trace& trace) {
   std::string out = "<section id=\"gaps\">\n<h2>Are the gaps narrowing?</h2>\n";
   std::string gaps = GapsSvg(scenario, trace, "gaps-chart");
+  std::vector<std::string> multiples = GapSmallMultiplesSvg(scenario, trace, "gap-issue-");
   if (gaps.empty()) {
     out +=
         "<p>No round had offers from two principals (under this protocol they may only vote or "
@@ -549,6 +562,13 @@ std::string SessionChartsSection(const model::Scenario& scenario, const session:
         "issue). Overall it went from " +
             Fixed(first.overall, 2) + " in round " + std::to_string(first.round + 1) + " to " +
             Fixed(last.overall, 2) + " in round " + std::to_string(last.round + 1) + ".");
+    if (!multiples.empty()) {
+      out += "<h3>Issue by issue</h3>\n<div class=\"multiples\">";
+      for (const std::string& chart : multiples) out += chart;
+      out +=
+          "</div>\n<p class=\"caption\">Each issue's gap round by round (faint) and its moving "
+          "average (the same window as the overall line above).</p>\n";
+    }
   }
   out +=
       "</section>\n<section id=\"utilities-over-time\">\n<h2>Each party's utility over "
@@ -578,6 +598,7 @@ Result<std::string> ScenarioReportHtml(const model::Scenario& scenario,
                           ComputeUtilitySpace(scenario, parties, options.space));
   std::string body = Header(scenario, "scenario report");
   body += AtAGlance(scenario, space);
+  for (const std::string& section : options.extra_sections) body += section;
   body += UtilitySpaceFigure(scenario, space, nullptr);
   body += FairPointsSection(scenario, space);
   body += IdealGapsSection(scenario, space);
@@ -594,6 +615,7 @@ Result<std::string> TraceReportHtml(const model::Scenario& scenario, const sessi
                           ComputeUtilitySpace(scenario, parties, options.space));
   std::string body = Header(scenario, "session report");
   body += SessionSection(scenario, trace);
+  for (const std::string& section : options.extra_sections) body += section;
   body += UtilitySpaceFigure(scenario, space, &trace);
   body += SessionChartsSection(scenario, trace);
   body += AtAGlance(scenario, space);

@@ -28,6 +28,8 @@ struct HtmlReportOptions {
   UtilitySpaceOptions space;
   // Where the input came from (scenario files, trace file), named in the page's footer.
   std::vector<std::string> source_files;
+  // Sections (HTML) placed after "Is a deal possible?", e.g. the robust analysis.
+  std::vector<std::string> extra_sections;
 };
 
 // Errors (kInvalidInput): parties that do not name two parties with preferences, or a scenario

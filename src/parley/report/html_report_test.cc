@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <pugixml.hpp>
 #include <random>
 #include <set>
@@ -500,7 +501,9 @@ void ExpectOffersAndAgreementDrawn(const model::Scenario& scenario, const sessio
   } else {
     ASSERT_TRUE(gaps);
     std::vector<pugi::xml_node> lines = WithClass(gaps, "gap");
-    EXPECT_EQ(lines.size(), std::min<std::size_t>(scenario.issues.size(), 8) + 1);
+    const bool long_session = GapSmoothingWindow(trace.result.gaps.size()) > 1;
+    EXPECT_EQ(lines.size(),
+              std::min<std::size_t>(scenario.issues.size(), 8) + 1 + (long_session ? 1 : 0));
     for (pugi::xml_node line : lines) {
       EXPECT_EQ(Vertices(line).size(), trace.result.gaps.size());
     }
@@ -572,6 +575,171 @@ TEST(TraceReportTest, TracePartiesMayBeChosen) {
     }
   }
   EXPECT_EQ(WithClass(page.ById("utility-space-chart"), "offers").size(), senders.size());
+}
+
+// The text relayed in issue 13's run: it crosses Hamas's red lines ("a permanent ceasefire").
+model::Outcome RelayedCeasefireText(const model::Scenario& scenario) {
+  model::Outcome outcome;
+  const std::map<std::string, std::string> chosen = {
+      {"ceasefire", "pause_extended_while_talks_continue"},
+      {"withdrawal", "to_perimeter"},
+      {"linkage", "negotiated_during_phase_one"},
+      {"hostages_released", "33"},
+      {"prisoners_released", "700"},
+      {"humanitarian_access", "increased"},
+      {"guarantees", "multilateral_endorsement"}};
+  for (const model::Issue& issue : scenario.issues) {
+    outcome.push_back(static_cast<model::OptionIndex>(*issue.FindOption(chosen.at(issue.id))));
+  }
+  return outcome;
+}
+
+TEST(TraceReportTest, AnAgreementCrossingARedLineIsFlagged) {
+  model::Scenario scenario = Example("ceasefire.yaml");
+  session::Trace trace = HandMadeTrace(scenario, {2, 2}, true);
+  trace.result.outcome = RelayedCeasefireText(scenario);
+  Result<std::string> html = TraceReportHtml(scenario, trace);
+  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  Page page(*html);
+  pugi::xml_node flags = page.ById("agreement-flags");
+  ASSERT_TRUE(flags) << "an agreement crossing a red line is flagged";
+  const std::string text = AllText(flags);
+  EXPECT_NE(text.find("crosses Hamas's red line 'a permanent ceasefire'"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("full military withdrawal"), std::string::npos) << text;
+  // Below a reservation value: named exactly when the text is worth less than it.
+  const model::Preferences& hamas = *scenario.parties[*scenario.FindParty("hamas")].preferences;
+  const bool below = hamas.utility->Evaluate(*trace.result.outcome) < 0.45;
+  EXPECT_EQ(text.find("leaves Hamas below its reservation value") != std::string::npos, below);
+
+  // An agreement every principal accepts raises no flag.
+  model::Scenario deal = DealScenario();
+  session::Trace fine = HandMadeTrace(deal, {2, 2}, true);
+  fine.result.outcome = model::Outcome{1, 1, 1};  // mid, normal, one year: above both reservations
+  Result<std::string> fine_html = TraceReportHtml(deal, fine);
+  ASSERT_TRUE(fine_html.ok());
+  EXPECT_FALSE(Page(*fine_html).ById("agreement-flags"));
+}
+
+TEST(TraceReportTest, DistancesSayWhenTheyAreToTheFrontierWithRedLinesIgnored) {
+  // Ceasefire: the principals' red lines forbid every option of the ceasefire issue together.
+  model::Scenario scenario = Example("ceasefire.yaml");
+  session::Trace trace = HandMadeTrace(scenario, {2, 2}, false);
+  trace.result.distance_to_pareto = 0.25;
+  trace.result.distance_to_nash = 0.5;
+  Result<std::string> html = TraceReportHtml(scenario, trace);
+  ASSERT_TRUE(html.ok());
+  std::string text = AllText(Page(*html).ById("distances"));
+  EXPECT_NE(text.find("distances are to the frontier with red lines ignored"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("to its Nash point 0.500"), std::string::npos) << text;
+  // A scenario whose red lines leave outcomes: the plain frontier.
+  model::Scenario deal = DealScenario();
+  session::Trace plain = HandMadeTrace(deal, {2, 2}, false);
+  plain.result.distance_to_pareto = 0.25;
+  Result<std::string> plain_html = TraceReportHtml(deal, plain);
+  ASSERT_TRUE(plain_html.ok());
+  std::string plain_text = AllText(Page(*plain_html).ById("distances"));
+  EXPECT_NE(plain_text.find("distance to the Pareto frontier 0.250"), std::string::npos)
+      << plain_text;
+  EXPECT_EQ(plain_text.find("ignored"), std::string::npos) << plain_text;
+}
+
+// Tick labels of a chart's x axis.
+std::vector<std::string> XTickLabels(pugi::xml_node chart) {
+  std::vector<std::string> labels;
+  for (pugi::xml_node axis : WithClass(chart, "x-axis")) {
+    for (pugi::xml_node label : WithClass(axis, "tick-label"))
+      labels.push_back(label.child_value());
+  }
+  return labels;
+}
+
+TEST(TraceReportTest, RoundAxesShowWholeRoundsOnly) {
+  // A short live-like session: two rounds, so a plain axis would tick at 1, 1.2, 1.4, ...
+  model::Scenario scenario = DealScenario();
+  session::Trace trace = HandMadeTrace(scenario, {2, 1}, true);
+  Result<std::string> html = TraceReportHtml(scenario, trace);
+  ASSERT_TRUE(html.ok());
+  Page page(*html);
+  for (const std::string& id : {std::string("gaps-chart"), std::string("utility-chart-0")}) {
+    std::vector<std::string> labels = XTickLabels(page.ById(id));
+    ASSERT_GE(labels.size(), 2u) << id;
+    for (const std::string& label : labels) {
+      EXPECT_EQ(label.find('.'), std::string::npos) << id << " tick " << label;
+    }
+  }
+}
+
+TEST(TraceReportTest, LongSessionsSmoothTheOverallGapAndDrawEachIssueApart) {
+  model::Scenario scenario = DealScenario();
+  session::Trace trace = HandMadeTrace(scenario, {150, 150}, false);
+  ASSERT_EQ(trace.result.gaps.size(), 150u);
+  Result<std::string> html = TraceReportHtml(scenario, trace);
+  ASSERT_TRUE(html.ok());
+  Page page(*html);
+  pugi::xml_node gaps = page.ById("gaps-chart");
+  ASSERT_TRUE(gaps);
+  std::vector<pugi::xml_node> overall = WithClass(gaps, "overall");
+  ASSERT_EQ(overall.size(), 1u);
+  EXPECT_EQ(overall[0].attribute("data-window").as_int(), 7);  // 150 / 20, odd
+  EXPECT_EQ(WithClass(gaps, "overall-raw").size(), 1u);
+  // Issue lines are faint.
+  for (pugi::xml_node line : WithClass(gaps, "gap")) {
+    if (HasClass(line, "overall") || HasClass(line, "overall-raw")) continue;
+    EXPECT_LT(std::stod(line.attribute("opacity").value()), 0.5);
+  }
+  // One small chart per issue.
+  for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
+    pugi::xml_node small = page.ById("gap-issue-" + std::to_string(issue_idx));
+    ASSERT_TRUE(small) << issue_idx;
+    EXPECT_EQ(WithClass(small, "gap-issue").size(), 1u);
+  }
+  // A short session has neither.
+  session::Trace short_trace = HandMadeTrace(scenario, {5, 5}, false);
+  Result<std::string> short_html = TraceReportHtml(scenario, short_trace);
+  ASSERT_TRUE(short_html.ok());
+  Page short_page(*short_html);
+  EXPECT_TRUE(WithClass(short_page.ById("gaps-chart"), "overall-raw").empty());
+  EXPECT_FALSE(short_page.ById("gap-issue-0"));
+}
+
+TEST(MovingAverageTest, AveragesACentredWindowAndShrinksItAtTheEnds) {
+  std::vector<svg::Point> points;
+  for (int idx = 0; idx < 6; ++idx) points.push_back({idx + 1.0, static_cast<double>(idx * idx)});
+  std::vector<svg::Point> smoothed = MovingAverage(points, 3);
+  ASSERT_EQ(smoothed.size(), points.size());
+  EXPECT_DOUBLE_EQ(smoothed[0].y, (0 + 1) / 2.0);
+  EXPECT_DOUBLE_EQ(smoothed[2].y, (1 + 4 + 9) / 3.0);
+  EXPECT_DOUBLE_EQ(smoothed[5].y, (16 + 25) / 2.0);
+  EXPECT_EQ(smoothed[3].x, 4.0);
+  EXPECT_EQ(GapSmoothingWindow(40), 1u);
+  EXPECT_EQ(GapSmoothingWindow(41), 3u);
+  EXPECT_EQ(GapSmoothingWindow(400), 21u);
+}
+
+TEST(ScenarioReportTest, OptionsAndIssuesAreNamedInWords) {
+  model::Scenario scenario = Example("ceasefire.yaml");
+  Result<std::string> html = ScenarioReportHtml(scenario);
+  ASSERT_TRUE(html.ok());
+  Page page(*html);
+  // The ideal positions: human words, not snake_case labels.
+  std::string gaps = AllText(page.ById("ideal-gaps"));
+  EXPECT_NE(gaps.find("a permanent ceasefire committed to from the start"), std::string::npos);
+  EXPECT_NE(gaps.find("Nature of the ceasefire"), std::string::npos);
+  EXPECT_EQ(gaps.find("permanent_up_front"), std::string::npos) << gaps;
+  EXPECT_EQ(gaps.find("current_levels"), std::string::npos) << gaps;
+  // Labels a user types (--outcome) appear only as code beside the words.
+  pugi::xml_node issues = page.ById("parties-issues");
+  std::string words;
+  issues.find_node([&](pugi::xml_node node) {
+    if (node.type() == pugi::node_pcdata && std::string(node.parent().name()) != "code") {
+      words += node.value();
+    }
+    return false;
+  });
+  EXPECT_NE(words.find("a pause for a fixed period"), std::string::npos);
+  EXPECT_EQ(words.find("time_limited_pause"), std::string::npos);
 }
 
 }  // namespace

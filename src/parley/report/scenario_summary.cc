@@ -25,6 +25,8 @@ ordered_json IssueToJson(const model::Scenario& scenario, const model::Issue& is
     case model::IssueKind::kDiscrete:
       out["ordered"] = issue.ordered;
       out["options"] = issue.options;
+      if (!issue.option_descriptions.empty())
+        out["option_descriptions"] = issue.option_descriptions;
       break;
     case model::IssueKind::kInteger:
       out["range"] = {issue.integer_lower, issue.integer_upper};
@@ -88,14 +90,29 @@ ordered_json PartyToJson(const model::Scenario& scenario, const model::OutcomeSp
     prefs["weights"] = weights;
   }
   ordered_json red_lines = ordered_json::array();
-  for (const model::RedLine& red_line : preferences.red_lines) {
+  for (std::size_t line_idx = 0; line_idx < preferences.red_lines.size(); ++line_idx) {
+    const model::RedLine& red_line = preferences.red_lines[line_idx];
     ordered_json line;
+    line["id"] = model::Scenario::RedLineId(preferences, line_idx);
     line["kind"] = red_line.kind == model::RedLine::Kind::kForbid ? "forbid" : "require";
     line["expression"] = red_line.text;
     if (!red_line.description.empty()) line["description"] = red_line.description;
+    line["holds"] = red_line.holds;
     red_lines.push_back(line);
   }
   prefs["red_lines"] = red_lines;
+  // Ranges on this party's numbers, as written (weights before division by their sum).
+  ordered_json ranges = ordered_json::array();
+  const std::string prefix = "parties." + party.id + ".preferences.";
+  for (const auto& [path, range] : scenario.uncertainty.ranges) {
+    if (path.compare(0, prefix.size(), prefix) != 0) continue;
+    ranges.push_back({{"parameter", model::ParameterNameOfPath(party.id, path)},
+                      {"value", range.value},
+                      {"low", range.low},
+                      {"high", range.high},
+                      {"distribution", std::string(model::DistributionName(range.distribution))}});
+  }
+  prefs["ranges"] = ranges;
   out["preferences"] = prefs;
   return out;
 }
@@ -148,6 +165,15 @@ ordered_json SummarizeScenario(const model::Scenario& scenario, std::uint64_t en
   for (const auto& [path, provenance] : scenario.provenance) {
     ++counts[static_cast<std::size_t>(provenance.source)];
   }
+  std::size_t soft_red_lines = 0;
+  for (const model::Party& party : scenario.parties) {
+    if (!party.preferences) continue;
+    for (const model::RedLine& red_line : party.preferences->red_lines) {
+      if (red_line.holds < 1) ++soft_red_lines;
+    }
+  }
+  out["uncertainty"] = {{"ranges", scenario.uncertainty.ranges.size()},
+                        {"red_lines_not_certainly_firm", soft_red_lines}};
   out["provenance"] = {{"report", counts[static_cast<std::size_t>(model::Source::kReport)]},
                        {"assumption", counts[static_cast<std::size_t>(model::Source::kAssumption)]},
                        {"derived", counts[static_cast<std::size_t>(model::Source::kDerived)]}};
@@ -230,7 +256,19 @@ std::string RenderScenarioSummaryText(const ordered_json& summary) {
       if (red_line.contains("description")) {
         out += "  -- " + red_line["description"].get<std::string>();
       }
+      if (red_line["holds"].get<double>() != 1.0) {
+        out += fmt::format("  [firm with probability {}]",
+                           model::FormatNumber(red_line["holds"].get<double>()));
+      }
       out += "\n";
+    }
+    for (const auto& range : prefs["ranges"]) {
+      out += fmt::format("      range {:<44} {:>6} in [{}, {}]{}\n",
+                         range["parameter"].get<std::string>(),
+                         model::FormatNumber(range["value"].get<double>()),
+                         model::FormatNumber(range["low"].get<double>()),
+                         model::FormatNumber(range["high"].get<double>()),
+                         range["distribution"] == "uniform" ? "" : " triangular");
     }
   }
 
@@ -241,6 +279,18 @@ std::string RenderScenarioSummaryText(const ordered_json& summary) {
                        DescribeIssueOptions(issue));
     if (issue.contains("phase")) out += "  [phase " + issue["phase"].get<std::string>() + "]";
     out += "\n";
+    // The issue and its options in words, beside the ids files and --outcome use.
+    if (issue["name"] != issue["id"] && !issue["name"].get<std::string>().empty()) {
+      out += "      " + issue["name"].get<std::string>() + "\n";
+    }
+    if (issue.contains("option_descriptions")) {
+      for (std::size_t option_idx = 0; option_idx < issue["options"].size(); ++option_idx) {
+        const std::string description = issue["option_descriptions"][option_idx];
+        if (description.empty()) continue;
+        out += "        " + issue["options"][option_idx].get<std::string>() + ": " + description +
+               "\n";
+      }
+    }
   }
 
   if (!summary["phases"].empty()) {
@@ -255,6 +305,15 @@ std::string RenderScenarioSummaryText(const ordered_json& summary) {
       out += fmt::format("  {}. {} ({}): {}\n", number++, phase["label"].get<std::string>(),
                          phase["id"].get<std::string>(), issues);
     }
+  }
+  const auto& uncertainty = summary["uncertainty"];
+  if (uncertainty["ranges"].get<std::size_t>() > 0 ||
+      uncertainty["red_lines_not_certainly_firm"].get<std::size_t>() > 0) {
+    out += fmt::format(
+        "\nuncertainty: {} values given as ranges, {} red lines not certainly firm "
+        "(parley analyze --samples N weighs them)\n",
+        uncertainty["ranges"].get<std::size_t>(),
+        uncertainty["red_lines_not_certainly_firm"].get<std::size_t>());
   }
   const auto& provenance = summary["provenance"];
   int tagged = provenance["report"].get<int>() + provenance["assumption"].get<int>() +

@@ -1,7 +1,6 @@
-// What `parley info` (and later the server) says about a scenario: parties and roles, issues and
-// their options, the exact outcome count, each party's utility range and reservation, phases, red
-// lines and where the figures come from. One structure, rendered as text for people and as JSON
-// for programs.
+// What `parley info` says about a scenario: parties and roles, issues and their options, the
+// exact outcome count, each party's utility range and reservation, phases, red lines and where
+// the figures come from. One structure, rendered as text for people and as JSON for programs.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -173,6 +173,17 @@ std::vector<double> NiceTicks(Domain domain, int max_ticks) {
   return ticks;
 }
 
+std::vector<double> NiceIntegerTicks(Domain domain, int max_ticks) {
+  domain = Sanitize(domain);
+  const double step = std::max(1.0, NiceStep(domain, max_ticks));
+  std::vector<double> ticks;
+  for (double value = std::ceil(domain.low / step - 1e-9) * step;
+       value <= domain.high + 1e-9 && ticks.size() < 1000; value += step) {
+    ticks.push_back(std::round(value));
+  }
+  return ticks;
+}
+
 Domain NiceDomain(Domain domain, int max_ticks) {
   domain = Sanitize(domain);
   double step = NiceStep(domain, max_ticks);
@@ -527,7 +538,11 @@ std::string Chart::RenderAxes() const {
   double top = PlotTop();
   double bottom = PlotBottom();
   std::vector<std::pair<double, std::string>> x_ticks = x_tick_labels_;
-  if (!x_categories_) {
+  if (!x_categories_ && options_.integer_x) {
+    for (double tick : NiceIntegerTicks(x_, options_.max_ticks)) {
+      x_ticks.emplace_back(tick, Number(tick, 0));
+    }
+  } else if (!x_categories_) {
     for (double tick : NiceTicks(x_, options_.max_ticks)) {
       x_ticks.emplace_back(tick, TickLabel(tick, x_, options_.max_ticks));
     }

@@ -56,6 +56,9 @@ struct Domain {
 std::vector<double> NiceTicks(Domain domain, int max_ticks = 6);
 // The domain widened to the nearest tick multiples outside it (and made non-empty).
 Domain NiceDomain(Domain domain, int max_ticks = 6);
+// Ticks at whole numbers only (rounds, counts): the step is at least 1, so a domain of [1, 2]
+// gets 1 and 2 rather than 1, 1.2, 1.4 ...
+std::vector<double> NiceIntegerTicks(Domain domain, int max_ticks = 6);
 // A tick's label with as many decimals as the tick step needs.
 std::string TickLabel(double value, Domain domain, int max_ticks = 6);
 
@@ -153,6 +156,7 @@ struct ChartOptions {
   double legend_width = 0;  // a legend column at the right, inside `width`
   int max_ticks = 6;
   bool grid = true;
+  bool integer_x = false;  // x ticks at whole numbers only (NiceIntegerTicks)
 };
 
 class Chart {

@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "parley/io/json_limits.h"
+#include "parley/io/limits.h"
 #include "parley/report/charts.h"
 #include "parley/report/html_page.h"
 #include "parley/tournament/statistics.h"
@@ -25,6 +29,12 @@ std::string Optional(const std::optional<double>& value, int decimals = 3) {
 
 std::string Percent(double fraction) { return fmt::format("{:.1f}%", 100 * fraction); }
 
+// Means within this (relative) tolerance are equal: "tie" rather than a winner by rounding.
+constexpr double kTieTolerance = 1e-9;
+// Opacity of the strategy x scenario shading, from the worst to the best strategy on a scenario.
+constexpr double kLightestShade = 0.06;
+constexpr double kDarkestShade = 0.7;
+
 double Mean(const std::vector<double>& values) {
   double sum = 0;
   for (double value : values) sum += value;
@@ -42,23 +52,40 @@ std::vector<BoxGroup> Groups(const std::vector<std::string>& order,
   return groups;
 }
 
+// A strategy spec as code that may wrap after '(', ',', '=' and '_', so long specs such as
+// frequency_boulware(e=0.2,model=frequency) do not widen the table past the page.
+std::string Spec(std::string_view spec) {
+  std::string out = "<code class=\"spec\">";
+  for (char c : Text(spec)) {  // escaping adds none of these characters
+    out += c;
+    if (c == '(' || c == ',' || c == '=' || c == '_') out += "<wbr/>";
+  }
+  return out + "</code>";
+}
+
+// Eight columns that fit the page: the interval sits under the mean it qualifies, and the role
+// only shows when mediator strategies are ranked too.
 std::string RankingTable(const std::vector<tournament::StrategySummary>& summary,
                          double confidence) {
+  const bool mixed_roles = std::any_of(summary.begin(), summary.end(),
+                                       [](const auto& entry) { return entry.role != "principal"; });
   std::vector<std::vector<std::string>> rows;
   for (const tournament::StrategySummary& entry : summary) {
-    std::string interval = "&#8212;";
+    std::string utility = Optional(entry.mean_utility);
     if (entry.utility_ci_low && entry.utility_ci_high) {
-      interval = Fixed(*entry.utility_ci_low) + " to " + Fixed(*entry.utility_ci_high);
+      utility += "<br/><span class=\"interval\">" + Fixed(*entry.utility_ci_low) + " to " +
+                 Fixed(*entry.utility_ci_high) + "</span>";
     }
-    rows.push_back({std::to_string(entry.rank), Code(entry.strategy), Text(entry.role),
-                    std::to_string(entry.observations), Optional(entry.mean_utility), interval,
-                    Optional(entry.mean_advantage), Percent(entry.agreement_rate),
+    std::string strategy = Spec(entry.strategy);
+    if (mixed_roles) strategy += " <span class=\"muted\">(" + Text(entry.role) + ")</span>";
+    rows.push_back({std::to_string(entry.rank), strategy, std::to_string(entry.observations),
+                    utility, Optional(entry.mean_advantage), Percent(entry.agreement_rate),
                     Fixed(entry.mean_welfare), Optional(entry.mean_distance_to_nash)});
   }
-  return html::Table({"rank", "strategy", "role", "observations", "mean utility",
-                      fmt::format("{:.0f}% interval", 100 * confidence), "mean advantage",
-                      "agreements", "mean welfare", "mean distance to Nash"},
-                     rows, {0, 3, 4, 5, 6, 7, 8, 9});
+  return html::Table({"rank", "strategy", "obser&#173;vations",
+                      fmt::format("mean utility ({:.0f}% interval)", 100 * confidence),
+                      "mean advantage", "agree&#173;ments", "mean welfare", "distance to Nash"},
+                     rows, {0, 2, 3, 4, 5, 6, 7}, "ranking");
 }
 
 struct ScenarioFigures {
@@ -91,33 +118,66 @@ std::string ScenarioSection(const std::vector<tournament::SessionRecord>& record
   std::vector<std::vector<std::string>> rows;
   for (const std::string& key : order) {
     const ScenarioFigures& figures = scenarios[key];
-    std::string best;
-    double best_mean = -1e300;
+    // The best mean utility, or "tie" when several strategies share it.
+    double best_mean = -std::numeric_limits<double>::infinity();
     for (const auto& [strategy, utilities] : figures.utility_by_strategy) {
-      double mean = Mean(utilities);
-      if (mean > best_mean) {
-        best_mean = mean;
-        best = strategy;
+      best_mean = std::max(best_mean, Mean(utilities));
+    }
+    std::vector<std::string> best_strategies;
+    for (const auto& [strategy, utilities] : figures.utility_by_strategy) {
+      if (Mean(utilities) >= best_mean - kTieTolerance * std::max(1.0, std::fabs(best_mean))) {
+        best_strategies.push_back(strategy);
       }
     }
+    std::string best_cell = "&#8212;";
+    if (best_strategies.size() == 1) {
+      best_cell = Spec(best_strategies.front()) + " (" + Fixed(best_mean) + ")";
+    } else if (best_strategies.size() == figures.utility_by_strategy.size() &&
+               !best_strategies.empty()) {
+      best_cell = "tie: all " + std::to_string(best_strategies.size()) + " strategies (" +
+                  Fixed(best_mean) + ")";
+    } else if (!best_strategies.empty()) {
+      best_cell = "tie: ";
+      for (std::size_t position = 0; position < best_strategies.size(); ++position) {
+        best_cell += (position > 0 ? ", " : "") + Spec(best_strategies[position]);
+      }
+      best_cell += " (" + Fixed(best_mean) + ")";
+    }
     std::string name = Text(figures.name);
-    if (key != figures.name) name += " <span class=\"muted\">" + Code(key) + "</span>";
+    // A scenario's path can be longer than the column: it wraps anywhere rather than widening the
+    // table past the page (a checkout under /check/work/... did at 1024 px).
+    if (key != figures.name) {
+      name += " <span class=\"muted\">" + html::Path(key) + "</span>";
+    }
     rows.push_back(
         {name, std::to_string(figures.sessions),
          Percent(static_cast<double>(figures.agreements) / static_cast<double>(figures.sessions)),
          Fixed(Mean(figures.welfare)), figures.nash.empty() ? "&#8212;" : Fixed(Mean(figures.nash)),
-         best.empty() ? "&#8212;" : Code(best) + " (" + Fixed(best_mean) + ")"});
+         best_cell});
   }
   out += html::Table({"scenario", "sessions", "agreements", "mean welfare", "mean distance to Nash",
                       "best mean utility"},
                      rows, {1, 2, 3, 4});
-  // Mean utility of each strategy on each scenario, shaded by value.
+  // Mean utility of each strategy on each scenario, shaded within each scenario (column): the
+  // best strategy there darkest, the worst lightest, so differences of 0.01 show as clearly as
+  // differences of 0.5.
   if (order.size() <= 16 && !strategies.empty()) {
     std::vector<std::string> header = {"strategy"};
     for (const std::string& key : order) header.push_back(Text(scenarios[key].name));
+    std::map<std::string, std::pair<double, double>> range;  // per scenario: lowest, highest mean
+    for (const std::string& key : order) {
+      double low = std::numeric_limits<double>::infinity();
+      double high = -std::numeric_limits<double>::infinity();
+      for (const auto& [strategy, utilities] : scenarios[key].utility_by_strategy) {
+        if (utilities.empty()) continue;
+        low = std::min(low, Mean(utilities));
+        high = std::max(high, Mean(utilities));
+      }
+      range[key] = {low, high};
+    }
     std::vector<std::vector<std::string>> matrix;
     for (const std::string& strategy : strategies) {
-      std::vector<std::string> row = {Code(strategy)};
+      std::vector<std::string> row = {Spec(strategy)};
       for (const std::string& key : order) {
         const auto& by_strategy = scenarios[key].utility_by_strategy;
         auto it = by_strategy.find(strategy);
@@ -126,16 +186,23 @@ std::string ScenarioSection(const std::vector<tournament::SessionRecord>& record
           continue;
         }
         double mean = Mean(it->second);
-        double alpha = std::clamp(mean, 0.0, 1.0) * 0.55;
-        row.push_back("<span style=\"display:block;background:rgba(0,114,178," +
-                      svg::Number(alpha) + ")\">" + Fixed(mean) + "</span>");
+        auto [low, high] = range[key];
+        double position = high - low > kTieTolerance ? (mean - low) / (high - low) : 0.5;
+        double alpha = kLightestShade + (kDarkestShade - kLightestShade) * position;
+        row.push_back("<span class=\"shade\" data-alpha=\"" + svg::Number(alpha, 3) +
+                      "\" style=\"display:block;background:rgba(0,114,178," +
+                      svg::Number(alpha, 3) + ")" + (alpha > 0.45 ? ";color:#ffffff" : "") + "\">" +
+                      Fixed(mean) + "</span>");
       }
       matrix.push_back(std::move(row));
     }
     std::vector<std::size_t> numeric;
     for (std::size_t column = 1; column <= order.size(); ++column) numeric.push_back(column);
-    out += "<h3>Mean utility of each strategy on each scenario</h3>\n" +
-           html::Table(header, matrix, numeric);
+    out +=
+        "<h3>Mean utility of each strategy on each scenario</h3>\n"
+        "<p>Shaded within each scenario: the darkest cell is the best strategy on that scenario, "
+        "the lightest the worst (equal means share a shade).</p>\n" +
+        html::Table(header, matrix, numeric, "matrix");
   }
   out += "</section>\n";
   return out;
@@ -148,9 +215,9 @@ bool LooksLikeResultsCsvHeader(const std::string& first_line) {
 }
 
 bool LooksLikeResultsJsonRow(const std::string& first_line) {
-  nlohmann::json row = nlohmann::json::parse(first_line, nullptr, false);
-  return !row.is_discarded() && row.is_object() && row.contains("session") &&
-         row.contains("config") && row.contains("scenario");
+  Result<nlohmann::json> row = io::ParseJson(first_line, io::ResultsRowJsonLimits());
+  return row.ok() && row->is_object() && row->contains("session") && row->contains("config") &&
+         row->contains("scenario");
 }
 
 Result<std::string> TournamentReportHtml(const tournament::ResultsTable& results,
@@ -218,8 +285,19 @@ Result<std::string> TournamentReportHtml(const tournament::ResultsTable& results
 
   body += "<section id=\"ranking\">\n<h2>Strategy ranking</h2>\n";
   const tournament::StrategySummary& best = summary.front();
-  if (best.role == "principal" && best.mean_utility) {
-    body += "<p class=\"verdict yes\">Highest mean utility: " + Code(best.strategy) + ", " +
+  std::vector<std::string> tied;
+  for (const tournament::StrategySummary& entry : summary) {
+    if (entry.role == "principal" && entry.rank == best.rank) tied.push_back(entry.strategy);
+  }
+  if (best.role == "principal" && best.mean_utility && tied.size() > 1) {
+    body += "<p class=\"verdict yes\">Highest mean utility: a tie between ";
+    for (std::size_t position = 0; position < tied.size(); ++position) {
+      if (position > 0) body += position + 1 == tied.size() ? " and " : ", ";
+      body += Spec(tied[position]);
+    }
+    body += ", " + Fixed(*best.mean_utility) + ".</p>\n";
+  } else if (best.role == "principal" && best.mean_utility) {
+    body += "<p class=\"verdict yes\">Highest mean utility: " + Spec(best.strategy) + ", " +
             Fixed(*best.mean_utility);
     if (best.utility_ci_low && best.utility_ci_high) {
       body += fmt::format(" ({:.0f}% interval ", 100 * options.confidence) +
@@ -318,16 +396,7 @@ Result<std::string> TournamentReportHtml(const tournament::ResultsTable& results
         "left out.</li>\n";
   }
   body += "</ul>\n</section>\n";
-  body += "<footer>Made by parley";
-  if (!options.source_files.empty()) {
-    body += " from ";
-    for (std::size_t file_idx = 0; file_idx < options.source_files.size(); ++file_idx) {
-      body += (file_idx > 0 ? ", " : "") + Code(options.source_files[file_idx]);
-    }
-  }
-  body +=
-      ". This page is self-contained: it needs no network connection and no script. Hover over "
-      "a mark in a chart to see its details.</footer>\n";
+  body += html::Footer(options.source_files);
   return html::Page("Tournament results (parley report)", body);
 }
 

@@ -87,8 +87,11 @@ TEST(TournamentReportTest, RankingTableAndBoxPlotsFollowTheResults) {
   for (std::size_t row_idx = 0; row_idx < rows.size(); ++row_idx) {
     pugi::xml_node cell = rows[row_idx].first_child();
     EXPECT_EQ(std::string(cell.child_value()), std::to_string(summary[row_idx].rank));
-    EXPECT_EQ(std::string(cell.next_sibling().child("code").child_value()),
-              summary[row_idx].strategy);
+    std::string strategy;
+    for (pugi::xml_node text : cell.next_sibling().child("code").children()) {
+      strategy += text.value();  // the spec's text between its <wbr/> break points
+    }
+    EXPECT_EQ(strategy, summary[row_idx].strategy);
   }
   EXPECT_EQ(summary.front().strategy, "tough & <firm>");
 
@@ -145,6 +148,96 @@ TEST(TournamentReportTest, TellsResultsFilesApart) {
   EXPECT_TRUE(LooksLikeResultsJsonRow(R"({"session":"a","config":"b","scenario":"c"})"));
   EXPECT_FALSE(LooksLikeResultsJsonRow(R"({"parley": 1, "name": "x"})"));
   EXPECT_FALSE(LooksLikeResultsJsonRow("{not json"));
+}
+
+// Sessions of the given strategies on one scenario, each strategy's utility fixed.
+tournament::ResultsTable FixedUtilities(const std::vector<std::pair<std::string, double>>& plays) {
+  tournament::ResultsTable table;
+  table.num_parties = 2;
+  int session_idx = 0;
+  for (int repetition = 1; repetition <= 3; ++repetition) {
+    for (const auto& [first, first_utility] : plays) {
+      for (const auto& [second, second_utility] : plays) {
+        tournament::SessionRecord record;
+        record.session = "s" + std::to_string(session_idx++);
+        record.config = "c0ffee";
+        record.scenario = "alpha";
+        record.scenario_path = "alpha.yaml";
+        record.repetition = repetition;
+        record.protocol = "alternating_offers";
+        record.agreement = true;
+        record.welfare = first_utility + second_utility;
+        record.rounds = 10;
+        record.end_reason = "agreement";
+        record.parties = {{"p1", first, first_utility, first_utility},
+                          {"p2", second, second_utility, second_utility}};
+        table.records.push_back(record);
+      }
+    }
+  }
+  return table;
+}
+
+std::string ScenarioRowBest(const std::string& html) {
+  pugi::xml_document document;
+  EXPECT_TRUE(document.load_string(html.c_str()));
+  pugi::xml_node row = ById(document, "scenarios").child("table").child("tbody").child("tr");
+  pugi::xml_node last;
+  for (pugi::xml_node cell : row.children("td")) last = cell;
+  std::string text;
+  last.find_node([&](pugi::xml_node node) {
+    if (node.type() == pugi::node_pcdata) text += node.value();
+    return false;
+  });
+  return text;
+}
+
+TEST(TournamentReportTest, EqualMeansAreATieNotAWinner) {
+  Result<std::string> tied =
+      TournamentReportHtml(FixedUtilities({{"boulware", 0.5}, {"conceder", 0.5}}));
+  ASSERT_TRUE(tied.ok());
+  EXPECT_EQ(ScenarioRowBest(*tied), "tie: all 2 strategies (0.500)");
+  EXPECT_NE(tied->find("Highest mean utility: a tie between"), std::string::npos);
+  Result<std::string> partly = TournamentReportHtml(
+      FixedUtilities({{"boulware", 0.5}, {"conceder", 0.5}, {"hardliner", 0.2}}));
+  ASSERT_TRUE(partly.ok());
+  EXPECT_EQ(ScenarioRowBest(*partly), "tie: boulware, conceder (0.500)");
+  Result<std::string> won =
+      TournamentReportHtml(FixedUtilities({{"boulware", 0.5}, {"conceder", 0.4}}));
+  ASSERT_TRUE(won.ok());
+  EXPECT_EQ(ScenarioRowBest(*won), "boulware (0.500)");
+}
+
+TEST(TournamentReportTest, ShadingIsScaledWithinEachScenario) {
+  // 0.25 against 0.26: a plain 0..1 scale made these 0.14 and 0.14 in opacity.
+  Result<std::string> html =
+      TournamentReportHtml(FixedUtilities({{"boulware", 0.26}, {"conceder", 0.25}}));
+  ASSERT_TRUE(html.ok());
+  pugi::xml_document document;
+  ASSERT_TRUE(document.load_string(html->c_str()));
+  std::vector<pugi::xml_node> shades = WithClass(ById(document, "scenarios"), "shade");
+  ASSERT_EQ(shades.size(), 2u);
+  const double best = shades[0].attribute("data-alpha").as_double();
+  const double worst = shades[1].attribute("data-alpha").as_double();
+  EXPECT_GT(best - worst, 0.5) << "the better strategy on the scenario is clearly darker";
+}
+
+TEST(TournamentReportTest, TheRankingFitsInEightColumnsAndLongSpecsMayWrap) {
+  Result<std::string> html = TournamentReportHtml(
+      FixedUtilities({{"frequency_boulware(e=0.2,model=frequency,window=0.02)", 0.5},
+                      {"tit_for_tat(mode=absolute)", 0.4}}));
+  ASSERT_TRUE(html.ok());
+  pugi::xml_document document;
+  ASSERT_TRUE(document.load_string(html->c_str()));
+  pugi::xml_node table = ById(document, "ranking").child("table");
+  EXPECT_TRUE(HasClass(table, "ranking"));
+  std::size_t columns = 0;
+  for (pugi::xml_node header : table.child("thead").child("tr").children("th")) {
+    (void)header;
+    ++columns;
+  }
+  EXPECT_EQ(columns, 8u);
+  EXPECT_NE(html->find("frequency_<wbr/>boulware(<wbr/>e=<wbr/>0.2,<wbr/>"), std::string::npos);
 }
 
 }  // namespace

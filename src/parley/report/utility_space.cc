@@ -69,6 +69,9 @@ Result<UtilitySpace> ComputeUtilitySpace(const model::Scenario& scenario,
   analysis_options.pareto.enumeration_limit = options.analysis_enumeration_limit;
   analysis_options.pareto.threads = options.threads;
   analysis_options.zopa.enumeration_limit = options.analysis_enumeration_limit;
+  analysis_options.pareto.stop = options.stop;
+  analysis_options.zopa.stop = options.stop;
+  analysis_options.obstacles.zopa.stop = options.stop;
   PARLEY_ASSIGN_OR_RETURN(space.analysis, analysis::AnalyzeScenario(scenario, analysis_options));
 
   const model::Preferences& x_preferences = *scenario.parties[parties[0]].preferences;

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <stop_token>
 #include <vector>
 
 #include "parley/analysis/analyze.h"
@@ -31,6 +32,8 @@ struct UtilitySpaceOptions {
   // Passed on to the analysis (frontier enumeration for non-additive utilities, ZOPA count).
   std::uint64_t analysis_enumeration_limit = 20'000'000;
   int threads = 0;
+  // Stops the analysis (kCancelled), e.g. at a deadline.
+  std::stop_token stop;
 };
 
 // Where the placed outcomes lie, split by whether a red line of either party forbids them.

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "parley/base/file.h"
+#include "parley/io/limits.h"
 #include "parley/session/trace_json.h"
 
 namespace parley::session {
@@ -39,6 +40,22 @@ std::string Shorten(const std::string& line) {
   return line.size() <= kMaxShown ? line : line.substr(0, kMaxShown) + " ...";
 }
 
+// Rebuilds a live room's session from its recorded answers. An answer that does not fit the
+// protocol's rules is reported in `report` (and the trace returned is empty); otherwise the
+// session is closed as the room was (or, for a room still in progress, with the recorded end
+// reason) and its trace returned.
+Result<Trace> RerunLive(const model::Scenario& scenario, const SessionConfig& config,
+                        const LiveRecord& live, ReplayReport& report) {
+  Result<std::unique_ptr<Session>> session = RebuildSession(scenario, config, live.answers);
+  if (!session.ok()) {
+    if (session.status().location().field.rfind("answers[", 0) != 0) return session.status();
+    report.illegal_answer = session.status().message();
+    return Trace{};
+  }
+  if (!(*session)->Finished()) (*session)->Close(live.closed.value_or("in progress"));
+  return (*session)->Finish();
+}
+
 }  // namespace
 
 std::vector<std::string> ScenarioFilesOf(const io::ScenarioSource& source) {
@@ -64,7 +81,7 @@ io::ScenarioSource TraceScenarioSource(const std::vector<std::string>& scenario_
 }
 
 Result<ReplayReport> ReplayTraceFile(const std::string& trace_path) {
-  PARLEY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(trace_path));
+  PARLEY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(trace_path, io::kMaxTraceFileBytes));
   PARLEY_ASSIGN_OR_RETURN(TraceHeader header, ReadTraceHeader(text, trace_path));
   if (header.scenario_files.empty()) {
     return InvalidInput("the trace records no scenario files to re-run it from",
@@ -74,6 +91,14 @@ Result<ReplayReport> ReplayTraceFile(const std::string& trace_path) {
                           io::LoadScenario(TraceScenarioSource(header.scenario_files, trace_path)));
   PARLEY_ASSIGN_OR_RETURN(Trace recorded, ReadTraceJson(text, scenario, trace_path));
 
+  if (recorded.protocol == kLegacyLiveProtocol) {
+    return InvalidInput(
+        "this trace was exported from a room of a parley server older than protocols in live "
+        "rooms (protocol '" +
+            std::string(kLegacyLiveProtocol) +
+            "'): its messages were not made by a protocol, so there is nothing to re-run",
+        Location{trace_path, 0, 0, "config.protocol"});
+  }
   SessionConfig config;
   config.protocol = recorded.protocol;
   config.strategies = recorded.strategies;
@@ -81,7 +106,19 @@ Result<ReplayReport> ReplayTraceFile(const std::string& trace_path) {
   config.time_limit_seconds = recorded.time_limit_seconds;
   config.seed = recorded.seed;
   config.use_discount = recorded.use_discount;
-  Result<Trace> rerun = RunSession(scenario, config);
+  ReplayReport report;
+  report.events = recorded.events.size();
+  if (recorded.live) {
+    // A live room: persons' seats are answered with the recorded answers, each checked against
+    // the protocol's rules; engines are asked again.
+    for (std::size_t party : recorded.live->persons) {
+      config.persons[party] = config.strategies[party];
+      config.strategies.erase(party);
+    }
+  }
+  Result<Trace> rerun = recorded.live ? RerunLive(scenario, config, *recorded.live, report)
+                                      : RunSession(scenario, config);
+  if (rerun.ok() && !report.illegal_answer.empty()) return report;
   if (!rerun.ok()) {
     Status status = rerun.status();
     return Status(status.code(), "cannot re-run the recorded session: " + status.message(),
@@ -89,10 +126,9 @@ Result<ReplayReport> ReplayTraceFile(const std::string& trace_path) {
   }
   rerun->scenario_files = recorded.scenario_files;
   rerun->result.elapsed_ms = recorded.result.elapsed_ms;
+  rerun->live = recorded.live;  // the answers were checked as they were submitted
   std::string replayed = WriteTraceJson(scenario, *rerun);
 
-  ReplayReport report;
-  report.events = recorded.events.size();
   if (recorded.time_limit_seconds) {
     report.note = "the session had a wall-time deadline, so a re-run need not repeat it";
   }

@@ -31,12 +31,22 @@ struct ReplayReport {
   std::string recorded_line;
   std::string replayed_line;
   std::string note;  // e.g. that a wall-time deadline makes the session irreproducible
+  // A live room's trace: the first recorded answer that does not fit the protocol's rules (then
+  // `identical` is false and `line` 0).
+  std::string illegal_answer;
 };
+
+// The protocol that traces exported by servers before protocols ran in live rooms name: their
+// messages were mapped from the room's events, so they cannot be re-run.
+inline constexpr const char* kLegacyLiveProtocol = "live";
 
 // Reads the trace at `trace_path`, loads its scenario (each recorded path as written, or else
 // relative to the trace's folder), re-runs the session with the recorded configuration and
-// compares the new trace's bytes with the file's (elapsed_ms excluded). Errors (kInvalidInput,
-// kNotFound, kUnsupported) for a trace or scenario that cannot be read or run.
+// compares the new trace's bytes with the file's (elapsed_ms excluded). A live room's trace
+// (Trace::live) is re-run with RebuildSession: persons' recorded answers are submitted in order
+// and checked against the protocol's rules (the first that does not fit is reported in
+// `illegal_answer`), engines are asked again. Errors (kInvalidInput, kNotFound, kUnsupported)
+// for a trace or scenario that cannot be read or run, and for traces of the old live protocol.
 Result<ReplayReport> ReplayTraceFile(const std::string& trace_path);
 
 }  // namespace parley::session

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "parley/base/file.h"
+#include "parley/io/limits.h"
 #include "parley/io/scenario_io.h"
 #include "parley/session/test_scenarios.h"
 #include "parley/session/trace_json.h"
@@ -73,7 +74,7 @@ TEST_F(ReplayTest, RelativeScenarioPathsResolveBesideTheTrace) {
 
 TEST_F(ReplayTest, AnEditedTraceReportsTheFirstDifferentLine) {
   std::string trace_path = WriteTrace({scenario_path_});
-  std::string text = *ReadFileToString(trace_path);
+  std::string text = *ReadFileToString(trace_path, io::kMaxTraceFileBytes);
   // Change the recorded welfare: the re-run disagrees exactly on that line.
   std::size_t welfare = text.find("\"welfare\": ");
   ASSERT_NE(welfare, std::string::npos);

@@ -6,8 +6,8 @@
 #include <limits>
 
 #include "parley/analysis/gaps.h"
-#include "parley/analysis/metrics.h"
 #include "parley/analysis/pareto.h"
+#include "parley/session/distances.h"
 #include "parley/strategies/strategy.h"
 
 namespace parley::session {
@@ -15,6 +15,7 @@ namespace {
 
 using protocols::Action;
 using protocols::ActionType;
+using protocols::AskId;
 using protocols::Message;
 using protocols::PartyView;
 using protocols::PublicParty;
@@ -51,44 +52,13 @@ std::string AllowedList(const std::vector<ActionType>& allowed) {
   return JoinNames(names);
 }
 
-struct ResolvedProtocol {
-  const protocols::ProtocolDescriptor* descriptor = nullptr;
-  protocols::Parameters parameters;
-  std::string canonical;
-};
-
-Result<ResolvedProtocol> ResolveProtocol(const std::string& text) {
-  Result<protocols::Spec> spec = protocols::ParseSpec(text);
-  if (!spec.ok()) {
-    Status status = spec.status();
-    return Status(status.code(), "protocol: " + status.message(),
-                  Location{"", 0, status.location().column, "protocol"});
-  }
-  ResolvedProtocol resolved;
-  resolved.descriptor = protocols::ProtocolRegistry::Global().Find(spec->name);
-  if (resolved.descriptor == nullptr) {
-    std::vector<std::string> names;
-    for (const auto* descriptor : protocols::ProtocolRegistry::Global().All()) {
-      names.push_back(descriptor->name);
-    }
-    return InvalidInput("unknown protocol '" + spec->name + "'; protocols are: " + JoinNames(names),
-                        Location::InField("protocol"));
-  }
-  PARLEY_ASSIGN_OR_RETURN(
-      resolved.parameters,
-      protocols::Parameters::Parse(spec->arguments, resolved.descriptor->parameters, spec->name));
-  resolved.canonical = resolved.parameters.Canonical(spec->name);
-  return resolved;
-}
-
 bool PlaysRole(const strategies::StrategyDescriptor& descriptor, model::Role role) {
   return std::find(descriptor.roles.begin(), descriptor.roles.end(), role) !=
          descriptor.roles.end();
 }
 
 // The spec a party gets when the configuration names none; empty when nothing fits its role.
-std::string DefaultStrategy(model::Role role) {
-  const auto& registry = strategies::StrategyRegistry::Global();
+std::string DefaultStrategy(const strategies::StrategyRegistry& registry, model::Role role) {
   const char* preferred = role == model::Role::kMediator ? "split_the_difference" : "time_based";
   const strategies::StrategyDescriptor* descriptor = registry.Find(preferred);
   if (descriptor != nullptr && PlaysRole(*descriptor, role)) return preferred;
@@ -98,62 +68,76 @@ std::string DefaultStrategy(model::Role role) {
   return "";
 }
 
-struct ResolvedStrategy {
-  std::unique_ptr<strategies::Strategy> strategy;
-  std::string canonical;
+// The gap curve as the result keeps it: every sample, or (gap_points = n) the samples whose index
+// is a multiple of a stride that doubles whenever more than 2n are kept, plus the last one.
+class GapCurve {
+ public:
+  explicit GapCurve(std::size_t points) : points_(points) {}
+  void Add(const GapSample& sample) {
+    if (points_ == 0 || count_ % stride_ == 0) {
+      kept_.push_back(sample);
+      kept_last_ = true;
+    } else {
+      kept_last_ = false;
+    }
+    ++count_;
+    if (points_ > 0 && kept_.size() > 2 * points_) Halve();
+  }
+  // The curve: with gap_points = n, at most n evenly spaced samples, plus the last.
+  std::vector<GapSample> Take(const GapSample* last) {
+    while (points_ > 0 && kept_.size() > points_) Halve();
+    if (!kept_last_ && last != nullptr) kept_.push_back(*last);
+    return std::move(kept_);
+  }
+
+ private:
+  // Keeps every other sample: those whose index is a multiple of the doubled stride.
+  void Halve() {
+    std::size_t write = 0;
+    for (std::size_t read = 0; read < kept_.size(); read += 2, ++write) {
+      if (read != write) kept_[write] = std::move(kept_[read]);  // never move onto itself
+    }
+    kept_.resize(write);
+    stride_ *= 2;
+    kept_last_ = (count_ - 1) % stride_ == 0;
+  }
+
+  std::size_t points_;
+  std::size_t stride_ = 1;
+  std::size_t count_ = 0;
+  bool kept_last_ = false;
+  std::vector<GapSample> kept_;
 };
 
-Result<ResolvedStrategy> ResolveStrategy(const std::string& text, const model::Party& party) {
-  std::string field = "strategies." + party.id;
-  Result<protocols::Spec> spec = protocols::ParseSpec(text);
-  if (!spec.ok()) {
-    Status status = spec.status();
-    return Status(status.code(), "strategy for '" + party.id + "': " + status.message(),
-                  Location{"", 0, status.location().column, field});
-  }
-  const auto& registry = strategies::StrategyRegistry::Global();
-  const strategies::StrategyDescriptor* descriptor = registry.Find(spec->name);
-  if (descriptor == nullptr) {
-    std::vector<std::string> names;
-    for (const auto* candidate : registry.All()) names.push_back(candidate->name);
-    return InvalidInput(
-        "unknown strategy '" + spec->name + "'; strategies are: " + JoinNames(names),
-        Location::InField(field));
-  }
-  if (!PlaysRole(*descriptor, party.role)) {
-    std::vector<std::string> roles;
-    for (model::Role role : descriptor->roles) roles.emplace_back(model::RoleName(role));
-    return InvalidInput("strategy '" + spec->name + "' cannot play " + party.id + "'s role (" +
-                            std::string(model::RoleName(party.role)) +
-                            "); it plays: " + JoinNames(roles),
-                        Location::InField(field));
-  }
-  Result<protocols::Parameters> parameters =
-      protocols::Parameters::Parse(spec->arguments, descriptor->parameters, spec->name);
-  if (!parameters.ok()) {
-    Status status = parameters.status();
-    return Status(status.code(), status.message(),
-                  Location::InField(field + "." + status.location().field));
-  }
-  ResolvedStrategy resolved;
-  resolved.strategy = descriptor->create(*parameters);
-  resolved.canonical = parameters->Canonical(spec->name);
-  return resolved;
+// An ask the protocol opened and has not taken yet.
+struct OpenAsk {
+  AskId id = 0;
+  std::size_t party = 0;
+  Request request;
+  bool open = false;
+  bool answered = false;  // a person's answer is in `action`
+  bool record_illegal = false;
+  Action action;
+};
+
+}  // namespace
+
+std::uint64_t PartySeed(std::uint64_t seed, std::size_t party_idx) {
+  return StreamSeed(seed, party_idx + 1);
 }
 
-// The SessionContext protocols drive: clock, validation, delivery, trace.
-class Context final : public protocols::SessionContext {
+// The SessionContext protocols drive: clock, asks and answers, validation, delivery, trace.
+class Session::Impl final : public protocols::SessionContext {
  public:
-  Context(const model::Scenario& scenario, const model::OutcomeSpace& space,
-          const SessionConfig& config, Trace& trace)
+  Impl(const model::Scenario& scenario, SessionConfig config)
       : scenario_(scenario),
-        space_(space),
-        config_(config),
-        trace_(trace),
-        protocol_rng_(StreamSeed(config.seed, 0)),
-        start_(std::chrono::steady_clock::now()) {
+        space_(scenario.BuildOutcomeSpace()),
+        config_(std::move(config)),
+        protocol_rng_(StreamSeed(config_.seed, 0)),
+        start_(std::chrono::steady_clock::now()),
+        gap_curve_(config_.gap_points) {
     clock_.round = 0;
-    clock_.max_rounds = config.rounds;
+    clock_.max_rounds = config_.rounds;
     clock_.relative_time = 0;
     scored_ = scenario.PartiesWithPreferences();
     for (std::size_t party_idx = 0; party_idx < scenario.parties.size(); ++party_idx) {
@@ -167,30 +151,131 @@ class Context final : public protocols::SessionContext {
     }
     views_.resize(scenario.parties.size());
     strategies_.resize(scenario.parties.size());
+    persons_.resize(scenario.parties.size(), false);
     party_rngs_.resize(scenario.parties.size());
     latest_offers_.resize(scenario.parties.size());
   }
 
-  // Creates the views of the parties taking part; strategies are installed afterwards.
-  void CreateViews(const std::vector<PublicParty>& parties, const std::string& protocol) {
+  // Resolves the protocol and every party's strategy, checks the configuration, and prepares the
+  // protocol. Nothing is sent yet.
+  Status Prepare() {
+    PARLEY_ASSIGN_OR_RETURN(
+        std::shared_ptr<const protocols::ResolvedSpec<protocols::ProtocolDescriptor>> protocol,
+        protocols::ProtocolRegistry::Global().ResolveShared(config_.protocol, std::nullopt,
+                                                            "protocol"));
+    if (config_.rounds < 1) {
+      return InvalidInput("rounds must be at least 1, got " + std::to_string(config_.rounds),
+                          Location::InField("rounds"));
+    }
+    if (config_.time_limit_seconds &&
+        !(std::isfinite(*config_.time_limit_seconds) && *config_.time_limit_seconds > 0)) {
+      return InvalidInput("the time limit must be a positive number of seconds",
+                          Location::InField("time_limit"));
+    }
+    if (config_.stop.stop_requested()) return Status(ErrorCode::kCancelled, "session cancelled");
+    const protocols::ProtocolDescriptor& descriptor = *protocol->descriptor;
+    int num_principals = static_cast<int>(principals_.size());
+    if (num_principals < descriptor.min_principals || num_principals > descriptor.max_principals) {
+      return InvalidInput(
+          "protocol '" + descriptor.name + "' needs " + std::to_string(descriptor.min_principals) +
+              " to " + std::to_string(descriptor.max_principals) +
+              " principals; the scenario has " + std::to_string(num_principals) + " enabled",
+          Location::InField("protocol"));
+    }
+    if (descriptor.needs_mediator() && mediators_.empty()) {
+      return InvalidInput("protocol '" + descriptor.name +
+                              "' needs a mediator; the scenario has no enabled mediator",
+                          Location::InField("protocol"));
+    }
+    for (const auto* seats : {&config_.strategies, &config_.persons}) {
+      const char* field = seats == &config_.strategies ? "strategies" : "persons";
+      for (const auto& [party_idx, spec] : *seats) {
+        if (party_idx >= scenario_.parties.size()) {
+          return InvalidInput(std::string(seats == &config_.strategies ? "strategy" : "person") +
+                                  " given for party #" + std::to_string(party_idx) +
+                                  ", but the scenario has " +
+                                  std::to_string(scenario_.parties.size()) + " parties",
+                              Location::InField(field));
+        }
+        const model::Party& party = scenario_.parties[party_idx];
+        if (!party.enabled || party.role == model::Role::kObserver) {
+          return InvalidInput(std::string(seats == &config_.strategies ? "strategy" : "person") +
+                                  " given for '" + party.id + "', which does not take part (" +
+                                  (party.enabled ? "an observer" : "disabled") + ")",
+                              Location::InField(std::string(field) + "." + party.id));
+        }
+      }
+    }
+
+    trace_.scenario_name = scenario_.name;
+    trace_.protocol = protocol->canonical;
+    trace_.rounds = config_.rounds;
+    trace_.time_limit_seconds = config_.time_limit_seconds;
+    trace_.seed = config_.seed;
+    trace_.use_discount = config_.use_discount;
+    for (const model::Party& party : scenario_.parties) {
+      trace_.parties.push_back(PublicParty{party.id, party.name, party.role});
+    }
     for (std::size_t party_idx = 0; party_idx < scenario_.parties.size(); ++party_idx) {
       if (!scenario_.parties[party_idx].enabled) continue;
-      views_[party_idx] =
-          std::make_unique<PartyView>(party_idx, scenario_, space_, parties, protocol);
+      views_[party_idx] = std::make_unique<PartyView>(party_idx, scenario_, space_, trace_.parties,
+                                                      protocol->canonical);
       views_[party_idx]->SetClock(clock_);
+      views_[party_idx]->mutable_inbox().set_keep_all(config_.keep_inboxes);
       party_rngs_[party_idx].seed(StreamSeed(config_.seed, party_idx + 1));
     }
-  }
-  void InstallStrategy(std::size_t party_idx, std::unique_ptr<strategies::Strategy> strategy) {
-    strategies_[party_idx] = std::move(strategy);
-  }
-  void InitializeStrategies() {
+
+    std::vector<std::size_t> acting = principals_;
+    acting.insert(acting.end(), mediators_.begin(), mediators_.end());
+    std::sort(acting.begin(), acting.end());
+    const strategies::StrategyRegistry& registry = config_.strategy_registry != nullptr
+                                                       ? *config_.strategy_registry
+                                                       : strategies::StrategyRegistry::Global();
+    for (std::size_t party_idx : acting) {
+      const model::Party& party = scenario_.parties[party_idx];
+      if (auto person = config_.persons.find(party_idx); person != config_.persons.end()) {
+        persons_[party_idx] = true;
+        trace_.strategies[party_idx] = person->second;
+        continue;
+      }
+      auto given = config_.strategies.find(party_idx);
+      std::string spec =
+          given != config_.strategies.end() ? given->second : DefaultStrategy(registry, party.role);
+      if (spec.empty()) {
+        if (party.role == model::Role::kMediator && !descriptor.needs_mediator()) continue;
+        return InvalidInput("no strategy registered can play " + party.id + "'s role (" +
+                                std::string(model::RoleName(party.role)) + ")",
+                            Location::InField("strategies." + party.id));
+      }
+      Result<std::shared_ptr<const protocols::ResolvedSpec<strategies::StrategyDescriptor>>>
+          strategy = registry.ResolveShared(spec, party.role, "strategies." + party.id);
+      if (!strategy.ok()) {
+        Status status = strategy.status();
+        return Status(status.code(), "strategy for '" + party.id + "': " + status.message(),
+                      status.location());
+      }
+      trace_.strategies[party_idx] = (*strategy)->canonical;
+      strategies_[party_idx] = (*strategy)->descriptor->create((*strategy)->parameters);
+    }
     for (std::size_t party_idx = 0; party_idx < strategies_.size(); ++party_idx) {
       if (strategies_[party_idx]) {
         strategies_[party_idx]->Initialize(*views_[party_idx], party_rngs_[party_idx]);
       }
     }
+    PARLEY_ASSIGN_OR_RETURN(protocol_, descriptor.create(protocol->parameters));
+    PARLEY_RETURN_IF_ERROR(protocol_->Prepare(*this));
+    if (config_.on_start) config_.on_start(trace_);
+    return Status::Ok();
   }
+
+  // Starts the protocol; it runs until it awaits a person or ends.
+  void Begin() {
+    run_.emplace(protocol_->Run(*this));
+    run_->Resume();
+    AfterResume();
+  }
+
+  // --- SessionContext
 
   const model::Scenario& scenario() const override { return scenario_; }
   const model::OutcomeSpace& space() const override { return space_; }
@@ -212,32 +297,35 @@ class Context final : public protocols::SessionContext {
 
   bool Expired() const override { return expired_ || TimeUp() || config_.stop.stop_requested(); }
 
-  Action Ask(std::size_t party, const Request& request) override {
+  AskId Open(std::size_t party, const Request& request) override {
     PARLEY_CHECK(party < views_.size() && views_[party] != nullptr);
-    RefreshTime();
-    PartyView& view = *views_[party];
-    view.SetClock(clock_);
-    strategies::Strategy* strategy = strategies_[party].get();
-    if (strategy == nullptr) {
-      RecordIllegal(party, "no strategy plays this party");
-      return Fallback(request);
+    OpenAsk* slot = nullptr;
+    for (OpenAsk& candidate : asks_) {
+      if (!candidate.open) {
+        slot = &candidate;
+        break;
+      }
     }
-    Action action = strategy->Act(view, request);
-    std::string problem = Check(action, request);
-    if (!problem.empty()) {
-      RecordIllegal(party, problem);
-      return Fallback(request);
+    if (slot == nullptr) slot = &asks_.emplace_back();
+    slot->id = next_ask_++;
+    slot->party = party;
+    slot->request = request;  // reuses the slot's buffers
+    slot->open = true;
+    slot->answered = false;
+    if (persons_[party]) {
+      RefreshTime();
+      views_[party]->SetClock(clock_);
     }
-    return action;
+    return slot->id;
   }
 
   void Post(std::size_t sender, const std::vector<std::size_t>& recipients,
             const Action& action) override {
     PARLEY_CHECK(sender < scenario_.parties.size());
     RefreshTime();
-    TraceEvent event;
+    TraceEvent& event = config_.keep_events ? trace_.events.emplace_back() : scratch_event_;
     Message& message = event.message;
-    message.sequence = trace_.events.size();
+    message.sequence = messages_++;
     message.round = clock_.round;
     message.time = clock_.relative_time;
     message.sender = sender;
@@ -247,12 +335,16 @@ class Context final : public protocols::SessionContext {
     message.accept = action.accept;
     message.value = action.value;
     message.text = action.text;
+    event.utilities.clear();
     if (message.outcome) {
       PARLEY_CHECK(space_.Contains(*message.outcome));
-      event.utilities.reserve(scored_.size());
-      for (std::size_t party_idx : scored_) {
-        event.utilities.push_back(
-            scenario_.parties[party_idx].preferences->utility->Evaluate(*message.outcome));
+      // The analyst's utilities are read only from kept events and by on_event.
+      if (config_.keep_events || config_.on_event) {
+        event.utilities.reserve(scored_.size());
+        for (std::size_t party_idx : scored_) {
+          event.utilities.push_back(
+              scenario_.parties[party_idx].preferences->utility->Evaluate(*message.outcome));
+        }
       }
       if (action.type == ActionType::kOffer &&
           scenario_.parties[sender].role == model::Role::kPrincipal) {
@@ -265,7 +357,7 @@ class Context final : public protocols::SessionContext {
       PARLEY_CHECK(recipient < views_.size() && views_[recipient] != nullptr);
       views_[recipient]->Deliver(message);
     }
-    trace_.events.push_back(std::move(event));
+    if (config_.on_event) config_.on_event(event);
   }
 
   void Agree(const model::Outcome& outcome, const std::vector<std::size_t>& parties) override {
@@ -290,8 +382,185 @@ class Context final : public protocols::SessionContext {
   bool Finished() const override { return finished_; }
   std::mt19937_64& rng() override { return protocol_rng_; }
 
+ protected:
+  bool TryTake(AskId ask, Action& action) override {
+    OpenAsk& slot = Find(ask);
+    const std::size_t party = slot.party;
+    if (persons_[party]) {
+      if (!slot.answered) return false;
+      PartyView& view = *views_[party];
+      view.mutable_inbox().StartTurn();
+      action = Validated(party, slot.request, std::move(slot.action));
+      slot.open = false;
+      Announce(slot, action);
+      return true;
+    }
+    RefreshTime();
+    PartyView& view = *views_[party];
+    view.SetClock(clock_);
+    view.mutable_inbox().StartTurn();
+    strategies::Strategy* strategy = strategies_[party].get();
+    if (strategy == nullptr) {
+      RecordIllegal(party, "no strategy plays this party");
+      action = Fallback(slot.request);
+    } else {
+      action = Validated(party, slot.request, strategy->Act(view, slot.request));
+    }
+    slot.open = false;
+    Announce(slot, action);
+    return true;
+  }
+
+  // SessionConfig::on_answer.
+  void Announce(const OpenAsk& slot, const Action& action) {
+    if (!config_.on_answer) return;
+    answered_.ask = slot.id;
+    answered_.party = slot.party;
+    answered_.request = slot.request;
+    config_.on_answer(answered_, action);
+  }
+
+  void Park(AskId ask, std::coroutine_handle<> waiting) override {
+    parked_ = waiting;
+    parked_ask_ = ask;
+  }
+
+  Action Taken(AskId ask) override {
+    Action action;
+    PARLEY_CHECK(TryTake(ask, action));
+    return action;
+  }
+
+ public:
+  // --- the driver's side (Session)
+
+  bool Done() const { return done_; }
+
+  std::vector<PendingAsk> Awaiting() const {
+    std::vector<PendingAsk> pending;
+    if (done_) return pending;
+    for (const OpenAsk& slot : asks_) {
+      if (slot.open && !slot.answered && persons_[slot.party]) {
+        pending.push_back(PendingAsk{slot.id, slot.party, slot.request});
+      }
+    }
+    std::sort(pending.begin(), pending.end(),
+              [](const PendingAsk& a, const PendingAsk& b) { return a.ask < b.ask; });
+    return pending;
+  }
+
+  // The slot of the open, unanswered person's ask `ask` of `party`, or why there is none.
+  Result<std::size_t> Answerable(AskId ask, std::size_t party) const {
+    const Location location = Location::InField("ask");
+    if (done_) return InvalidInput("the session has ended", location);
+    const OpenAsk* slot = nullptr;
+    std::size_t slot_idx = 0;
+    for (std::size_t candidate = 0; candidate < asks_.size(); ++candidate) {
+      if (asks_[candidate].open && asks_[candidate].id == ask) {
+        slot = &asks_[candidate];
+        slot_idx = candidate;
+      }
+    }
+    if (slot == nullptr || slot->party != party || party >= persons_.size() || !persons_[party]) {
+      std::string who = party < scenario_.parties.size() ? scenario_.parties[party].id
+                                                         : "#" + std::to_string(party);
+      return InvalidInput("no ask " + std::to_string(ask) + " is open for " + who, location);
+    }
+    if (slot->answered) {
+      return InvalidInput("ask " + std::to_string(ask) + " has been answered already", location);
+    }
+    return slot_idx;
+  }
+
+  Status CheckAnswer(AskId ask, std::size_t party, const Action& action) const {
+    PARLEY_ASSIGN_OR_RETURN(std::size_t slot_idx, Answerable(ask, party));
+    std::string problem = Check(action, asks_[slot_idx].request);
+    if (!problem.empty()) return InvalidInput(problem, Location::InField("action"));
+    return Status::Ok();
+  }
+
+  Status Submit(AskId ask, std::size_t party, const Action& action, IllegalAnswer illegal) {
+    PARLEY_ASSIGN_OR_RETURN(std::size_t slot_idx, Answerable(ask, party));
+    OpenAsk* slot = &asks_[slot_idx];
+    if (illegal == IllegalAnswer::kRefuse) {
+      std::string problem = Check(action, slot->request);
+      if (!problem.empty()) return InvalidInput(problem, Location::InField("action"));
+    }
+    slot->answered = true;
+    slot->record_illegal = illegal == IllegalAnswer::kRecord;
+    slot->action = action;
+    answers_.push_back(RecordedAnswer{ask, party, action, slot->record_illegal});
+    if (parked_ && parked_ask_ == ask) {
+      std::coroutine_handle<> waiting = std::exchange(parked_, {});
+      waiting.resume();
+      AfterResume();
+    }
+    return Status::Ok();
+  }
+
+  const PartyView& View(std::size_t party) const {
+    PARLEY_CHECK(party < views_.size() && views_[party] != nullptr);
+    return *views_[party];
+  }
+
+  const std::vector<RecordedAnswer>& Answers() const { return answers_; }
+
+  void Close(const std::string& reason) {
+    if (done_) return;
+    Fail(reason, std::nullopt);
+    parked_ = {};
+    run_.reset();  // destroys the suspended protocol, innermost coroutine included
+    Conclude();
+  }
+
+  Result<Trace> Finish() {
+    if (!done_) {
+      return Status(ErrorCode::kInvalidInput, "the session has not ended",
+                    Location::InField("session"));
+    }
+    if (taken_) {
+      return Status(ErrorCode::kInvalidInput, "the session's trace was taken already",
+                    Location::InField("session"));
+    }
+    taken_ = true;
+    if (config_.stop.stop_requested()) return Status(ErrorCode::kCancelled, "session cancelled");
+    std::shared_ptr<const ScenarioReference> reference = config_.reference;
+    if (!reference) reference = ComputeScenarioReference(scenario_, config_.stop);
+    FillResult(*reference);
+    trace_.result.elapsed_ms = ElapsedMs();
+    return std::move(trace_);
+  }
+
+ private:
+  OpenAsk& Find(AskId ask) {
+    for (OpenAsk& slot : asks_) {
+      if (slot.open && slot.id == ask) return slot;
+    }
+    PARLEY_CHECK(false && "ask not open");
+    return asks_.front();
+  }
+
+  void AfterResume() {
+    if (run_ && run_->Done()) Conclude();
+  }
+
+  // The protocol has returned (or was closed): drop what is still open.
+  void Conclude() {
+    done_ = true;
+    for (OpenAsk& slot : asks_) slot.open = false;
+  }
+
+  Action Validated(std::size_t party, const Request& request, Action action) {
+    std::string problem = Check(action, request);
+    if (!problem.empty()) {
+      RecordIllegal(party, std::move(problem));
+      return Fallback(request);
+    }
+    return action;
+  }
+
   // Fills trace_.result once the protocol has returned.
-  void Finish(const ScenarioReference& reference) {
+  void FillResult(const ScenarioReference& reference) {
     RecordGapSample();
     SessionResult& result = trace_.result;
     if (!finished_) end_reason_ = expired_ || Expired() ? "deadline" : "no agreement";
@@ -303,7 +572,8 @@ class Context final : public protocols::SessionContext {
     result.end_reason = end_reason_;
     result.blocked_by = blocked_by_;
     result.illegal_actions = std::move(illegal_actions_);
-    result.gaps = std::move(gaps_);
+    result.gaps = gap_curve_.Take(have_gap_ ? &gap_ : nullptr);
+    result.messages = messages_;
     for (std::size_t party_idx : scored_) {
       const model::Preferences& preferences = *scenario_.parties[party_idx].preferences;
       // A principal outside a partial coalition (MOPAC) is not bound by its deal and keeps its
@@ -326,7 +596,7 @@ class Context final : public protocols::SessionContext {
       result.utilities.push_back(utility);
       if (scenario_.parties[party_idx].role == model::Role::kPrincipal) result.welfare += utility;
     }
-    FillDistances(reference);
+    FillResultDistances(scenario_, reference, result);
     for (std::size_t party_idx = 0; party_idx < views_.size(); ++party_idx) {
       if (views_[party_idx] && config_.on_view) config_.on_view(*views_[party_idx]);
     }
@@ -337,7 +607,6 @@ class Context final : public protocols::SessionContext {
         .count();
   }
 
- private:
   bool TimeUp() const {
     if (!config_.time_limit_seconds) return false;
     return ElapsedMs() >= *config_.time_limit_seconds * 1000.0;
@@ -400,83 +669,51 @@ class Context final : public protocols::SessionContext {
 
   // One sample per round: the mean issue gaps over pairs of principals that have offered.
   void RecordGapSample() {
-    if (last_gap_round_ == clock_.round || gap_parties_.size() < 2) return;
-    std::vector<const model::Outcome*> offers;
+    if (!config_.track_gaps || last_gap_round_ == clock_.round || gap_parties_.size() < 2) return;
+    gap_offer_ptrs_.clear();
     for (std::size_t principal : gap_parties_) {
-      if (latest_offers_[principal]) offers.push_back(&*latest_offers_[principal]);
+      if (latest_offers_[principal]) gap_offer_ptrs_.push_back(&*latest_offers_[principal]);
     }
+    const std::vector<const model::Outcome*>& offers = gap_offer_ptrs_;
     if (offers.size() < 2) return;
     last_gap_round_ = clock_.round;
     // Offers that have not moved since the last sample have not moved the gaps either.
-    bool unchanged = !gaps_.empty() && gap_offers_.size() == offers.size();
+    bool unchanged = have_gap_ && gap_offers_.size() == offers.size();
     for (std::size_t offer_idx = 0; unchanged && offer_idx < offers.size(); ++offer_idx) {
       unchanged = gap_offers_[offer_idx] == *offers[offer_idx];
     }
-    if (unchanged) {
-      GapSample sample = gaps_.back();
-      sample.round = clock_.round;
-      gaps_.push_back(std::move(sample));
-      return;
-    }
-    gap_offers_.resize(offers.size());
-    for (std::size_t offer_idx = 0; offer_idx < offers.size(); ++offer_idx) {
-      gap_offers_[offer_idx] = *offers[offer_idx];
-    }
-    GapSample sample;
-    sample.round = clock_.round;
-    sample.issue_gaps.assign(scenario_.issues.size(), 0.0);
-    int pairs = 0;
-    for (std::size_t first = 0; first < offers.size(); ++first) {
-      for (std::size_t second = first + 1; second < offers.size(); ++second) {
-        analysis::Gaps gaps =
-            analysis::ComputeOfferGaps(scenario_, gap_parties_, *offers[first], *offers[second]);
-        for (const analysis::IssueGap& issue_gap : gaps.issues) {
-          sample.issue_gaps[issue_gap.issue_idx] += issue_gap.gap;
+    if (!unchanged) {
+      gap_offers_.resize(offers.size());
+      for (std::size_t offer_idx = 0; offer_idx < offers.size(); ++offer_idx) {
+        gap_offers_[offer_idx] = *offers[offer_idx];
+      }
+      gap_.issue_gaps.assign(scenario_.issues.size(), 0.0);
+      gap_.overall = 0;
+      int pairs = 0;
+      for (std::size_t first = 0; first < offers.size(); ++first) {
+        for (std::size_t second = first + 1; second < offers.size(); ++second) {
+          analysis::Gaps gaps =
+              analysis::ComputeOfferGaps(scenario_, gap_parties_, *offers[first], *offers[second]);
+          for (const analysis::IssueGap& issue_gap : gaps.issues) {
+            gap_.issue_gaps[issue_gap.issue_idx] += issue_gap.gap;
+          }
+          gap_.overall += gaps.overall;
+          ++pairs;
         }
-        sample.overall += gaps.overall;
-        ++pairs;
       }
+      for (double& gap : gap_.issue_gaps) gap /= pairs;
+      gap_.overall /= pairs;
     }
-    for (double& gap : sample.issue_gaps) gap /= pairs;
-    sample.overall /= pairs;
-    gaps_.push_back(std::move(sample));
-  }
-
-  void FillDistances(const ScenarioReference& reference) {
-    if (!reference.frontier || reference.frontier->points.empty()) return;
-    const analysis::ParetoFrontier& frontier = *reference.frontier;
-    SessionResult& result = trace_.result;
-    if (agreement_) {
-      analysis::OutcomeMetrics metrics =
-          analysis::EvaluateOutcome(scenario_, frontier, reference.solutions, *agreement_);
-      result.distance_to_pareto = metrics.distance_to_pareto;
-      result.distance_to_nash = metrics.distance_to_nash;
-      result.distance_to_kalai_smorodinsky = metrics.distance_to_kalai_smorodinsky;
-      return;
-    }
-    // No agreement: the disagreement point (every principal's reservation value).
-    const std::vector<double>& point = reference.solutions.disagreement;
-    auto nearest = [&](const std::vector<analysis::ParetoPoint>& points) -> std::optional<double> {
-      if (points.empty()) return std::nullopt;
-      double best = std::numeric_limits<double>::infinity();
-      for (const analysis::ParetoPoint& candidate : points) {
-        best = std::min(best, analysis::UtilityDistance(candidate.utilities, point));
-      }
-      return best;
-    };
-    result.distance_to_pareto = nearest(frontier.points);
-    if (reference.solutions.nash.defined) {
-      result.distance_to_nash = nearest(reference.solutions.nash.points);
-    }
-    if (reference.solutions.kalai_smorodinsky.defined) {
-      result.distance_to_kalai_smorodinsky = nearest(reference.solutions.kalai_smorodinsky.points);
-    }
+    gap_.round = clock_.round;
+    have_gap_ = true;
+    gap_curve_.Add(gap_);
+    if (config_.on_gap) config_.on_gap(gap_);
   }
 
   const model::Scenario& scenario_;
-  const model::OutcomeSpace& space_;
-  const SessionConfig& config_;
-  Trace& trace_;
+  const model::OutcomeSpace space_;
+  const SessionConfig config_;
+  Trace trace_;
   std::vector<std::size_t> principals_;
   std::vector<std::size_t> mediators_;
   std::vector<std::size_t> scored_;       // parties with preferences (utilities in the trace)
@@ -484,8 +721,21 @@ class Context final : public protocols::SessionContext {
   // By party index; empty for parties that do not take part.
   std::vector<std::unique_ptr<PartyView>> views_;
   std::vector<std::unique_ptr<strategies::Strategy>> strategies_;
+  std::vector<bool> persons_;  // answered through Submit
   std::vector<std::mt19937_64> party_rngs_;
   std::vector<std::optional<model::Outcome>> latest_offers_;
+  std::unique_ptr<protocols::Protocol> protocol_;
+  std::optional<protocols::Task<>> run_;
+  std::vector<OpenAsk> asks_;  // slots, reused once taken
+  AskId next_ask_ = 0;
+  std::coroutine_handle<> parked_;  // the protocol, suspended awaiting parked_ask_
+  AskId parked_ask_ = 0;
+  std::vector<RecordedAnswer> answers_;
+  PendingAsk answered_;  // what on_answer is given (reused)
+  bool done_ = false;
+  bool taken_ = false;
+  TraceEvent scratch_event_;  // the event being posted when events are not kept
+  std::uint64_t messages_ = 0;
   std::mt19937_64 protocol_rng_;
   protocols::Clock clock_;
   std::chrono::steady_clock::time_point start_;
@@ -498,14 +748,13 @@ class Context final : public protocols::SessionContext {
   std::string end_reason_;
   std::optional<std::size_t> blocked_by_;
   std::vector<IllegalAction> illegal_actions_;
-  std::vector<GapSample> gaps_;
-  std::vector<model::Outcome> gap_offers_;  // the offers behind the last gap sample
+  GapCurve gap_curve_;
+  GapSample gap_;  // the latest sample
+  bool have_gap_ = false;
+  std::vector<model::Outcome> gap_offers_;  // the offers behind the latest sample
+  std::vector<const model::Outcome*> gap_offer_ptrs_;
   int last_gap_round_ = -1;
 };
-
-Status CancelledStatus() { return Status(ErrorCode::kCancelled, "session cancelled"); }
-
-}  // namespace
 
 std::shared_ptr<const ScenarioReference> ComputeScenarioReference(const model::Scenario& scenario,
                                                                   std::stop_token stop) {
@@ -538,6 +787,7 @@ std::shared_ptr<const ScenarioReference> ComputeScenarioReference(const model::S
     prefix = "red lines leave no outcome (" + frontier->note +
              "), so distances are to the frontier with red lines ignored; ";
     options.respect_red_lines = false;
+    reference->red_lines_ignored = true;
     frontier = analysis::ComputeParetoFrontier(scenario, options);
   }
   if (!frontier.ok()) {
@@ -555,100 +805,59 @@ std::shared_ptr<const ScenarioReference> ComputeScenarioReference(const model::S
   return reference;
 }
 
+Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Session::~Session() = default;
+
+Result<std::unique_ptr<Session>> Session::Start(const model::Scenario& scenario,
+                                                SessionConfig config) {
+  auto impl = std::make_unique<Impl>(scenario, std::move(config));
+  PARLEY_RETURN_IF_ERROR(impl->Prepare());
+  impl->Begin();
+  return std::unique_ptr<Session>(new Session(std::move(impl)));
+}
+
+bool Session::Finished() const { return impl_->Done(); }
+std::vector<PendingAsk> Session::Awaiting() const { return impl_->Awaiting(); }
+Status Session::Submit(protocols::AskId ask, std::size_t party, const protocols::Action& action,
+                       IllegalAnswer illegal) {
+  return impl_->Submit(ask, party, action, illegal);
+}
+Status Session::Check(protocols::AskId ask, std::size_t party,
+                      const protocols::Action& action) const {
+  return impl_->CheckAnswer(ask, party, action);
+}
+const protocols::PartyView& Session::View(std::size_t party) const { return impl_->View(party); }
+const std::vector<RecordedAnswer>& Session::Answers() const { return impl_->Answers(); }
+void Session::Close(const std::string& reason) { impl_->Close(reason); }
+Result<Trace> Session::Finish() { return impl_->Finish(); }
+
+Result<std::unique_ptr<Session>> RebuildSession(const model::Scenario& scenario,
+                                                SessionConfig config,
+                                                const std::vector<RecordedAnswer>& answers) {
+  PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
+                          Session::Start(scenario, std::move(config)));
+  for (std::size_t answer_idx = 0; answer_idx < answers.size(); ++answer_idx) {
+    const RecordedAnswer& answer = answers[answer_idx];
+    Status status =
+        session->Submit(answer.ask, answer.party, answer.action,
+                        answer.record_illegal ? IllegalAnswer::kRecord : IllegalAnswer::kRefuse);
+    if (!status.ok()) {
+      return InvalidInput("answer " + std::to_string(answer_idx) + " (ask " +
+                              std::to_string(answer.ask) + "): " + status.message(),
+                          Location::InField("answers[" + std::to_string(answer_idx) + "]"));
+    }
+  }
+  return session;
+}
+
 Result<Trace> RunSession(const model::Scenario& scenario, const SessionConfig& config) {
-  PARLEY_ASSIGN_OR_RETURN(ResolvedProtocol protocol, ResolveProtocol(config.protocol));
-  if (config.rounds < 1) {
-    return InvalidInput("rounds must be at least 1, got " + std::to_string(config.rounds),
-                        Location::InField("rounds"));
+  if (!config.persons.empty()) {
+    return InvalidInput("RunSession plays engines only; drive persons with Session",
+                        Location::InField("persons"));
   }
-  if (config.time_limit_seconds &&
-      !(std::isfinite(*config.time_limit_seconds) && *config.time_limit_seconds > 0)) {
-    return InvalidInput("the time limit must be a positive number of seconds",
-                        Location::InField("time_limit"));
-  }
-  if (config.stop.stop_requested()) return CancelledStatus();
-
-  // Who takes part: enabled parties; principals and mediators act through strategies.
-  std::vector<std::size_t> principals;
-  std::vector<std::size_t> mediators;
-  for (std::size_t party_idx = 0; party_idx < scenario.parties.size(); ++party_idx) {
-    const model::Party& party = scenario.parties[party_idx];
-    if (!party.enabled) continue;
-    if (party.role == model::Role::kPrincipal) principals.push_back(party_idx);
-    if (party.role == model::Role::kMediator) mediators.push_back(party_idx);
-  }
-  const protocols::ProtocolDescriptor& descriptor = *protocol.descriptor;
-  int num_principals = static_cast<int>(principals.size());
-  if (num_principals < descriptor.min_principals || num_principals > descriptor.max_principals) {
-    return InvalidInput(
-        "protocol '" + descriptor.name + "' needs " + std::to_string(descriptor.min_principals) +
-            " to " + std::to_string(descriptor.max_principals) + " principals; the scenario has " +
-            std::to_string(num_principals) + " enabled",
-        Location::InField("protocol"));
-  }
-  if (descriptor.needs_mediator && mediators.empty()) {
-    return InvalidInput(
-        "protocol '" + descriptor.name + "' needs a mediator; the scenario has no enabled mediator",
-        Location::InField("protocol"));
-  }
-  for (const auto& [party_idx, spec] : config.strategies) {
-    if (party_idx >= scenario.parties.size()) {
-      return InvalidInput("strategy given for party #" + std::to_string(party_idx) +
-                              ", but the scenario has " + std::to_string(scenario.parties.size()) +
-                              " parties",
-                          Location::InField("strategies"));
-    }
-    const model::Party& party = scenario.parties[party_idx];
-    if (!party.enabled || party.role == model::Role::kObserver) {
-      return InvalidInput("strategy given for '" + party.id + "', which does not take part (" +
-                              (party.enabled ? "an observer" : "disabled") + ")",
-                          Location::InField("strategies." + party.id));
-    }
-  }
-
-  Trace trace;
-  trace.scenario_name = scenario.name;
-  trace.protocol = protocol.canonical;
-  trace.rounds = config.rounds;
-  trace.time_limit_seconds = config.time_limit_seconds;
-  trace.seed = config.seed;
-  trace.use_discount = config.use_discount;
-  for (const model::Party& party : scenario.parties) {
-    trace.parties.push_back(PublicParty{party.id, party.name, party.role});
-  }
-
-  model::OutcomeSpace space = scenario.BuildOutcomeSpace();
-  Context context(scenario, space, config, trace);
-  context.CreateViews(trace.parties, protocol.canonical);
-  std::vector<std::size_t> acting = principals;
-  acting.insert(acting.end(), mediators.begin(), mediators.end());
-  std::sort(acting.begin(), acting.end());
-  for (std::size_t party_idx : acting) {
-    const model::Party& party = scenario.parties[party_idx];
-    auto given = config.strategies.find(party_idx);
-    std::string spec =
-        given != config.strategies.end() ? given->second : DefaultStrategy(party.role);
-    if (spec.empty()) {
-      if (party.role == model::Role::kMediator && !descriptor.needs_mediator) continue;
-      return InvalidInput("no strategy registered can play " + party.id + "'s role (" +
-                              std::string(model::RoleName(party.role)) + ")",
-                          Location::InField("strategies." + party.id));
-    }
-    PARLEY_ASSIGN_OR_RETURN(ResolvedStrategy strategy, ResolveStrategy(spec, party));
-    trace.strategies[party_idx] = strategy.canonical;
-    context.InstallStrategy(party_idx, std::move(strategy.strategy));
-  }
-  context.InitializeStrategies();
-
-  std::unique_ptr<protocols::Protocol> runner = descriptor.create(protocol.parameters);
-  PARLEY_RETURN_IF_ERROR(runner->Run(context));
-  if (config.stop.stop_requested()) return CancelledStatus();
-
-  std::shared_ptr<const ScenarioReference> reference = config.reference;
-  if (!reference) reference = ComputeScenarioReference(scenario, config.stop);
-  context.Finish(*reference);
-  trace.result.elapsed_ms = context.ElapsedMs();
-  return trace;
+  PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Start(scenario, config));
+  PARLEY_CHECK(session->Finished());  // engines answer at once: the protocol never suspends
+  return session->Finish();
 }
 
 }  // namespace parley::session

@@ -499,7 +499,7 @@ TEST(SessionTest, ConfigurationErrorsAreInvalidInputNamingTheField) {
       {[](SessionConfig& c) { c.protocol = "no_such_protocol"; }, "protocol", "unknown protocol"},
       {[](SessionConfig& c) { c.protocol = "alternating_offers(first"; }, "protocol", "')'"},
       {[](SessionConfig& c) { c.protocol = "alternating_offers(speed=2)"; },
-       "alternating_offers.speed", "no parameter"},
+       "protocol.alternating_offers.speed", "no parameter"},
       {[](SessionConfig& c) { c.strategies[0] = "no_such_strategy"; }, "strategies.p0",
        "unknown strategy"},
       {[](SessionConfig& c) { c.strategies[1] = "session_test_concede(floor=high)"; },
@@ -601,6 +601,26 @@ TEST(SessionTest, NonAdditiveHugeSpacesGetNoReference) {
   std::shared_ptr<const ScenarioReference> reference = ComputeScenarioReference(scenario);
   EXPECT_FALSE(reference->frontier.has_value());
   EXPECT_THAT(reference->note, ::testing::HasSubstr("too large"));
+}
+
+TEST(SessionTest, ACallersOwnRegistrySuppliesStrategiesTheGlobalOneLacks) {
+  model::Scenario scenario = HandScenario();
+  strategies::StrategyRegistry local = strategies::StrategyRegistry::Global();
+  ASSERT_TRUE(local.Register(Describe<AcceptAll>("session_test_local_accept")));
+  ASSERT_EQ(strategies::StrategyRegistry::Global().Find("session_test_local_accept"), nullptr);
+  SessionConfig config = Config({"session_test_stubborn", "session_test_local_accept"});
+  Result<Trace> without = RunSession(scenario, config);
+  ASSERT_FALSE(without.ok());
+  EXPECT_EQ(without.status().code(), ErrorCode::kInvalidInput);
+  EXPECT_THAT(without.status().message(), ::testing::HasSubstr("session_test_local_accept"));
+  config.strategy_registry = &local;
+  Trace trace = RunOk(scenario, config);
+  EXPECT_TRUE(trace.result.agreement);
+  EXPECT_EQ(trace.strategies.at(1), "session_test_local_accept");
+  // Defaults for parties without a spec come from the same registry.
+  config.strategies.erase(1);
+  EXPECT_EQ(RunOk(scenario, config).strategies.at(1),
+            RunOk(scenario, Config({"session_test_stubborn"})).strategies.at(1));
 }
 
 }  // namespace

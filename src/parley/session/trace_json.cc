@@ -1,12 +1,17 @@
 #include "parley/session/trace_json.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <functional>
 #include <map>
 #include <string_view>
 
+#include "parley/io/json_limits.h"
+#include "parley/io/limits.h"
 #include "parley/io/outcome_json.h"
 
 namespace parley::session {
@@ -14,13 +19,6 @@ namespace {
 
 using nlohmann::json;
 using nlohmann::ordered_json;
-
-constexpr protocols::ActionType kActionTypes[] = {
-    protocols::ActionType::kOffer,    protocols::ActionType::kAccept,
-    protocols::ActionType::kReject,   protocols::ActionType::kEndNegotiation,
-    protocols::ActionType::kVote,     protocols::ActionType::kRelay,
-    protocols::ActionType::kFeedback, protocols::ActionType::kConfide,
-    protocols::ActionType::kPass};
 
 // ---------------------------------------------------------------- writing
 
@@ -348,27 +346,28 @@ class Reader {
   std::string file_;
 };
 
-Result<json> ParseJson(const std::string& text, const std::string& file_name) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& error) {
-    // error.byte counts from 1 and points at the offending character.
-    std::size_t byte = error.byte == 0 ? 0 : error.byte - 1;
-    int line = 1;
-    int column = 1;
-    for (std::size_t position = 0; position < byte && position < text.size(); ++position) {
-      if (text[position] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
+// The trace's JSON within the trace limits (parley/io/limits.h): syntax errors and excesses name
+// the file, line and column.
+Result<json> ParseTraceText(const std::string& text, const std::string& file_name) {
+  Result<json> parsed = io::ParseJson(text, io::TraceJsonLimits());
+  if (parsed.ok()) return parsed;
+  // A trace written as the session went, whose session was stopped before its result: the text
+  // ends before the parser could finish.
+  const Location& where = parsed.status().location();
+  std::size_t last_line = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  bool ends_early = where.line >= static_cast<int>(last_line) - 1;
+  if (ends_early && text.rfind("{\n  \"parley_trace\": ", 0) == 0 &&
+      text.find("\n  \"result\": ") == std::string::npos) {
+    std::size_t events = 0;
+    for (std::size_t at = text.find("\n    {\"sequence\":"); at != std::string::npos;
+         at = text.find("\n    {\"sequence\":", at + 1)) {
+      ++events;
     }
-    std::string message = error.what();
-    std::size_t colon = message.rfind(": ");
-    if (colon != std::string::npos) message = message.substr(colon + 2);
-    return InvalidInput("not valid JSON: " + message, Location{file_name, line, column, ""});
+    return InvalidInput("the trace is incomplete: it ends after " + std::to_string(events) +
+                            " events without a result (the session writing it was stopped)",
+                        Location{file_name, where.line, where.column, ""});
   }
+  return Status(parsed.status()).WithFile(file_name);
 }
 
 class PartyIndex {
@@ -417,9 +416,7 @@ Result<std::vector<double>> ReadUtilities(const Reader& reader, const json& valu
 Result<protocols::ActionType> ReadActionType(const Reader& reader, const json& object,
                                              const std::string& field) {
   PARLEY_ASSIGN_OR_RETURN(std::string name, reader.String(object, "type", field));
-  for (protocols::ActionType type : kActionTypes) {
-    if (protocols::ActionTypeName(type) == name) return type;
-  }
+  if (std::optional<protocols::ActionType> type = protocols::ParseActionType(name)) return *type;
   return Bad(reader.file(), Reader::Join(field, "type"), "unknown message type '" + name + "'");
 }
 
@@ -465,6 +462,52 @@ Result<TraceEvent> ReadEvent(const Reader& reader, const json& object,
     return Bad(reader.file(), field, "an outcome and its utilities come together");
   }
   return event;
+}
+
+Result<LiveRecord> ReadLive(const Reader& reader, const json& object,
+                            const model::Scenario& scenario, const PartyIndex& parties) {
+  const std::string field = "live";
+  if (!object.is_object()) return Bad(reader.file(), field, "expected an object");
+  LiveRecord live;
+  PARLEY_ASSIGN_OR_RETURN(live.room, reader.String(object, "room", field));
+  PARLEY_ASSIGN_OR_RETURN(const json* persons, reader.Array(object, "persons", field));
+  for (std::size_t item_idx = 0; item_idx < persons->size(); ++item_idx) {
+    PARLEY_ASSIGN_OR_RETURN(
+        std::size_t party,
+        parties.Find(reader, (*persons)[item_idx], Reader::Element("live.persons", item_idx)));
+    live.persons.push_back(party);
+  }
+  PARLEY_ASSIGN_OR_RETURN(const json* answers, reader.Array(object, "answers", field));
+  for (std::size_t item_idx = 0; item_idx < answers->size(); ++item_idx) {
+    const std::string item_field = Reader::Element("live.answers", item_idx);
+    const json& item = (*answers)[item_idx];
+    RecordedAnswer answer;
+    PARLEY_ASSIGN_OR_RETURN(const json* ask, reader.Member(item, "ask", item_field));
+    if (!ask->is_number_unsigned()) {
+      return Bad(reader.file(), Reader::Join(item_field, "ask"), "expected an ask number");
+    }
+    answer.ask = ask->get<protocols::AskId>();
+    PARLEY_ASSIGN_OR_RETURN(const json* party, reader.Member(item, "party", item_field));
+    PARLEY_ASSIGN_OR_RETURN(answer.party,
+                            parties.Find(reader, *party, Reader::Join(item_field, "party")));
+    PARLEY_ASSIGN_OR_RETURN(const json* action, reader.Member(item, "action", item_field));
+    Result<protocols::Action> parsed =
+        ActionFromJson(scenario, *action, Reader::Join(item_field, "action"));
+    if (!parsed.ok())
+      return Bad(reader.file(), parsed.status().location().field, parsed.status().message());
+    answer.action = std::move(parsed).value();
+    if (item.contains("record_illegal")) {
+      PARLEY_ASSIGN_OR_RETURN(answer.record_illegal,
+                              reader.Bool(item, "record_illegal", item_field));
+    }
+    live.answers.push_back(std::move(answer));
+  }
+  PARLEY_ASSIGN_OR_RETURN(const json* closed, reader.Member(object, "closed", field));
+  if (!closed->is_null()) {
+    PARLEY_ASSIGN_OR_RETURN(std::string reason, reader.String(object, "closed", field));
+    live.closed = std::move(reason);
+  }
+  return live;
 }
 
 Result<SessionResult> ReadResult(const Reader& reader, const json& object,
@@ -662,6 +705,65 @@ ordered_json MessageToJson(const model::Scenario& scenario,
   return out;
 }
 
+ordered_json ActionToJson(const model::Scenario& scenario, const protocols::Action& action) {
+  ordered_json out = ordered_json::object();
+  out["type"] = std::string(protocols::ActionTypeName(action.type));
+  if (action.outcome) out["outcome"] = io::OutcomeJson(scenario, *action.outcome);
+  if (action.accept) out["accept"] = *action.accept;
+  if (action.value) out["value"] = *action.value;
+  if (!action.recipients.empty()) {
+    ordered_json to = ordered_json::array();
+    for (std::size_t recipient : action.recipients) {
+      to.push_back(recipient < scenario.parties.size() ? scenario.parties[recipient].id : "?");
+    }
+    out["to"] = std::move(to);
+  }
+  if (!action.text.empty()) out["text"] = action.text;
+  return out;
+}
+
+Result<protocols::Action> ActionFromJson(const model::Scenario& scenario, const json& value,
+                                         const std::string& field) {
+  Reader reader("");
+  if (!value.is_object()) return Bad("", field, "expected an object");
+  protocols::Action action;
+  PARLEY_ASSIGN_OR_RETURN(action.type, ReadActionType(reader, value, field));
+  if (auto it = value.find("outcome"); it != value.end()) {
+    PARLEY_ASSIGN_OR_RETURN(action.outcome,
+                            OutcomeFromJson(scenario, *it, Reader::Join(field, "outcome")));
+  }
+  if (value.contains("accept")) {
+    PARLEY_ASSIGN_OR_RETURN(action.accept, reader.Bool(value, "accept", field));
+  }
+  if (value.contains("value")) {
+    PARLEY_ASSIGN_OR_RETURN(action.value, reader.Number(value, "value", field));
+  }
+  if (value.contains("to")) {
+    PARLEY_ASSIGN_OR_RETURN(const json* to, reader.Array(value, "to", field));
+    for (std::size_t to_idx = 0; to_idx < to->size(); ++to_idx) {
+      const std::string to_field = Reader::Element(Reader::Join(field, "to"), to_idx);
+      const json& id = (*to)[to_idx];
+      std::optional<std::size_t> party =
+          id.is_string() ? scenario.FindParty(id.get<std::string>()) : std::nullopt;
+      if (!party) return Bad("", to_field, "expected a party id of the scenario");
+      action.recipients.push_back(*party);
+    }
+  }
+  if (value.contains("text")) {
+    PARLEY_ASSIGN_OR_RETURN(action.text, reader.String(value, "text", field));
+  }
+  return action;
+}
+
+ordered_json GapSampleJson(const model::Scenario& scenario, const GapSample& sample) {
+  ordered_json issues = ordered_json::object();
+  for (std::size_t issue_idx = 0; issue_idx < sample.issue_gaps.size(); ++issue_idx) {
+    issues[scenario.issues[issue_idx].id] = sample.issue_gaps[issue_idx];
+  }
+  return ordered_json{
+      {"round", sample.round}, {"issues", std::move(issues)}, {"overall", sample.overall}};
+}
+
 ordered_json ResultToJson(const model::Scenario& scenario, const Trace& trace) {
   const SessionResult& result = trace.result;
   ordered_json out = ordered_json::object();
@@ -697,20 +799,38 @@ ordered_json ResultToJson(const model::Scenario& scenario, const Trace& trace) {
   }
   out["illegal_actions"] = std::move(illegal);
   ordered_json gaps = ordered_json::array();
-  for (const GapSample& sample : result.gaps) {
-    ordered_json issues = ordered_json::object();
-    for (std::size_t issue_idx = 0; issue_idx < sample.issue_gaps.size(); ++issue_idx) {
-      issues[scenario.issues[issue_idx].id] = sample.issue_gaps[issue_idx];
-    }
-    gaps.push_back(ordered_json{
-        {"round", sample.round}, {"issues", std::move(issues)}, {"overall", sample.overall}});
-  }
+  for (const GapSample& sample : result.gaps) gaps.push_back(GapSampleJson(scenario, sample));
   out["gaps"] = std::move(gaps);
   out["elapsed_ms"] = result.elapsed_ms;
   return out;
 }
 
-std::string WriteTraceJson(const model::Scenario& scenario, const Trace& trace) {
+namespace {
+
+ordered_json LiveToJson(const model::Scenario& scenario, const Trace& trace,
+                        const LiveRecord& live) {
+  ordered_json persons = ordered_json::array();
+  for (std::size_t party : live.persons) persons.push_back(PartyId(trace.parties, party));
+  ordered_json answers = ordered_json::array();
+  for (const RecordedAnswer& answer : live.answers) {
+    ordered_json item = ordered_json::object();
+    item["ask"] = answer.ask;
+    item["party"] = PartyId(trace.parties, answer.party);
+    item["action"] = ActionToJson(scenario, answer.action);
+    if (answer.record_illegal) item["record_illegal"] = true;
+    answers.push_back(std::move(item));
+  }
+  ordered_json out = ordered_json::object();
+  out["room"] = live.room;
+  out["persons"] = std::move(persons);
+  out["answers"] = std::move(answers);
+  out["closed"] = live.closed ? ordered_json(*live.closed) : ordered_json(nullptr);
+  return out;
+}
+
+// The trace file up to the opening of its events list: "{", version, scenario, config, live (for
+// live rooms), parties.
+std::string TraceHead(const model::Scenario& scenario, const Trace& trace) {
   ordered_json files = ordered_json::array();
   for (const std::string& file : trace.scenario_files) files.push_back(file);
   ordered_json scenario_json = {{"name", trace.scenario_name}, {"files", std::move(files)}};
@@ -731,16 +851,54 @@ std::string WriteTraceJson(const model::Scenario& scenario, const Trace& trace) 
                                    {"name", party.name},
                                    {"role", std::string(model::RoleName(party.role))}});
   }
-
-  // The layout of Emit, with the events (most of the file) written without building a tree.
   std::string out = "{\n  \"parley_trace\": " + std::to_string(trace.version) + ",\n";
   out += "  \"scenario\": ";
   Emit(scenario_json, 1, out);
   out += ",\n  \"config\": ";
   Emit(config, 1, out);
+  if (trace.live) {
+    out += ",\n  \"live\": ";
+    Emit(LiveToJson(scenario, trace, *trace.live), 1, out);
+  }
   out += ",\n  \"parties\": ";
   Emit(parties, 1, out);
   out += ",\n  \"events\": ";
+  return out;
+}
+
+// The result object as Emit lays it out at depth 1, with the gap samples' lines given (each a
+// compact sample; "" for an empty curve), so a streamed curve need not be held in memory.
+void AppendResult(std::string& out, const model::Scenario& scenario, const Trace& trace,
+                  const std::function<void(std::string&)>& gap_lines, bool no_gaps) {
+  ordered_json result = ResultToJson(scenario, trace);
+  out += "{\n";
+  bool first = true;
+  for (auto it = result.begin(); it != result.end(); ++it) {
+    if (!first) out += ",\n";
+    first = false;
+    out += "    ";
+    AppendString(out, it.key());
+    out += ": ";
+    if (it.key() == "gaps") {
+      if (no_gaps) {
+        out += "[]";
+      } else {
+        out += "[\n";
+        gap_lines(out);
+        out += "\n    ]";
+      }
+      continue;
+    }
+    Emit(it.value(), 2, out);
+  }
+  out += "\n  }";
+}
+
+}  // namespace
+
+std::string WriteTraceJson(const model::Scenario& scenario, const Trace& trace) {
+  // The layout of Emit, with the events (most of the file) written without building a tree.
+  std::string out = TraceHead(scenario, trace);
   if (trace.events.empty()) {
     out += "[]";
   } else {
@@ -754,9 +912,107 @@ std::string WriteTraceJson(const model::Scenario& scenario, const Trace& trace) 
     out += "\n  ]";
   }
   out += ",\n  \"result\": ";
-  Emit(ResultToJson(scenario, trace), 1, out);
+  if (trace.finished) {
+    Emit(ResultToJson(scenario, trace), 1, out);
+  } else {
+    out += "null";
+  }
   out += "\n}\n";
   return out;
+}
+
+// ---------------------------------------------------------------- streaming
+
+struct TraceStreamWriter::Spill {
+  std::FILE* file = nullptr;
+  ~Spill() {
+    if (file != nullptr) std::fclose(file);
+  }
+};
+
+TraceStreamWriter::TraceStreamWriter(const model::Scenario& scenario, std::string path)
+    : scenario_(scenario), path_(std::move(path)), gaps_(std::make_unique<Spill>()) {}
+
+TraceStreamWriter::~TraceStreamWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+Status TraceStreamWriter::Start(const Trace& header) {
+  file_ = std::fopen(path_.c_str(), "wb");
+  if (file_ == nullptr) {
+    return InvalidInput("cannot write the trace: " + std::string(std::strerror(errno)),
+                        Location::InFile(path_));
+  }
+  gaps_->file = std::tmpfile();
+  if (gaps_->file == nullptr) {
+    return Internal("cannot create a temporary file for the gap curve: " +
+                    std::string(std::strerror(errno)));
+  }
+  scored_ = scenario_.PartiesWithPreferences();
+  parties_ = header.parties;
+  buffer_ = TraceHead(scenario_, header);
+  return Flush(false);
+}
+
+void TraceStreamWriter::Event(const TraceEvent& event) {
+  buffer_ += events_ == 0 ? "[\n    " : ",\n    ";
+  AppendEvent(buffer_, scenario_, parties_, scored_, event);
+  ++events_;
+  if (buffer_.size() >= kFlushBytes) (void)Flush(false);
+}
+
+void TraceStreamWriter::Gap(const GapSample& sample) {
+  line_.clear();
+  if (gap_samples_ > 0) line_ += ",\n";
+  line_ += "      ";
+  AppendCompact(line_, GapSampleJson(scenario_, sample));
+  ++gap_samples_;
+  if (gaps_->file != nullptr &&
+      std::fwrite(line_.data(), 1, line_.size(), gaps_->file) != line_.size()) {
+    failed_ = true;
+  }
+}
+
+Status TraceStreamWriter::Finish(const Trace& trace) {
+  buffer_ += events_ == 0 ? "[]" : "\n  ]";
+  buffer_ += ",\n  \"result\": ";
+  PARLEY_RETURN_IF_ERROR(Flush(false));
+  bool spill_failed = false;
+  AppendResult(
+      buffer_, scenario_, trace,
+      [&](std::string& out) {
+        // The spilled lines, copied through in pieces.
+        (void)Flush(false);
+        std::rewind(gaps_->file);
+        char chunk[1 << 16];
+        std::size_t read = 0;
+        while ((read = std::fread(chunk, 1, sizeof chunk, gaps_->file)) > 0) {
+          if (std::fwrite(chunk, 1, read, file_) != read) spill_failed = true;
+        }
+        (void)out;
+      },
+      gap_samples_ == 0);
+  buffer_ += "\n}\n";
+  PARLEY_RETURN_IF_ERROR(Flush(true));
+  if (failed_ || spill_failed) {
+    return Internal("writing the trace failed (disk full?)", Location::InFile(path_));
+  }
+  return Status::Ok();
+}
+
+Status TraceStreamWriter::Flush(bool close) {
+  if (file_ == nullptr) return Internal("the trace file is not open", Location::InFile(path_));
+  if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
+    failed_ = true;
+  }
+  buffer_.clear();
+  if (std::fflush(file_) != 0) failed_ = true;
+  if (close) {
+    if (std::fclose(file_) != 0) failed_ = true;
+    file_ = nullptr;
+  }
+  if (failed_) return Internal("writing the trace failed (disk full?)", Location::InFile(path_));
+  return Status::Ok();
 }
 
 namespace {
@@ -790,7 +1046,7 @@ Result<TraceHeader> HeaderFrom(const json& root, const std::string& file_name) {
 }  // namespace
 
 Result<TraceHeader> ReadTraceHeader(const std::string& text, const std::string& file_name) {
-  PARLEY_ASSIGN_OR_RETURN(json root, ParseJson(text, file_name));
+  PARLEY_ASSIGN_OR_RETURN(json root, ParseTraceText(text, file_name));
   return HeaderFrom(root, file_name);
 }
 
@@ -798,7 +1054,7 @@ namespace {
 
 Result<Trace> ReadTrace(const std::string& text, const model::Scenario& scenario,
                         const std::string& file_name) {
-  PARLEY_ASSIGN_OR_RETURN(json root, ParseJson(text, file_name));
+  PARLEY_ASSIGN_OR_RETURN(json root, ParseTraceText(text, file_name));
   PARLEY_ASSIGN_OR_RETURN(TraceHeader header, HeaderFrom(root, file_name));
   Reader reader(file_name);
   Trace trace;
@@ -849,6 +1105,9 @@ Result<Trace> ReadTrace(const std::string& text, const model::Scenario& scenario
   }
   trace.seed = seed->get<std::uint64_t>();
   PARLEY_ASSIGN_OR_RETURN(trace.use_discount, reader.Bool(*config, "use_discount", "config"));
+  if (auto it = root.find("live"); it != root.end()) {
+    PARLEY_ASSIGN_OR_RETURN(trace.live, ReadLive(reader, *it, scenario, party_index));
+  }
 
   std::vector<std::size_t> scored = scenario.PartiesWithPreferences();
   PARLEY_ASSIGN_OR_RETURN(const json* events, reader.Array(root, "events", ""));
@@ -858,8 +1117,14 @@ Result<Trace> ReadTrace(const std::string& text, const model::Scenario& scenario
                                       Reader::Element("events", event_idx)));
     trace.events.push_back(std::move(event));
   }
-  PARLEY_ASSIGN_OR_RETURN(const json* result, reader.Member(root, "result", ""));
+  auto result = root.find("result");
+  if (result == root.end() || result->is_null()) {
+    trace.finished = false;  // a session still running
+    trace.result.scored_parties = scored;
+    return trace;
+  }
   PARLEY_ASSIGN_OR_RETURN(trace.result, ReadResult(reader, *result, scenario, party_index, scored));
+  trace.result.messages = trace.events.size();
   return trace;
 }
 
@@ -927,7 +1192,7 @@ std::string ResultsCsvRow(const model::Scenario& scenario, const Trace& trace) {
       Number(result.distance_to_kalai_smorodinsky),
       result.gaps.empty() ? "" : Number(result.gaps.back().overall),
       std::to_string(result.illegal_actions.size()),
-      std::to_string(trace.events.size()),
+      std::to_string(MessageCount(trace)),
       Number(result.elapsed_ms),
   });
 }

@@ -9,6 +9,8 @@
 // on (to turn labels back into option indices) and checks the trace against it.
 #pragma once
 
+#include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -32,11 +34,62 @@ nlohmann::ordered_json MessageToJson(const model::Scenario& scenario,
                                      const std::vector<std::size_t>* scored_parties = nullptr,
                                      const std::vector<double>* utilities = nullptr);
 
+// An action as a live trace's answers record it (and a live room's log stores it): `type`, then
+// `outcome`, `accept`, `value`, `to` (party ids) and `text` when present.
+nlohmann::ordered_json ActionToJson(const model::Scenario& scenario,
+                                    const protocols::Action& action);
+// The inverse; errors (kInvalidInput) name `field` and what does not fit the scenario.
+Result<protocols::Action> ActionFromJson(const model::Scenario& scenario,
+                                         const nlohmann::json& json, const std::string& field);
+
 // The result object (also what `parley negotiate --json` prints).
 nlohmann::ordered_json ResultToJson(const model::Scenario& scenario, const Trace& trace);
 
 // The whole trace as text: one line per party, event and gap sample, so files diff well.
 std::string WriteTraceJson(const model::Scenario& scenario, const Trace& trace);
+
+// One gap sample as the result lists it.
+nlohmann::ordered_json GapSampleJson(const model::Scenario& scenario, const GapSample& sample);
+
+// Writes a trace file while the session runs, byte for byte what WriteTraceJson writes: the
+// head (scenario, config, parties) when the session starts, each event as it is posted, and the
+// result at the end. Memory stays flat: events are written in 64 kB batches and the gap curve
+// is spilled to a temporary file until the result is written. A run killed half way leaves the
+// head and the events so far, without "result" or the closing brace: a clearly incomplete file
+// that parley refuses to read ("the trace is incomplete"). Wire it to SessionConfig::on_start,
+// on_event and on_gap (see parley negotiate).
+class TraceStreamWriter {
+ public:
+  TraceStreamWriter(const model::Scenario& scenario, std::string path);
+  ~TraceStreamWriter();
+  TraceStreamWriter(const TraceStreamWriter&) = delete;
+  TraceStreamWriter& operator=(const TraceStreamWriter&) = delete;
+
+  // Creates the file (truncating it) and writes the head. `header` is the trace as the session
+  // starts it (scenario_files filled by the caller).
+  Status Start(const Trace& header);
+  void Event(const TraceEvent& event);
+  void Gap(const GapSample& sample);
+  // Writes the result (with the whole gap curve from the spill) and closes the file.
+  Status Finish(const Trace& trace);
+
+ private:
+  static constexpr std::size_t kFlushBytes = 1 << 16;
+  struct Spill;
+  Status Flush(bool close);
+
+  const model::Scenario& scenario_;
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  std::unique_ptr<Spill> gaps_;
+  std::vector<std::size_t> scored_;
+  std::vector<protocols::PublicParty> parties_;
+  std::string buffer_;
+  std::string line_;
+  std::uint64_t events_ = 0;
+  std::uint64_t gap_samples_ = 0;
+  bool failed_ = false;
+};
 
 // What replay needs before it can load the scenario: the version and the scenario files.
 struct TraceHeader {

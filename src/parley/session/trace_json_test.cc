@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "parley/io/outcome_json.h"
+#include "parley/session/record.h"
 #include "parley/session/test_scenarios.h"
 
 namespace parley::session {
@@ -45,6 +46,39 @@ TEST(TraceJsonTest, WriteReadWriteGivesTheSameBytes) {
     EXPECT_EQ(read->strategies, trace.strategies);
     EXPECT_EQ(read->seed, trace.seed);
   }
+}
+
+// A session still running has no result: written as null, read back as unfinished, and the
+// events (with their analyst utilities) survive; a record of it lists every offer.
+TEST(TraceJsonTest, TraceOfASessionStillRunning) {
+  model::Scenario scenario = testing::RandomScenario(2, 5);
+  Trace trace = RandomTrace(scenario, 30, 5);
+  trace.finished = false;
+  std::string written = WriteTraceJson(scenario, trace);
+  EXPECT_NE(written.find("\"result\": null"), std::string::npos);
+  Result<Trace> read = ReadTraceJson(written, scenario, "running.json");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_FALSE(read->finished);
+  EXPECT_EQ(read->events.size(), trace.events.size());
+  EXPECT_EQ(WriteTraceJson(scenario, *read), written);
+  // Without the key at all it reads the same.
+  std::string without = written.substr(0, written.find(",\n  \"result\"")) + "\n}\n";
+  Result<Trace> bare = ReadTraceJson(without, scenario, "running.json");
+  ASSERT_TRUE(bare.ok()) << bare.status().ToString();
+  EXPECT_FALSE(bare->finished);
+  model::Record record = RecordFromTrace(scenario, *read);
+  std::size_t offers = 0;
+  for (const TraceEvent& event : trace.events) {
+    if (event.message.type == protocols::ActionType::kOffer && event.message.outcome) ++offers;
+  }
+  std::size_t offer_observations = 0;
+  for (const model::Observation& observation : record.observations) {
+    if (observation.kind == model::Observation::Kind::kOffer) ++offer_observations;
+    EXPECT_EQ(observation.time, static_cast<double>(observation.round) / 30);
+  }
+  EXPECT_EQ(offer_observations, offers);
+  EXPECT_EQ(record.deadline_round, 30);
+  EXPECT_FALSE(record.agreement.has_value());
 }
 
 TEST(TraceJsonTest, DocumentedShapeWithPartiesByIdAndOutcomesByLabelOrNumber) {

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "parley/strategies/common/test_scenarios.h"
 #include "parley/strategies/strategy.h"
@@ -26,10 +28,10 @@ std::vector<const StrategyDescriptor*> Playing(model::Role role) {
 }
 
 TEST(AllStrategiesTest, TheRegistryHoldsEveryStrategy) {
-  for (const char* name :
-       {"time_based", "boulware", "linear", "conceder", "hardliner", "tit_for_tat", "micro",
-        "frequency_boulware", "bayesian_boulware", "random", "hill_climber", "annealer",
-        "nash_mediator", "single_text_annealer", "split_the_difference"}) {
+  for (const char* name : {"time_based", "boulware", "linear", "conceder", "hardliner",
+                           "tit_for_tat", "opening_tit_for_tat", "micro", "frequency_boulware",
+                           "bayesian_boulware", "random", "hill_climber", "annealer",
+                           "nash_mediator", "single_text_annealer", "split_the_difference"}) {
     const StrategyDescriptor* descriptor = StrategyRegistry::Global().Find(name);
     ASSERT_NE(descriptor, nullptr) << name;
     EXPECT_FALSE(descriptor->summary.empty()) << name;
@@ -142,6 +144,33 @@ TEST(AllStrategiesTest, PrincipalsNeverOfferOrAcceptWhatTheirRedLinesForbid) {
       if (action.type == ActionType::kAccept) {
         EXPECT_TRUE(preferences.AllowedByRedLines(*action.outcome)) << descriptor->name;
         EXPECT_GE(preferences.utility->Evaluate(*action.outcome), 0.2) << descriptor->name;
+      }
+    }
+  }
+}
+
+// No principal offers what is worth less to it than walking away (the other side could accept
+// it), whatever its `min` says, unless a documented parameter (below_reservation) allows it.
+TEST(AllStrategiesTest, PrincipalsNeverOfferBelowTheirReservationValue) {
+  model::Scenario scenario = testing::RandomScenario(testing::DiscreteIssues(4, 4), 2, 17);
+  scenario.parties[0].preferences->reservation_value = 0.45;
+  testing::Fixture fixture(scenario);
+  const model::UtilityFunction& utility = *fixture.scenario.parties[0].preferences->utility;
+  for (const StrategyDescriptor* descriptor : Playing(model::Role::kPrincipal)) {
+    std::vector<std::string> specs = {descriptor->name};
+    const bool has_min = std::any_of(descriptor->parameters.begin(), descriptor->parameters.end(),
+                                     [](const auto& parameter) { return parameter.name == "min"; });
+    if (has_min) specs.push_back(descriptor->name + "(min=0.05)");
+    for (const std::string& spec : specs) {
+      std::unique_ptr<Strategy> strategy = testing::MakeStrategy(spec);
+      ASSERT_NE(strategy, nullptr) << spec;
+      protocols::PartyView view = fixture.View(0, 0.0);
+      std::mt19937_64 rng(5);
+      strategy->Initialize(view, rng);
+      for (const Action& action : Drive(*strategy, view, 11, 1)) {
+        if (action.type != ActionType::kOffer) continue;
+        EXPECT_GE(utility.Evaluate(*action.outcome), 0.45 - 1e-12)
+            << spec << " offered less than its reservation value";
       }
     }
   }

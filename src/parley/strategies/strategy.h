@@ -34,6 +34,7 @@ class Strategy {
 };
 
 struct StrategyDescriptor {
+  static constexpr const char* kKind = "strategy";
   std::string name;
   std::string summary;
   std::vector<protocols::ParameterSpec> parameters;
@@ -46,6 +47,6 @@ using StrategyRegistry = protocols::Registry<StrategyDescriptor>;
 
 }  // namespace parley::strategies
 
-#define PARLEY_REGISTER_STRATEGY(descriptor)                                        \
+#define PARLEY_REGISTER_STRATEGY(descriptor)                                         \
   static const bool PARLEY_REGISTRY_CONCAT_(parley_strategy_registered_, __LINE__) = \
       ::parley::strategies::StrategyRegistry::Global().Register(descriptor)

@@ -10,6 +10,7 @@
 #include "parley/base/file.h"
 #include "parley/base/names.h"
 #include "parley/base/numbers.h"
+#include "parley/io/yaml_limits.h"
 #include "parley/protocols/protocol.h"
 #include "parley/protocols/registry.h"
 #include "parley/strategies/strategy.h"
@@ -33,12 +34,18 @@ const std::vector<std::string>& KnownKeys() {
 
 class ConfigReader {
  public:
-  ConfigReader(std::string file_name, std::string base_folder)
-      : file_(std::move(file_name)), base_(std::move(base_folder)) {}
+  ConfigReader(std::string file_name, std::string base_folder,
+               const strategies::StrategyRegistry* strategy_registry)
+      : file_(std::move(file_name)),
+        base_(std::move(base_folder)),
+        strategy_registry_(strategy_registry),
+        strategies_(strategy_registry != nullptr ? *strategy_registry
+                                                 : strategies::StrategyRegistry::Global()) {}
 
   Result<TournamentConfig> Read(const YAML::Node& root) {
     TournamentConfig config;
     config.file = file_;
+    config.strategy_registry = strategy_registry_;
     if (!root.IsMap()) {
       return Error(root, "",
                    "a tournament config is a mapping with the keys " + ListNames(KnownKeys()));
@@ -327,64 +334,31 @@ class ConfigReader {
     return Status::Ok();
   }
 
-  static std::vector<std::string> StrategyNames(model::Role role) {
-    std::vector<std::string> names;
-    for (const auto* descriptor : strategies::StrategyRegistry::Global().All()) {
-      if (std::find(descriptor->roles.begin(), descriptor->roles.end(), role) !=
-          descriptor->roles.end()) {
-        names.push_back(descriptor->name);
-      }
-    }
-    return names;
-  }
-
+  // Through Registry::Resolve, as everywhere; this adds the config's file, line and column.
   Result<std::string> CanonicalStrategy(const std::string& label, model::Role role,
                                         const Location& location) const {
-    Result<protocols::Spec> spec = protocols::ParseSpec(label);
-    if (!spec.ok()) return InvalidInput(spec.status().message(), location);
-    const auto* descriptor = strategies::StrategyRegistry::Global().Find(spec->name);
-    std::string role_name(model::RoleName(role));
-    if (descriptor == nullptr) {
-      return InvalidInput(UnknownName(role_name + " strategy", spec->name,
-                                      role_name + " strategies", StrategyNames(role)),
-                          location);
-    }
-    if (std::find(descriptor->roles.begin(), descriptor->roles.end(), role) ==
-        descriptor->roles.end()) {
-      return InvalidInput("strategy " + Quote(spec->name) + " cannot play a " + role_name + "; " +
-                              role_name + " strategies are: " + ListNames(StrategyNames(role)),
-                          location);
-    }
-    Result<protocols::Parameters> parameters =
-        protocols::Parameters::Parse(spec->arguments, descriptor->parameters, spec->name);
-    if (!parameters.ok()) {
-      return InvalidInput(label + ": " + parameters.status().message(), location);
-    }
-    return parameters->Canonical(spec->name);
+    Result<protocols::ResolvedSpec<strategies::StrategyDescriptor>> resolved =
+        strategies_.Resolve(label, role);
+    if (!resolved.ok()) return InvalidInput(resolved.status().message(), location);
+    return resolved->canonical;
   }
 
   Result<std::string> CanonicalProtocol(const std::string& text, const YAML::Node& node) const {
     Location location = At(node, "protocol");
-    Result<protocols::Spec> spec = protocols::ParseSpec(text);
-    if (!spec.ok()) return InvalidInput(spec.status().message(), location);
-    const auto* descriptor = protocols::ProtocolRegistry::Global().Find(spec->name);
-    if (descriptor == nullptr) {
-      std::vector<std::string> names;
-      for (const auto* known : protocols::ProtocolRegistry::Global().All()) {
-        names.push_back(known->name);
-      }
-      return InvalidInput(UnknownName("protocol", spec->name, "protocols", names), location);
-    }
-    Result<protocols::Parameters> parameters =
-        protocols::Parameters::Parse(spec->arguments, descriptor->parameters, spec->name);
-    if (!parameters.ok()) {
-      return InvalidInput(text + ": " + parameters.status().message(), location);
-    }
-    return parameters->Canonical(spec->name);
+    Result<protocols::ResolvedSpec<protocols::ProtocolDescriptor>> resolved =
+        protocols::ProtocolRegistry::Global().Resolve(text);
+    if (!resolved.ok()) return InvalidInput(resolved.status().message(), location);
+    // Parameter values the specs cannot express (e.g. a negative bound) fail here, not later.
+    Result<std::unique_ptr<protocols::Protocol>> created =
+        resolved->descriptor->create(resolved->parameters);
+    if (!created.ok()) return InvalidInput(created.status().message(), location);
+    return resolved->canonical;
   }
 
   std::string file_;
   std::string base_;
+  const strategies::StrategyRegistry* strategy_registry_;
+  const strategies::StrategyRegistry& strategies_;
 };
 
 }  // namespace
@@ -407,29 +381,27 @@ ResultsFormat FormatForPath(const std::string& path) {
                                                          : ResultsFormat::kCsv;
 }
 
-Result<TournamentConfig> ParseTournamentConfig(const std::string& text,
-                                               const std::string& file_name,
-                                               const std::string& base_folder) {
+Result<TournamentConfig> ParseTournamentConfig(
+    const std::string& text, const std::string& file_name, const std::string& base_folder,
+    const strategies::StrategyRegistry* strategy_registry) {
   try {
-    YAML::Node root = YAML::Load(text);
-    return ConfigReader(file_name, base_folder).Read(root);
+    PARLEY_ASSIGN_OR_RETURN(
+        YAML::Node root,
+        io::LoadYaml(text, io::ScenarioYamlLimits(io::kMaxConfigFileBytes), file_name));
+    return ConfigReader(file_name, base_folder, strategy_registry).Read(root);
   } catch (const YAML::Exception& error) {
-    Location location{file_name, 0, 0, ""};
-    if (!error.mark.is_null()) {
-      location.line = error.mark.line + 1;
-      location.column = error.mark.column + 1;
-    }
-    return InvalidInput("not valid YAML: " + error.msg, location);
+    return io::YamlError(error, file_name);
   } catch (const std::exception& error) {
     return InvalidInput(std::string("cannot read the tournament config: ") + error.what(),
                         Location::InFile(file_name));
   }
 }
 
-Result<TournamentConfig> LoadTournamentConfig(const std::string& path) {
-  PARLEY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
+Result<TournamentConfig> LoadTournamentConfig(
+    const std::string& path, const strategies::StrategyRegistry* strategy_registry) {
+  PARLEY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path, io::kMaxConfigFileBytes));
   std::string folder = fs::path(path).parent_path().string();
-  return ParseTournamentConfig(text, path, folder);
+  return ParseTournamentConfig(text, path, folder, strategy_registry);
 }
 
 }  // namespace parley::tournament

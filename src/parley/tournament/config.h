@@ -21,6 +21,7 @@
 
 #include "parley/base/status.h"
 #include "parley/io/scenario_io.h"
+#include "parley/strategies/strategy.h"
 
 namespace parley::tournament {
 
@@ -59,12 +60,17 @@ struct TournamentConfig {
   double confidence = 0.95;             // statistics.confidence
   std::optional<ResultsFormat> format;  // `format`
   std::string output;                   // `output`, resolved against the config's folder
+  // Where strategy specs were checked and sessions look them up; null: the global registry (see
+  // session::SessionConfig::strategy_registry). Must outlive the tournament.
+  const strategies::StrategyRegistry* strategy_registry = nullptr;
 };
 
-// `base_folder` resolves relative paths; `file_name` is used in error locations.
-Result<TournamentConfig> ParseTournamentConfig(const std::string& text,
-                                               const std::string& file_name,
-                                               const std::string& base_folder);
-Result<TournamentConfig> LoadTournamentConfig(const std::string& path);
+// `base_folder` resolves relative paths; `file_name` is used in error locations. Strategy specs
+// are checked against `strategy_registry` (null: the global registry), which the config keeps.
+Result<TournamentConfig> ParseTournamentConfig(
+    const std::string& text, const std::string& file_name, const std::string& base_folder,
+    const strategies::StrategyRegistry* strategy_registry = nullptr);
+Result<TournamentConfig> LoadTournamentConfig(
+    const std::string& path, const strategies::StrategyRegistry* strategy_registry = nullptr);
 
 }  // namespace parley::tournament

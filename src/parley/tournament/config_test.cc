@@ -100,7 +100,7 @@ TEST(ConfigTest, MistakesAreReportedWithTheirLine) {
   ExpectError("scenarios: [a.yaml]\nstrategies: [boulware]\nrepetitons: 3\n", 3,
               "did you mean 'repetitions'");
   ExpectError("scenarios: [a.yaml]\nstrategies:\n  - boulware\n  - bouwlare\n", 4,
-              "unknown principal strategy 'bouwlare'; did you mean 'boulware'");
+              "unknown strategy 'bouwlare'; did you mean 'boulware'");
   ExpectError("scenarios: [a.yaml]\nstrategies:\n  - split_the_difference\n", 3,
               "cannot play a principal");
   ExpectError("scenarios: [a.yaml]\nstrategies:\n  - time_based(e=x)\n", 3, "'e'");

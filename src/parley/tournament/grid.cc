@@ -3,19 +3,13 @@
 #include <cctype>
 #include <limits>
 
+#include "parley/base/strings.h"
+
 namespace parley::tournament {
 namespace {
 
 bool IsNameCharacter(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-}
-
-std::string Trim(const std::string& text) {
-  std::size_t begin = 0;
-  std::size_t end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return text.substr(begin, end - begin);
 }
 
 class GridParser {
@@ -45,7 +39,7 @@ class GridParser {
              text_[position_] != ')' && text_[position_] != '[') {
         ++position_;
       }
-      std::string key = Trim(text_.substr(key_start, position_ - key_start));
+      std::string key(Trim(text_.substr(key_start, position_ - key_start)));
       if (Peek() != '=') {
         position_ = key_start;
         return Error("expected key=value");
@@ -70,7 +64,7 @@ class GridParser {
           }
           ++position_;
         }
-        values.push_back(Trim(text_.substr(value_start, position_ - value_start)));
+        values.emplace_back(Trim(text_.substr(value_start, position_ - value_start)));
       }
       grid.parameters.emplace_back(key, std::move(values));
       SkipSpaces();
@@ -111,7 +105,7 @@ class GridParser {
         ++position_;
       }
       if (position_ == text_.size()) return Error("missing ']'");
-      std::string value = Trim(text_.substr(value_start, position_ - value_start));
+      std::string value(Trim(text_.substr(value_start, position_ - value_start)));
       if (value.empty()) {
         return Error(values.empty() && text_[position_] == ']' ? "empty list of values"
                                                                : "empty value in a list");

@@ -15,6 +15,8 @@
 
 #include "parley/base/file.h"
 #include "parley/base/numbers.h"
+#include "parley/io/json_limits.h"
+#include "parley/io/limits.h"
 
 namespace parley::tournament {
 namespace {
@@ -327,10 +329,12 @@ Result<ResultsTable> ParseJsonl(std::string_view text, const std::string& file_n
     position = end + 1;
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    nlohmann::json row = nlohmann::json::parse(line, nullptr, false);
-    if (row.is_discarded() || !row.is_object()) {
-      return InvalidInput("not a JSON object", Location{file_name, line_number, 0, ""});
+    Result<nlohmann::json> parsed = io::ParseJson(line, io::ResultsRowJsonLimits());
+    if (!parsed.ok() || !parsed->is_object()) {
+      std::string why = parsed.ok() ? "" : ": " + parsed.status().message();
+      return InvalidInput("not a JSON object" + why, Location{file_name, line_number, 0, ""});
     }
+    const nlohmann::json& row = *parsed;
     // Values as the CSV reader sees them: text, numbers written back shortest, null as empty.
     std::map<std::string, std::string> values;
     std::size_t num_parties = 0;
@@ -442,7 +446,7 @@ Result<ResultsTable> ParseResults(const std::string& text, const std::string& fi
 }
 
 Result<ResultsTable> ReadResults(const std::string& path) {
-  PARLEY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
+  PARLEY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path, io::kMaxResultsFileBytes));
   return ParseResults(text, path);
 }
 

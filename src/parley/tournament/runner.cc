@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "parley/base/file.h"
+#include "parley/base/strings.h"
 #include "parley/tournament/thread_pool.h"
 
 namespace parley::tournament {
@@ -26,23 +27,13 @@ constexpr auto kTerminalRedraw = std::chrono::milliseconds(100);
 constexpr auto kPlainInterval = std::chrono::seconds(5);
 constexpr auto kLocalWait = std::chrono::milliseconds(20);
 
-std::string Grouped(std::size_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (std::size_t digit_idx = 0; digit_idx < digits.size(); ++digit_idx) {
-    if (digit_idx > 0 && (digits.size() - digit_idx) % 3 == 0) out += ',';
-    out += digits[digit_idx];
-  }
-  return out;
-}
-
 // "1 scenario", "3 scenarios", "2 strategies".
 std::string Count(std::size_t count, const std::string& noun) {
   if (count == 1) return "1 " + noun;
   if (noun.size() > 1 && noun.back() == 'y') {
-    return Grouped(count) + " " + noun.substr(0, noun.size() - 1) + "ies";
+    return GroupThousands(count) + " " + noun.substr(0, noun.size() - 1) + "ies";
   }
-  return Grouped(count) + " " + noun + "s";
+  return GroupThousands(count) + " " + noun + "s";
 }
 
 std::string Duration(double seconds) {
@@ -241,8 +232,8 @@ void Progress::Draw(std::size_t finished, bool final) {
                    ? "ETA " +
                          Duration(static_cast<double>(to_run_ - std::min(to_run_, finished)) / rate)
                    : "ETA ?");
-  std::string text = fmt::format("{}/{} sessions  {:.0f}%  {:.0f}/s  {}", Grouped(done),
-                                 Grouped(total_), share * 100, rate, eta);
+  std::string text = fmt::format("{}/{} sessions  {:.0f}%  {:.0f}/s  {}", GroupThousands(done),
+                                 GroupThousands(total_), share * 100, rate, eta);
   if (terminal_) {
     constexpr int kWidth = 24;
     int filled = static_cast<int>(share * kWidth);
@@ -298,9 +289,10 @@ Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& 
   Progress progress(options.progress, report.total, report.previously_done, to_run);
   if (options.progress) {
     std::fprintf(stderr, "tournament: %s sessions, %s already in %s, %s to run on %s thread%s\n",
-                 Grouped(report.total).c_str(), Grouped(report.previously_done).c_str(),
-                 options.results_path.c_str(), Grouped(to_run).c_str(),
-                 Grouped(report.threads).c_str(), report.threads == 1 ? "" : "s");
+                 GroupThousands(report.total).c_str(),
+                 GroupThousands(report.previously_done).c_str(), options.results_path.c_str(),
+                 GroupThousands(to_run).c_str(), GroupThousands(report.threads).c_str(),
+                 report.threads == 1 ? "" : "s");
     std::fflush(stderr);
   }
 
@@ -405,17 +397,18 @@ std::string DescribeRun(const Tournament& tournament, const RunReport& report,
                         const std::string& results_path) {
   const TournamentConfig& config = tournament.config();
   std::string out = fmt::format(
-      "Tournament: {} sessions ({}, {}{}, {}; {}, {} rounds, seed {})\n", Grouped(report.total),
-      Count(tournament.scenarios().size(), "scenario"), Count(config.strategies.size(), "strategy"),
+      "Tournament: {} sessions ({}, {}{}, {}; {}, {} rounds, seed {})\n",
+      GroupThousands(report.total), Count(tournament.scenarios().size(), "scenario"),
+      Count(config.strategies.size(), "strategy"),
       config.mediators.empty() ? "" : ", " + Count(config.mediators.size(), "mediator strategy"),
       Count(static_cast<std::size_t>(config.repetitions), "repetition"), config.protocol,
       config.rounds, config.seed);
   double rate = report.seconds > 0 ? static_cast<double>(report.finished) / report.seconds : 0;
-  out +=
-      fmt::format("Ran {} sessions in {:.2f} s ({:.0f}/s on {} thread{})", Grouped(report.finished),
-                  report.seconds, rate, report.threads, report.threads == 1 ? "" : "s");
+  out += fmt::format("Ran {} sessions in {:.2f} s ({:.0f}/s on {} thread{})",
+                     GroupThousands(report.finished), report.seconds, rate, report.threads,
+                     report.threads == 1 ? "" : "s");
   if (report.previously_done > 0) {
-    out += fmt::format("; {} were already in the results", Grouped(report.previously_done));
+    out += fmt::format("; {} were already in the results", GroupThousands(report.previously_done));
   }
   out += ".\n";
   if (report.truncated_torn_row) {

@@ -3,60 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
 #include <map>
 
 namespace parley::tournament {
 namespace {
-
-// The continued fraction of the regularised incomplete beta function (modified Lentz), valid
-// for x < (a + 1) / (a + b + 2).
-double BetaContinuedFraction(double a, double b, double x) {
-  constexpr double kTiny = 1e-300;
-  constexpr double kEpsilon = 1e-15;
-  double c = 1.0;
-  double d = 1.0 - (a + b) * x / (a + 1.0);
-  if (std::fabs(d) < kTiny) d = kTiny;
-  d = 1.0 / d;
-  double fraction = d;
-  for (int m = 1; m <= 1000; ++m) {
-    double k = m;
-    double even = k * (b - k) * x / ((a + 2 * k - 1) * (a + 2 * k));
-    d = 1.0 + even * d;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = 1.0 + even / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1.0 / d;
-    fraction *= d * c;
-    double odd = -(a + k) * (a + b + k) * x / ((a + 2 * k) * (a + 2 * k + 1));
-    d = 1.0 + odd * d;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = 1.0 + odd / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1.0 / d;
-    double delta = d * c;
-    fraction *= delta;
-    if (std::fabs(delta - 1.0) < kEpsilon) break;
-  }
-  return fraction;
-}
-
-// I_x(a, b), the regularised incomplete beta function.
-double RegularizedIncompleteBeta(double a, double b, double x) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  double log_front =
-      std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
-  if (x < (a + 1) / (a + b + 2)) return std::exp(log_front) * BetaContinuedFraction(a, b, x) / a;
-  return 1.0 - std::exp(log_front) * BetaContinuedFraction(b, a, 1 - x) / b;
-}
-
-double StudentTCdf(double t, double degrees_of_freedom) {
-  double x = degrees_of_freedom / (degrees_of_freedom + t * t);
-  double tail = 0.5 * RegularizedIncompleteBeta(degrees_of_freedom / 2, 0.5, x);
-  return t >= 0 ? 1 - tail : tail;
-}
 
 struct Accumulator {
   std::size_t observations = 0;
@@ -121,7 +74,9 @@ struct Accumulator {
   }
 };
 
-// Ranks by `score` descending (ties share the rank), then orders by rank and name.
+// Ranks by `score` descending, then orders by rank and name. Scores within a relative 1e-9 of the
+// first score of a rank share it: means of equal utilities summed in another order differ in the
+// last bits, and rounding noise must not rank strategies apart.
 void Rank(std::vector<StrategySummary>& rows, double (*score)(const StrategySummary&)) {
   std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
     double score_a = score(a);
@@ -129,10 +84,18 @@ void Rank(std::vector<StrategySummary>& rows, double (*score)(const StrategySumm
     if (score_a != score_b) return score_a > score_b;
     return a.strategy < b.strategy;
   });
+  std::size_t group_start = 0;
   for (std::size_t row_idx = 0; row_idx < rows.size(); ++row_idx) {
-    bool tie = row_idx > 0 && score(rows[row_idx]) == score(rows[row_idx - 1]);
-    rows[row_idx].rank = tie ? rows[row_idx - 1].rank : static_cast<int>(row_idx) + 1;
+    const double first = score(rows[group_start]);
+    const bool tie = row_idx > 0 && std::fabs(score(rows[row_idx]) - first) <=
+                                        1e-9 * std::max(1.0, std::fabs(first));
+    if (!tie) group_start = row_idx;
+    rows[row_idx].rank = tie ? rows[group_start].rank : static_cast<int>(row_idx) + 1;
   }
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    if (a.rank != b.rank) return a.rank < b.rank;
+    return a.strategy < b.strategy;
+  });
 }
 
 std::string Number(const std::optional<double>& value) {
@@ -157,16 +120,7 @@ std::string CsvField(const std::string& value) {
 
 double StudentTQuantile(double p, double degrees_of_freedom) {
   PARLEY_CHECK(p > 0 && p < 1 && degrees_of_freedom > 0);
-  if (p == 0.5) return 0;
-  if (p < 0.5) return -StudentTQuantile(1 - p, degrees_of_freedom);
-  double low = 0;
-  double high = 1;
-  while (StudentTCdf(high, degrees_of_freedom) < p && high < 1e300) high *= 2;
-  for (int iteration = 0; iteration < 200 && high - low > 1e-13 * high; ++iteration) {
-    double middle = (low + high) / 2;
-    (StudentTCdf(middle, degrees_of_freedom) < p ? low : high) = middle;
-  }
-  return (low + high) / 2;
+  return boost::math::quantile(boost::math::students_t_distribution<double>(degrees_of_freedom), p);
 }
 
 std::vector<StrategySummary> Summarize(const std::vector<SessionRecord>& records,

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace parley::tournament {
@@ -22,6 +23,19 @@ TEST(StatisticsTest, StudentTQuantilesMatchTables) {
   EXPECT_NEAR(StudentTQuantile(0.995, 20), 2.8453, 1e-4);
   EXPECT_NEAR(StudentTQuantile(0.025, 5), -2.5706, 1e-4);
   EXPECT_EQ(StudentTQuantile(0.5, 3), 0.0);
+}
+
+TEST(StatisticsTest, StudentTQuantilesMatchClosedForms) {
+  // One degree of freedom is the Cauchy distribution: tan(pi (p - 1/2)); two degrees of
+  // freedom: (2p - 1) / sqrt(2 p (1 - p)).
+  const double pi = std::acos(-1.0);
+  for (double p : {0.001, 0.025, 0.1, 0.3, 0.6, 0.9, 0.95, 0.975, 0.995, 0.9999}) {
+    SCOPED_TRACE(p);
+    double cauchy = std::tan(pi * (p - 0.5));
+    EXPECT_NEAR(StudentTQuantile(p, 1), cauchy, 1e-12 * std::max(1.0, std::fabs(cauchy)));
+    double two = (2 * p - 1) / std::sqrt(2 * p * (1 - p));
+    EXPECT_NEAR(StudentTQuantile(p, 2), two, 1e-12 * std::max(1.0, std::fabs(two)));
+  }
 }
 
 SessionRecord Session(bool agreement, double welfare, std::optional<double> nash,
@@ -86,6 +100,22 @@ TEST(StatisticsTest, SummaryMatchesAHandComputation) {
   EXPECT_NEAR(summary[4].mean_welfare, 0.9, 1e-12);
   EXPECT_NEAR(summary[4].agreement_rate, 0.5, 1e-12);
   EXPECT_FALSE(summary[4].mean_utility.has_value());
+}
+
+TEST(StatisticsTest, MeansEqualUpToRoundingShareARank) {
+  // Both strategies got 0.1, 0.2 and 0.3; summed in the other order (0.1 + 0.2 + 0.3 against
+  // 0.3 + 0.2 + 0.1) the two means differ in the last bit, which must not rank them apart.
+  std::vector<SessionRecord> records = {
+      Session(true, 0.4, std::nullopt, {{"late", 0.1}, {"early", 0.3}}),
+      Session(true, 0.4, std::nullopt, {{"late", 0.2}, {"early", 0.2}}),
+      Session(true, 0.4, std::nullopt, {{"late", 0.3}, {"early", 0.1}}),
+  };
+  std::vector<StrategySummary> summary = Summarize(records, 0.95);
+  ASSERT_EQ(summary.size(), 2u);
+  ASSERT_NE(*summary[0].mean_utility, *summary[1].mean_utility) << "the test needs noise";
+  EXPECT_EQ(summary[0].rank, 1);
+  EXPECT_EQ(summary[1].rank, 1);
+  EXPECT_EQ(summary[0].strategy, "early");  // tied ranks list by name
 }
 
 TEST(StatisticsTest, CsvAndTableShowEveryStrategy) {

@@ -178,11 +178,10 @@ Result<std::unique_ptr<Tournament>> Tournament::Prepare(TournamentConfig config)
     }
   }
 
-  Result<protocols::Spec> protocol_spec = protocols::ParseSpec(cfg.protocol_canonical);
-  PARLEY_CHECK(protocol_spec.ok());
-  const protocols::ProtocolDescriptor* protocol =
-      protocols::ProtocolRegistry::Global().Find(protocol_spec->name);
-  PARLEY_CHECK(protocol != nullptr);
+  Result<protocols::ResolvedSpec<protocols::ProtocolDescriptor>> protocol_spec =
+      protocols::ProtocolRegistry::Global().Resolve(cfg.protocol_canonical);
+  PARLEY_CHECK(protocol_spec.ok());  // the config was checked when read
+  const protocols::ProtocolDescriptor* protocol = protocol_spec->descriptor;
   Location protocol_location = Location::InFile(cfg.file);
   protocol_location.field = "protocol";
 
@@ -204,7 +203,7 @@ Result<std::unique_ptr<Tournament>> Tournament::Prepare(TournamentConfig config)
                               " enabled",
                           protocol_location);
     }
-    if (protocol->needs_mediator && scenario.mediators.empty()) {
+    if (protocol->needs_mediator() && scenario.mediators.empty()) {
       return InvalidInput("protocol " + Quote(protocol->name) + " needs a mediator; scenario " +
                               Quote(scenario.path) + " has no enabled mediator",
                           protocol_location);
@@ -319,6 +318,11 @@ Result<SessionRecord> Tournament::RunSession(std::size_t index, std::stop_token 
   session_config.use_discount = config_.discount;
   session_config.stop = stop;
   session_config.reference = Reference(scheduled.scenario_idx);
+  session_config.strategy_registry = config_.strategy_registry;
+  // A record needs neither the messages nor the gap curve: keep nothing that grows with rounds.
+  session_config.keep_events = false;
+  session_config.keep_inboxes = false;
+  session_config.track_gaps = false;
   for (std::size_t position = 0; position < scenario.principals.size(); ++position) {
     session_config.strategies[scenario.principals[position]] =
         config_.strategies[assignment[position]].canonical;

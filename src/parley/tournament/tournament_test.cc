@@ -242,5 +242,46 @@ TEST(TournamentTest, AStoppedSessionIsCancelled) {
   EXPECT_EQ(tournament->RunSession(0, stop.get_token()).status().code(), ErrorCode::kCancelled);
 }
 
+TEST(TournamentTest, ACallersOwnRegistrySuppliesStrategiesToConfigAndSessions) {
+  // "copycat" exists only in the caller's registry: it builds the registered hardliner, so its
+  // sessions must match hardliner's exactly.
+  strategies::StrategyRegistry local = strategies::StrategyRegistry::Global();
+  strategies::StrategyDescriptor copycat = *local.Find("hardliner");
+  copycat.name = "copycat";
+  ASSERT_TRUE(local.Register(copycat));
+  std::string text = "scenarios: [" + Example("ceasefire.yaml") +
+                     "]\nstrategies: [boulware, copycat]\nrounds: 20\nseed: 5\n";
+  Result<TournamentConfig> unknown = ParseTournamentConfig(text, "t.yaml", "");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.status().message(), HasSubstr("copycat"));
+  Result<TournamentConfig> config = ParseTournamentConfig(text, "t.yaml", "", &local);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->strategy_registry, &local);
+  auto with_copycat = PrepareOrDie(std::move(config).value());
+  auto with_hardliner = PrepareOrDie(
+      ParseTournamentConfig("scenarios: [" + Example("ceasefire.yaml") +
+                                "]\nstrategies: [boulware, hardliner]\nrounds: 20\nseed: 5\n",
+                            "t.yaml", "")
+          .value());
+  ASSERT_NE(with_copycat, nullptr);
+  ASSERT_NE(with_hardliner, nullptr);
+  ASSERT_EQ(with_copycat->sessions().size(), 4u);
+  // Both strategies are deterministic (a fixed best offer; a time-based concession by exact bid
+  // search), so the seeds, which hash the labels, do not matter.
+  for (std::size_t index = 0; index < 4; ++index) {
+    Result<SessionRecord> mine = with_copycat->RunSession(index);
+    Result<SessionRecord> theirs = with_hardliner->RunSession(index);
+    ASSERT_TRUE(mine.ok()) << mine.status().ToString();
+    ASSERT_TRUE(theirs.ok()) << theirs.status().ToString();
+    for (std::size_t position = 0; position < 2; ++position) {
+      EXPECT_EQ(mine->parties[position].strategy == "copycat",
+                theirs->parties[position].strategy == "hardliner");
+      EXPECT_EQ(mine->parties[position].utility, theirs->parties[position].utility);
+    }
+    EXPECT_EQ(mine->rounds, theirs->rounds);
+    EXPECT_EQ(mine->end_reason, theirs->end_reason);
+  }
+}
+
 }  // namespace
 }  // namespace parley::tournament

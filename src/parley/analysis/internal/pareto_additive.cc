@@ -402,6 +402,7 @@ class Merger {
     }
     std::vector<std::uint32_t> point_keys{keys.Intern(root_tuple)};
     std::vector<Level> levels(num_issues_);
+    std::uint64_t kept_points = 0;  // in `levels`, against options_.max_merge_points
     std::vector<double> row(dims_);
     std::vector<double> reservation_margin(dims_);
 
@@ -484,6 +485,16 @@ class Merger {
       }
       result_.largest_partial_frontier =
           std::max(result_.largest_partial_frontier, candidates.Size());
+      kept_points += candidates.Size();
+      if (kept_points > options_.max_merge_points) {
+        result_.reason = "the partial frontiers up to issue '" +
+                         problem_.scenario->issues[issue_idx].id + "' (" +
+                         std::to_string(issue_idx + 1) + " of " + std::to_string(num_issues_) +
+                         ") hold " + std::to_string(kept_points) +
+                         " points together, more than max_merge_points (" +
+                         std::to_string(options_.max_merge_points) + ")";
+        return Status::Ok();
+      }
       levels[issue_idx].parent = std::move(candidates.parent);
       levels[issue_idx].option = std::move(candidates.option);
       sums = std::move(candidates.values);

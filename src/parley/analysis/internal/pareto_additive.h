@@ -10,8 +10,9 @@
 namespace parley::analysis::internal {
 
 struct AdditiveMergeOutput {
-  // False when the merge gave up (a partial frontier above options.max_frontier_size, or red lines
-  // joining issues into a composite above options.max_composite_size); `reason` says which.
+  // False when the merge gave up (a partial frontier above options.max_frontier_size, partial
+  // frontiers together above options.max_merge_points, or red lines joining issues into a
+  // composite above options.max_composite_size); `reason` says which.
   bool completed = false;
   std::string reason;
   MethodOutput output;

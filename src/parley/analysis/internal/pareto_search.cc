@@ -351,11 +351,16 @@ class Searcher {
     // Neighbours tried per explored point before it goes to the back of the queue.
     std::size_t neighbours = std::min<std::size_t>(32, 4 * movable_.size());
     std::uint64_t steps = 0;
-    while (result.evaluated < budget && !queue.empty()) {
+    // Moves the red lines forbid are not evaluated, so they are counted apart: without this
+    // bound a queue whose every neighbour is forbidden would be explored forever.
+    std::uint64_t tried_moves = 0;
+    const std::uint64_t max_moves = 64 * budget + 4096;
+    while (result.evaluated < budget && tried_moves < max_moves && !queue.empty()) {
       if (++steps % 64 == 0 && options_.stop.stop_requested()) break;
       auto [outcome, utilities] = std::move(queue.front());
       queue.pop_front();
       for (std::size_t tried = 0; tried < neighbours && result.evaluated < budget; ++tried) {
+        ++tried_moves;
         auto [issue_idx, previous] = Move(outcome, rng);
         if (problem_.Allowed(outcome)) {
           Evaluate(outcome, row.data());

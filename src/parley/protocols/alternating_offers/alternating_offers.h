@@ -22,7 +22,8 @@ namespace parley::protocols {
 class AlternatingOffers final : public Protocol {
  public:
   explicit AlternatingOffers(std::int64_t first) : first_(first) {}
-  Status Run(SessionContext& context) override;
+  Status Prepare(SessionContext& context) override;
+  Task<> Run(SessionContext& context) override;
 
  private:
   std::int64_t first_;

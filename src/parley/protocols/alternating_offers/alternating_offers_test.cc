@@ -117,7 +117,7 @@ TEST(AlternatingOffersTest, IsRegisteredWithASummaryAndItsParameter) {
   EXPECT_EQ(descriptor->parameters[0].name, "first");
   EXPECT_EQ(descriptor->parameters[0].type, ParameterType::kInt);
   EXPECT_EQ(descriptor->min_principals, 2);
-  EXPECT_FALSE(descriptor->needs_mediator);
+  EXPECT_FALSE(descriptor->needs_mediator());
 }
 
 TEST(AlternatingOffersTest, AgreementNeedsEveryOtherPartyToAcceptInSequence) {

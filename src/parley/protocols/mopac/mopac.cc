@@ -5,19 +5,14 @@
 #include <cmath>
 #include <utility>
 
+#include "parley/base/strings.h"
+
 namespace parley::protocols {
 namespace {
 
 bool IsAcceptance(const Action& action) {
   return action.type == ActionType::kAccept ||
          (action.type == ActionType::kVote && action.accept.value_or(false));
-}
-
-std::string Trim(const std::string& text) {
-  std::size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  std::size_t end = text.find_last_not_of(" \t");
-  return text.substr(begin, end - begin + 1);
 }
 
 // Powers are small integers (GeniusWeb: an Integer, typically 1-10); the bound keeps the
@@ -34,7 +29,7 @@ Result<std::map<std::size_t, std::int64_t>> ParsePowers(
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t end = text.find(';', start);
-    std::string item = Trim(text.substr(start, end == std::string::npos ? end : end - start));
+    std::string item(Trim(text.substr(start, end == std::string::npos ? end : end - start)));
     start = end == std::string::npos ? text.size() + 1 : end + 1;
     if (item.empty()) continue;
     std::size_t colon = item.find(':');
@@ -42,8 +37,8 @@ Result<std::map<std::size_t, std::int64_t>> ParsePowers(
       return InvalidInput("mopac: each power must read 'party:power', got '" + item + "'",
                           location);
     }
-    std::string id = Trim(item.substr(0, colon));
-    std::string value = Trim(item.substr(colon + 1));
+    std::string id(Trim(item.substr(0, colon)));
+    std::string value(Trim(item.substr(colon + 1)));
     std::optional<std::size_t> party = scenario.FindParty(id);
     if (!party || std::find(principals.begin(), principals.end(), *party) == principals.end()) {
       return InvalidInput("mopac: '" + id + "' in powers is not a principal taking part", location);
@@ -164,14 +159,14 @@ class MopacTalks {
     return Status::Ok();
   }
 
-  void Run() {
+  Task<> Run() {
     int limit = context_.clock().max_rounds;
     if (options_.max_rounds > 0 && options_.max_rounds < limit) {
       limit = static_cast<int>(options_.max_rounds);
     }
     while (!context_.Finished() && !context_.Expired() && context_.clock().round < limit) {
-      PlayRound();
-      if (context_.Finished()) return;
+      co_await PlayRound();
+      if (context_.Finished()) co_return;
       if (context_.clock().round + 1 >= limit || !context_.NextRound()) break;
     }
     if (!context_.Finished()) {
@@ -203,6 +198,18 @@ class MopacTalks {
     context_.Post(sender, recipients, action);
   }
 
+  // A vote on `offered` for `party`: kVote, kAccept, or `otherwise` (kReject in the vote,
+  // kPass in the opt-in), which is also the fallback.
+  Request VoteRequest(const Offered& offered, std::size_t party, ActionType otherwise) const {
+    Request request;
+    request.allowed = {ActionType::kVote, ActionType::kAccept, otherwise};
+    request.standing_offer = offered.outcome;
+    request.standing_offer_from = offered.from;
+    request.may_address = Others(party);
+    request.fallback = otherwise;
+    return request;
+  }
+
   void RecordVote(Offered& offered, std::size_t party, const Action& vote) {
     std::int64_t minimum = 0;
     if (vote.value && std::isfinite(*vote.value) && *vote.value >= 1) {
@@ -212,17 +219,17 @@ class MopacTalks {
     offered.supporters.push_back(party);
   }
 
-  void PlayRound() {
+  Task<> PlayRound() {
     // 1. Offers.
     std::vector<Offered> offers;
     std::vector<std::size_t> leavers;
     for (std::size_t party : std::vector<std::size_t>(remaining_)) {
-      if (context_.Expired()) return;
+      if (context_.Expired()) co_return;
       Request request;
       request.allowed = {ActionType::kOffer, ActionType::kPass, ActionType::kEndNegotiation};
       request.may_address = Others(party);
       request.fallback = ActionType::kPass;
-      Action action = context_.Ask(party, request);
+      Action action = co_await context_.Ask(party, request);
       if (action.type == ActionType::kEndNegotiation) {
         Send(party, action);
         leavers.push_back(party);
@@ -239,52 +246,62 @@ class MopacTalks {
       for (std::size_t party : leavers) names += (names.empty() ? "" : ", ") + Id(party);
       context_.Fail("fewer than min_votes principals remain after " + names + " left",
                     leavers.empty() ? std::nullopt : std::optional<std::size_t>(leavers.back()));
-      return;
+      co_return;
     }
-    if (offers.empty()) return;
+    if (offers.empty()) co_return;
 
-    // 2. Votes: collected from everyone before any is shown.
-    std::vector<std::pair<std::size_t, Action>> ballots;
+    // 2. Votes: collected from everyone before any is shown, so every ballot is asked at once.
+    struct Ballot {
+      std::size_t party;
+      Offered* offered;
+      AskId ask;
+    };
+    std::vector<Ballot> ballots;
+    if (context_.Expired()) co_return;
     for (std::size_t party : remaining_) {
       for (Offered& offered : offers) {
-        if (context_.Expired()) return;
-        Request request;
-        request.allowed = {ActionType::kVote, ActionType::kAccept, ActionType::kReject};
-        request.standing_offer = offered.outcome;
-        request.standing_offer_from = offered.from;
-        request.may_address = Others(party);
-        request.fallback = ActionType::kReject;
-        Action vote = context_.Ask(party, request);
-        vote.outcome = offered.outcome;
-        if (IsAcceptance(vote)) RecordVote(offered, party, vote);
-        ballots.emplace_back(party, std::move(vote));
+        const Request request = VoteRequest(offered, party, ActionType::kReject);
+        ballots.push_back(Ballot{party, &offered, context_.Open(party, request)});
       }
     }
-    for (auto& [party, vote] : ballots) Send(party, vote);
+    std::vector<std::pair<std::size_t, Action>> votes;
+    for (std::size_t ballot_idx = 0; ballot_idx < ballots.size(); ++ballot_idx) {
+      const Ballot& ballot = ballots[ballot_idx];
+      if (ballot_idx > 0 && context_.Expired()) co_return;
+      Action vote = co_await context_.Take(ballot.ask);
+      vote.outcome = ballot.offered->outcome;
+      if (IsAcceptance(vote)) RecordVote(*ballot.offered, ballot.party, vote);
+      votes.emplace_back(ballot.party, std::move(vote));
+    }
+    for (auto& [party, vote] : votes) Send(party, vote);
 
-    // 3. Opt-in: widen votes after seeing everyone's.
+    // 3. Opt-in: widen votes after seeing everyone's (asked at once too: nothing is shown until
+    // every widened vote is in).
     if (options_.opt_in) {
-      std::vector<std::pair<std::size_t, Action>> widened;
+      ballots.clear();
+      bool asked = false;
       for (std::size_t party : remaining_) {
         for (Offered& offered : offers) {
           if (std::find(offered.supporters.begin(), offered.supporters.end(), party) !=
               offered.supporters.end()) {
             continue;
           }
-          if (context_.Expired()) return;
-          Request request;
-          request.allowed = {ActionType::kVote, ActionType::kAccept, ActionType::kPass};
-          request.standing_offer = offered.outcome;
-          request.standing_offer_from = offered.from;
-          request.may_address = Others(party);
-          request.fallback = ActionType::kPass;
-          Action vote = context_.Ask(party, request);
-          if (!IsAcceptance(vote)) continue;
-          vote.outcome = offered.outcome;
-          vote.text = "opt-in";
-          RecordVote(offered, party, vote);
-          widened.emplace_back(party, std::move(vote));
+          if (!asked && context_.Expired()) co_return;
+          asked = true;
+          const Request request = VoteRequest(offered, party, ActionType::kPass);
+          ballots.push_back(Ballot{party, &offered, context_.Open(party, request)});
         }
+      }
+      std::vector<std::pair<std::size_t, Action>> widened;
+      for (std::size_t ballot_idx = 0; ballot_idx < ballots.size(); ++ballot_idx) {
+        const Ballot& ballot = ballots[ballot_idx];
+        if (ballot_idx > 0 && context_.Expired()) co_return;
+        Action vote = co_await context_.Take(ballot.ask);
+        if (!IsAcceptance(vote)) continue;
+        vote.outcome = ballot.offered->outcome;
+        vote.text = "opt-in";
+        RecordVote(*ballot.offered, ballot.party, vote);
+        widened.emplace_back(ballot.party, std::move(vote));
       }
       for (auto& [party, vote] : widened) Send(party, vote);
     }
@@ -315,15 +332,6 @@ class MopacTalks {
   std::map<std::size_t, std::int64_t> powers_;
 };
 
-class MisconfiguredMopac final : public Protocol {
- public:
-  explicit MisconfiguredMopac(Status status) : status_(std::move(status)) {}
-  Status Run(SessionContext&) override { return status_; }
-
- private:
-  Status status_;
-};
-
 }  // namespace
 
 Result<MopacOptions> MopacProtocol::OptionsFromParameters(const Parameters& parameters) {
@@ -347,11 +355,14 @@ Result<MopacOptions> MopacProtocol::OptionsFromParameters(const Parameters& para
   return options;
 }
 
-Status MopacProtocol::Run(SessionContext& context) {
+Status MopacProtocol::Prepare(SessionContext& context) {
+  return MopacTalks(context, options_).Check();
+}
+
+Task<> MopacProtocol::Run(SessionContext& context) {
   MopacTalks talks(context, options_);
-  PARLEY_RETURN_IF_ERROR(talks.Check());
-  talks.Run();
-  return Status::Ok();
+  PARLEY_CHECK(talks.Check().ok());  // Prepare said so
+  co_await talks.Run();
 }
 
 namespace {
@@ -374,11 +385,10 @@ ProtocolDescriptor MopacDescriptor() {
        "stop after this many rounds (0: the session's deadline)"},
   };
   descriptor.min_principals = 2;
-  descriptor.needs_mediator = false;
-  descriptor.create = [](const Parameters& parameters) -> std::unique_ptr<Protocol> {
-    Result<MopacOptions> options = MopacProtocol::OptionsFromParameters(parameters);
-    if (!options.ok()) return std::make_unique<MisconfiguredMopac>(options.status());
-    return std::make_unique<MopacProtocol>(*options);
+  descriptor.mediation = Mediation::kNone;
+  descriptor.create = [](const Parameters& parameters) -> Result<std::unique_ptr<Protocol>> {
+    PARLEY_ASSIGN_OR_RETURN(MopacOptions options, MopacProtocol::OptionsFromParameters(parameters));
+    return std::unique_ptr<Protocol>(new MopacProtocol(std::move(options)));
   };
   return descriptor;
 }

@@ -67,7 +67,8 @@ class MopacProtocol final : public Protocol {
   explicit MopacProtocol(MopacOptions options) : options_(std::move(options)) {}
   static Result<MopacOptions> OptionsFromParameters(const Parameters& parameters);
 
-  Status Run(SessionContext& context) override;
+  Status Prepare(SessionContext& context) override;
+  Task<> Run(SessionContext& context) override;
 
  private:
   MopacOptions options_;

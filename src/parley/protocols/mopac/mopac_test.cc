@@ -7,8 +7,8 @@
 #include <set>
 #include <string>
 
-#include "parley/protocols/shuttle/testing/fake_session.h"
-#include "parley/protocols/shuttle/testing/fixtures.h"
+#include "parley/protocols/testing/fake_session.h"
+#include "parley/protocols/testing/fixtures.h"
 
 namespace parley::protocols {
 namespace {
@@ -21,12 +21,7 @@ using testing::PartyIndex;
 using testing::Policy;
 
 Status RunMopac(FakeSession& session, const std::map<std::string, std::string>& arguments = {}) {
-  const ProtocolDescriptor* descriptor = ProtocolRegistry::Global().Find("mopac");
-  PARLEY_CHECK(descriptor != nullptr);
-  Result<Parameters> parameters =
-      Parameters::Parse(arguments, descriptor->parameters, descriptor->name);
-  if (!parameters.ok()) return parameters.status();
-  return descriptor->create(*parameters)->Run(session);
+  return testing::RunProtocol(session, "mopac", arguments);
 }
 
 // Brute force over every subset of the voters, by the rules in mopac.h.
@@ -213,7 +208,7 @@ TEST_F(MopacTest, VotesStayHiddenUntilEveryoneVotedThenOptInWidens) {
     session.SetPolicy(alice_, spy(alice));
     session.SetPolicy(bob_, spy(bob));
     // carol votes against everything, but opts in to an outcome two others voted for.
-    session.SetPolicy(carol_, spy([&, count_votes](const PartyView& view, const Request& request) {
+    session.SetPolicy(carol_, spy([&](const PartyView& view, const Request& request) {
                         if (Allows(request, ActionType::kOffer))
                           return Make(ActionType::kOffer, z_);
                         int support = 0;

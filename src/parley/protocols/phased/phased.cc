@@ -4,17 +4,10 @@
 #include <optional>
 #include <utility>
 
+#include "parley/base/check.h"
+
 namespace parley::protocols {
 namespace {
-
-bool KeepsFixedIssues(const model::Outcome& outcome, const std::vector<bool>& fixed,
-                      const model::Outcome& fixed_outcome) {
-  if (outcome.size() != fixed.size()) return false;
-  for (std::size_t issue_idx = 0; issue_idx < fixed.size(); ++issue_idx) {
-    if (fixed[issue_idx] && outcome[issue_idx] != fixed_outcome[issue_idx]) return false;
-  }
-  return true;
-}
 
 // The session as one phase's inner protocol sees it: requests carry the fixed and open issues,
 // Agree and Fail end the phase (not the session), and the phase may have fewer rounds than the
@@ -47,20 +40,17 @@ class PhaseContext final : public SessionContext {
   }
   bool Expired() const override { return out_of_rounds_ || outer_.Expired(); }
 
-  Action Ask(std::size_t party, const Request& request) override {
-    Request phased = request;
-    phased.fixed_issues = fixed_;
-    phased.fixed_outcome = fixed_outcome_;
-    phased.open_issues = open_issues_;
-    phased.stage_clock = StageClock();
-    Action action = outer_.Ask(party, phased);
-    // The session records such an answer as illegal; never pass one on should it get through.
-    if (action.outcome && !KeepsFixedIssues(*action.outcome, fixed_, fixed_outcome_)) {
-      Action fallback;
-      fallback.type = request.fallback;
-      return fallback;
-    }
-    return action;
+  // Every request carries the settled issues, so the session refuses (records as illegal and
+  // replaces by the fallback) any answer that changes one.
+  AskId Open(std::size_t party, const Request& request) override {
+    phased_ = request;
+    phased_.fixed_issues = fixed_;
+    phased_.fixed_outcome = fixed_outcome_;
+    phased_.open_issues = open_issues_;
+    phased_.stage_clock = StageClock();
+    const AskId ask = outer_.Open(party, phased_);
+    fallbacks_.emplace_back(ask, request.fallback);
+    return ask;
   }
 
   void Post(std::size_t sender, const std::vector<std::size_t>& recipients,
@@ -81,6 +71,16 @@ class PhaseContext final : public SessionContext {
   }
   bool Finished() const override { return agreement_ || failed_ || outer_.Finished(); }
 
+ protected:
+  bool TryTake(AskId ask, Action& action) override {
+    if (!TryTakeFrom(outer_, ask, action)) return false;
+    action = KeepingFixed(ask, std::move(action));
+    return true;
+  }
+  void Park(AskId ask, std::coroutine_handle<> waiting) override { ParkIn(outer_, ask, waiting); }
+  Action Taken(AskId ask) override { return KeepingFixed(ask, TakenFrom(outer_, ask)); }
+
+ public:
   const std::optional<model::Outcome>& agreement() const { return agreement_; }
   const std::string& failure() const { return failure_; }
   std::optional<std::size_t> blocked_by() const { return blocked_by_; }
@@ -91,6 +91,31 @@ class PhaseContext final : public SessionContext {
   const std::vector<bool> fixed_;
   const model::Outcome fixed_outcome_;
   const std::vector<std::size_t> open_issues_;
+  // The session records an answer that changes a settled issue as illegal; should one get
+  // through, it is never passed on: it becomes the request's fallback.
+  Action KeepingFixed(AskId ask, Action action) {
+    auto it = std::find_if(fallbacks_.begin(), fallbacks_.end(),
+                           [&](const auto& entry) { return entry.first == ask; });
+    PARLEY_CHECK(it != fallbacks_.end());
+    const ActionType fallback = it->second;
+    fallbacks_.erase(it);
+    if (action.outcome && !KeepsFixedIssues(*action.outcome)) {
+      Action replaced;
+      replaced.type = fallback;
+      return replaced;
+    }
+    return action;
+  }
+  bool KeepsFixedIssues(const model::Outcome& outcome) const {
+    if (outcome.size() != fixed_.size()) return false;
+    for (std::size_t issue_idx = 0; issue_idx < fixed_.size(); ++issue_idx) {
+      if (fixed_[issue_idx] && outcome[issue_idx] != fixed_outcome_[issue_idx]) return false;
+    }
+    return true;
+  }
+
+  Request phased_;  // the request being opened, with the phase's constraints added
+  std::vector<std::pair<AskId, ActionType>> fallbacks_;  // of the asks open in this phase
   // The phase's own clock: from its first round to its last (with a share of the rounds), else
   // to the session's deadline.
   Clock StageClock() const {
@@ -125,15 +150,15 @@ class AlternatingOffersPhase {
   AlternatingOffersPhase(SessionContext& context, std::size_t first_turn)
       : context_(context), principals_(context.principals()), turn_(first_turn) {}
 
-  void Run() {
+  Task<> Run() {
     const int limit = context_.clock().max_rounds;
     while (!context_.Finished() && !context_.Expired() && context_.clock().round < limit) {
       for (std::size_t step = 0; step < principals_.size(); ++step) {
-        TakeTurn(principals_[turn_ % principals_.size()]);
+        co_await TakeTurn(principals_[turn_ % principals_.size()]);
         ++turn_;
         if (context_.Finished() || context_.Expired()) break;
       }
-      if (context_.Finished()) return;
+      if (context_.Finished()) co_return;
       if (context_.clock().round + 1 >= limit || !context_.NextRound()) break;
     }
     if (!context_.Finished()) {
@@ -155,7 +180,7 @@ class AlternatingOffersPhase {
     context_.Post(sender, action.recipients, action);
   }
 
-  void TakeTurn(std::size_t party) {
+  Task<> TakeTurn(std::size_t party) {
     Request request;
     request.may_address = Others(party);
     // A party never answers its own offer: on its turn it renews or changes it.
@@ -169,18 +194,18 @@ class AlternatingOffersPhase {
       request.allowed = {ActionType::kOffer, ActionType::kPass, ActionType::kEndNegotiation};
       request.fallback = ActionType::kPass;
     }
-    Action action = context_.Ask(party, request);
+    Action action = co_await context_.Ask(party, request);
     switch (action.type) {
       case ActionType::kEndNegotiation:
         Send(party, action);
         context_.Fail(context_.scenario().parties[party].id + " walked away", party);
-        return;
+        co_return;
       case ActionType::kAccept:
-        if (!standing_ || standing_from_ == party) return;
+        if (!standing_ || standing_from_ == party) co_return;
         action.outcome = standing_;
         Send(party, action);
         if (++acceptances_ + 1 == principals_.size()) context_.Agree(*standing_, principals_);
-        return;
+        co_return;
       case ActionType::kOffer:
       case ActionType::kReject:
         if (action.outcome) {
@@ -189,9 +214,9 @@ class AlternatingOffersPhase {
         }
         acceptances_ = 0;
         Send(party, action);
-        return;
+        co_return;
       default:
-        return;
+        co_return;
     }
   }
 
@@ -224,6 +249,13 @@ class PhasedTalks {
     if (inner_ == PhaseInner::kAuto) {
       inner_ = mediators_.empty() ? PhaseInner::kAlternatingOffers : PhaseInner::kShuttle;
     }
+    if (inner_ == PhaseInner::kShuttle) {
+      const ProtocolDescriptor* shuttle = ProtocolRegistry::Global().Find("shuttle");
+      if (shuttle == nullptr || !shuttle->nestable) {
+        return InvalidInput("phased: inner protocol 'shuttle' is not registered as nestable",
+                            Location::InField("phased.inner"));
+      }
+    }
     if (inner_ == PhaseInner::kShuttle && mediators_.empty()) {
       return InvalidInput(
           "phased: inner protocol 'shuttle' needs an enabled mediator, and "
@@ -234,7 +266,7 @@ class PhasedTalks {
     return Status::Ok();
   }
 
-  Status Run() {
+  Task<> Run() {
     const std::size_t num_issues = context_.scenario().issues.size();
     std::vector<bool> fixed(num_issues, false);
     model::Outcome fixed_outcome(num_issues, 0);
@@ -247,7 +279,7 @@ class PhasedTalks {
         if (!more_rounds) {
           Conclude(phase_idx, "the session deadline passed before it began", std::nullopt, fixed,
                    fixed_outcome, settled);
-          return Status::Ok();
+          co_return;
         }
       }
       const int first_round = context_.clock().round;
@@ -262,21 +294,23 @@ class PhasedTalks {
       }
       PhaseContext phase(context_, fixed, fixed_outcome, phases_[phase_idx], last_round);
       if (inner_ == PhaseInner::kShuttle) {
-        ShuttleOptions shuttle;
-        shuttle.assignment = options_.assignment;
-        shuttle.binding_issues = phases_[phase_idx];
-        PARLEY_RETURN_IF_ERROR(ShuttleProtocol(shuttle).Run(phase));
+        // The inner protocol comes from the registry like any other, flagged nestable.
+        std::unique_ptr<Protocol> inner = NestedShuttle();
+        inner->BindIssues(phases_[phase_idx]);
+        PARLEY_CHECK(inner->Prepare(phase).ok());  // Check made sure a mediator takes part
+        co_await inner->Run(phase);
       } else {
-        AlternatingOffersPhase(phase, phase_idx).Run();
+        AlternatingOffersPhase inner(phase, phase_idx);
+        co_await inner.Run();
       }
-      if (context_.Finished()) return Status::Ok();
+      if (context_.Finished()) co_return;
       if (!phase.agreement()) {
         std::string why =
             phase.out_of_rounds()
                 ? "its " + std::to_string(*last_round - first_round + 1) + " rounds ran out"
                 : phase.failure();
         Conclude(phase_idx, why, phase.blocked_by(), fixed, fixed_outcome, settled);
-        return Status::Ok();
+        co_return;
       }
       std::string agreed;
       for (std::size_t issue_idx : phases_[phase_idx]) {
@@ -288,10 +322,21 @@ class PhasedTalks {
       Announce(PhaseName(phase_idx) + " agreed: " + agreed);
     }
     context_.Agree(fixed_outcome, principals_);
-    return Status::Ok();
   }
 
  private:
+  std::unique_ptr<Protocol> NestedShuttle() const {
+    const std::string spec =
+        std::string("shuttle(assignment=") +
+        (options_.assignment == ShuttleAssignment::kPerPrincipal ? "per_principal" : "round_robin") +
+        ")";
+    Result<ResolvedSpec<ProtocolDescriptor>> resolved = ProtocolRegistry::Global().Resolve(spec);
+    PARLEY_CHECK(resolved.ok() && resolved->descriptor->nestable);
+    Result<std::unique_ptr<Protocol>> created = resolved->descriptor->create(resolved->parameters);
+    PARLEY_CHECK(created.ok());
+    return std::move(created).value();
+  }
+
   std::string PhaseName(std::size_t phase_idx) const {
     const std::vector<model::Phase>& phases = context_.scenario().phases;
     std::string id = phases.empty() ? "all issues" : phases[phase_idx].id;
@@ -358,61 +403,30 @@ class PhasedTalks {
   PhaseInner inner_ = PhaseInner::kAuto;
 };
 
-class MisconfiguredPhased final : public Protocol {
- public:
-  explicit MisconfiguredPhased(Status status) : status_(std::move(status)) {}
-  Status Run(SessionContext&) override { return status_; }
-
- private:
-  Status status_;
-};
-
 }  // namespace
 
 std::vector<std::vector<std::size_t>> PhaseIssues(const model::Scenario& scenario) {
-  const std::size_t num_issues = scenario.issues.size();
-  if (scenario.phases.empty()) {
-    std::vector<std::size_t> all(num_issues);
-    for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) all[issue_idx] = issue_idx;
-    return {all};
-  }
-  std::vector<std::vector<std::size_t>> phases;
-  std::vector<bool> placed(num_issues, false);
-  for (const model::Phase& phase : scenario.phases) {
-    phases.push_back(phase.issue_indices);
-    for (std::size_t issue_idx : phase.issue_indices) placed[issue_idx] = true;
-  }
-  for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
-    if (!placed[issue_idx]) phases.back().push_back(issue_idx);
-  }
-  return phases;
+  return scenario.PhaseIssueGroups();
 }
 
 Result<PhasedOptions> PhasedProtocol::OptionsFromParameters(const Parameters& parameters) {
   PhasedOptions options;
+  // Parameters::Parse has checked 'inner' and 'default' against the descriptor's choices.
   const std::string& inner = parameters.GetString("inner");
   if (inner == "auto") {
     options.inner = PhaseInner::kAuto;
   } else if (inner == "shuttle") {
     options.inner = PhaseInner::kShuttle;
-  } else if (inner == "alternating_offers") {
-    options.inner = PhaseInner::kAlternatingOffers;
   } else {
-    return InvalidInput(
-        "phased: parameter 'inner' must be auto, shuttle or alternating_offers, "
-        "got '" +
-            inner + "'",
-        Location::InField("phased.inner"));
+    PARLEY_CHECK(inner == "alternating_offers");
+    options.inner = PhaseInner::kAlternatingOffers;
   }
   const std::string& fallback = parameters.GetString("default");
   if (fallback == "reservation") {
     options.fallback = PhaseDefault::kReservation;
-  } else if (fallback == "status_quo") {
-    options.fallback = PhaseDefault::kStatusQuo;
   } else {
-    return InvalidInput(
-        "phased: parameter 'default' must be reservation or status_quo, got '" + fallback + "'",
-        Location::InField("phased.default"));
+    PARLEY_CHECK(fallback == "status_quo");
+    options.fallback = PhaseDefault::kStatusQuo;
   }
   options.phase_rounds = parameters.GetInt("phase_rounds");
   if (options.phase_rounds < 0) {
@@ -430,10 +444,14 @@ Result<PhasedOptions> PhasedProtocol::OptionsFromParameters(const Parameters& pa
   return options;
 }
 
-Status PhasedProtocol::Run(SessionContext& context) {
+Status PhasedProtocol::Prepare(SessionContext& context) {
+  return PhasedTalks(context, options_).Check();
+}
+
+Task<> PhasedProtocol::Run(SessionContext& context) {
   PhasedTalks talks(context, options_);
-  PARLEY_RETURN_IF_ERROR(talks.Check());
-  return talks.Run();
+  PARLEY_CHECK(talks.Check().ok());  // Prepare said so
+  co_await talks.Run();
 }
 
 namespace {
@@ -468,11 +486,11 @@ ProtocolDescriptor PhasedDescriptor() {
        {"round_robin", "per_principal"}},
   };
   descriptor.min_principals = 2;
-  descriptor.needs_mediator = false;
-  descriptor.create = [](const Parameters& parameters) -> std::unique_ptr<Protocol> {
-    Result<PhasedOptions> options = PhasedProtocol::OptionsFromParameters(parameters);
-    if (!options.ok()) return std::make_unique<MisconfiguredPhased>(options.status());
-    return std::make_unique<PhasedProtocol>(*options);
+  descriptor.mediation = Mediation::kWhenPresent;
+  descriptor.create = [](const Parameters& parameters) -> Result<std::unique_ptr<Protocol>> {
+    PARLEY_ASSIGN_OR_RETURN(PhasedOptions options,
+                            PhasedProtocol::OptionsFromParameters(parameters));
+    return std::unique_ptr<Protocol>(new PhasedProtocol(options));
   };
   return descriptor;
 }

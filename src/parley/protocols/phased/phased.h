@@ -83,7 +83,8 @@ class PhasedProtocol final : public Protocol {
   explicit PhasedProtocol(PhasedOptions options) : options_(options) {}
   static Result<PhasedOptions> OptionsFromParameters(const Parameters& parameters);
 
-  Status Run(SessionContext& context) override;
+  Status Prepare(SessionContext& context) override;
+  Task<> Run(SessionContext& context) override;
 
  private:
   PhasedOptions options_;

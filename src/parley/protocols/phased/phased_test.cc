@@ -7,8 +7,8 @@
 #include <string>
 
 #include "parley/io/scenario_io.h"
-#include "parley/protocols/shuttle/testing/fake_session.h"
-#include "parley/protocols/shuttle/testing/fixtures.h"
+#include "parley/protocols/testing/fake_session.h"
+#include "parley/protocols/testing/fixtures.h"
 
 namespace parley::protocols {
 namespace {
@@ -24,12 +24,7 @@ using testing::PartyIndex;
 using testing::Policy;
 
 Status RunPhased(FakeSession& session, const std::map<std::string, std::string>& arguments = {}) {
-  const ProtocolDescriptor* descriptor = ProtocolRegistry::Global().Find("phased");
-  PARLEY_CHECK(descriptor != nullptr);
-  Result<Parameters> parameters =
-      Parameters::Parse(arguments, descriptor->parameters, descriptor->name);
-  if (!parameters.ok()) return parameters.status();
-  return descriptor->create(*parameters)->Run(session);
+  return testing::RunProtocol(session, "phased", arguments);
 }
 
 bool InLaterPhase(const Request& request) {

@@ -46,11 +46,11 @@ class ShuttleTalks {
     return Status::Ok();
   }
 
-  void Run() {
+  Task<> Run() {
     const int limit = RoundLimit();
     while (!context_.Finished() && !context_.Expired() && context_.clock().round < limit) {
-      PlayRound();
-      if (context_.Finished()) return;
+      co_await PlayRound();
+      if (context_.Finished()) co_return;
       if (context_.clock().round + 1 >= limit || !context_.NextRound()) break;
     }
     if (!context_.Finished()) {
@@ -94,15 +94,15 @@ class ShuttleTalks {
     context_.Post(sender, recipients, action);
   }
 
-  void PlayRound() {
+  Task<> PlayRound() {
     received_this_round_.clear();
     mediator_drafts_.clear();
-    CollectProposals();
-    if (context_.Finished() || CheckAgreement()) return;
+    co_await CollectProposals();
+    if (context_.Finished() || CheckAgreement()) co_return;
     const std::size_t lead = Lead();
     const bool split = options_.assignment == ShuttleAssignment::kPerPrincipal;
-    if (split) Brief(lead);
-    if (context_.Finished() || context_.Expired()) return;
+    if (split) co_await Brief(lead);
+    if (context_.Finished() || context_.Expired()) co_return;
 
     std::vector<std::size_t> lead_targets;
     if (split) {
@@ -113,26 +113,28 @@ class ShuttleTalks {
     } else {
       lead_targets = principals_;
     }
-    Draft(lead, lead_targets, std::nullopt);
+    co_await Draft(lead, lead_targets, std::nullopt);
     if (split) {
       for (std::size_t mediator : mediators_) {
         if (mediator == lead || context_.Expired()) continue;
         std::optional<ReceivedText> from_lead;
         auto draft = mediator_drafts_.find(mediator);
         if (draft != mediator_drafts_.end()) from_lead = draft->second;
-        Draft(mediator, PrincipalsOf(mediator), from_lead);
+        const std::vector<std::size_t> handled = PrincipalsOf(mediator);
+        co_await Draft(mediator, handled, from_lead);
       }
     }
-    if (context_.Finished() || context_.Expired()) return;
-    CollectResponses();
+    if (context_.Finished() || context_.Expired()) co_return;
+    co_await CollectResponses();
     if (!context_.Finished()) CheckAgreement();
   }
 
   // Step 1: each principal proposes (to its handler) or accepts the text it last received (to
-  // that text's sender).
-  void CollectProposals() {
+  // that text's sender). Everyone is asked at once: a proposal reaches only a mediator.
+  Task<> CollectProposals() {
+    if (context_.Expired()) co_return;
+    std::vector<AskId> asks;
     for (std::size_t principal : principals_) {
-      if (context_.Expired()) return;
       const std::size_t handler = Handler(principal);
       Request request;
       request.allowed = {ActionType::kOffer, ActionType::kPass, ActionType::kEndNegotiation};
@@ -147,12 +149,19 @@ class ShuttleTalks {
           request.may_address.push_back(last->second.from);
         }
       }
-      Action action = context_.Ask(principal, request);
+      asks.push_back(context_.Open(principal, request));
+    }
+    for (std::size_t position = 0; position < principals_.size(); ++position) {
+      if (position > 0 && context_.Expired()) co_return;
+      const std::size_t principal = principals_[position];
+      const std::size_t handler = Handler(principal);
+      const auto last = last_text_.find(principal);
+      Action action = co_await context_.Take(asks[position]);
       switch (action.type) {
         case ActionType::kEndNegotiation:
           Send(principal, {handler}, action);
           context_.Fail(Id(principal) + " ended the talks", principal);
-          return;
+          co_return;
         case ActionType::kOffer:
           if (!action.outcome) break;
           if (standing_acceptance_.count(principal) &&
@@ -174,7 +183,7 @@ class ShuttleTalks {
   }
 
   // Step 2 (per_principal): the other mediators may pass the lead what their principals said.
-  void Brief(std::size_t lead) {
+  Task<> Brief(std::size_t lead) {
     for (std::size_t mediator : mediators_) {
       if (mediator == lead || context_.Expired()) continue;
       Request request;
@@ -182,18 +191,18 @@ class ShuttleTalks {
                          ActionType::kFeedback, ActionType::kPass};
       request.may_address = {lead};
       request.fallback = ActionType::kPass;
-      Action action = context_.Ask(mediator, request);
+      Action action = co_await context_.Ask(mediator, request);
       if (action.type == ActionType::kPass) continue;
       Send(mediator, {lead}, action);
     }
   }
 
   // Steps 3 and 4: `mediator` sends texts to `targets` until each got one or it passes.
-  void Draft(std::size_t mediator, const std::vector<std::size_t>& targets,
-             const std::optional<ReceivedText>& standing) {
+  Task<> Draft(std::size_t mediator, std::vector<std::size_t> targets,
+               std::optional<ReceivedText> standing) {
     std::vector<std::size_t> remaining = targets;
     for (std::size_t attempt = 0; attempt < targets.size() && !remaining.empty(); ++attempt) {
-      if (context_.Expired()) return;
+      if (context_.Expired()) co_return;
       Request request;
       request.allowed = {ActionType::kOffer, ActionType::kRelay, ActionType::kPass};
       request.may_address = remaining;
@@ -202,8 +211,8 @@ class ShuttleTalks {
         request.standing_offer = standing->outcome;
         request.standing_offer_from = standing->from;
       }
-      Action action = context_.Ask(mediator, request);
-      if (action.type == ActionType::kPass) return;
+      Action action = co_await context_.Ask(mediator, request);
+      if (action.type == ActionType::kPass) co_return;
       std::vector<std::size_t> recipients;
       for (std::size_t party : remaining) {
         if (action.recipients.empty() || Contains(action.recipients, party)) {
@@ -227,22 +236,34 @@ class ShuttleTalks {
   }
 
   // Step 5: principals answer the text they received this round, to the mediator that sent it.
-  void CollectResponses() {
+  // Everyone is asked at once (answers reach only mediators); a follow-up is asked after its
+  // principal's answer.
+  Task<> CollectResponses() {
+    std::vector<std::size_t> responding;
     for (std::size_t principal : principals_) {
-      if (!Contains(received_this_round_, principal)) continue;
-      if (context_.Expired()) return;
-      const ReceivedText text = last_text_.at(principal);
+      if (Contains(received_this_round_, principal)) responding.push_back(principal);
+    }
+    if (responding.empty() || context_.Expired()) co_return;
+    std::vector<AskId> asks;
+    for (std::size_t principal : responding) {
+      const ReceivedText& text = last_text_.at(principal);
       Request request;
       request.allowed = {ActionType::kAccept, ActionType::kReject, ActionType::kEndNegotiation};
       request.standing_offer = text.outcome;
       request.standing_offer_from = text.from;
       request.may_address = {text.from};
       request.fallback = ActionType::kReject;
-      Action action = context_.Ask(principal, request);
+      asks.push_back(context_.Open(principal, request));
+    }
+    for (std::size_t position = 0; position < responding.size(); ++position) {
+      const std::size_t principal = responding[position];
+      if (position > 0 && context_.Expired()) co_return;
+      const ReceivedText text = last_text_.at(principal);
+      Action action = co_await context_.Take(asks[position]);
       if (action.type == ActionType::kEndNegotiation) {
         Send(principal, {text.from}, action);
         context_.Fail(Id(principal) + " ended the talks", principal);
-        return;
+        co_return;
       }
       if (action.type == ActionType::kAccept) {
         action.outcome = text.outcome;
@@ -259,7 +280,7 @@ class ShuttleTalks {
       follow_up.standing_offer_from = text.from;
       follow_up.may_address = {text.from};
       follow_up.fallback = ActionType::kPass;
-      Action confidence = context_.Ask(principal, follow_up);
+      Action confidence = co_await context_.Ask(principal, follow_up);
       if (confidence.type != ActionType::kPass) Send(principal, {text.from}, confidence);
     }
   }
@@ -297,16 +318,6 @@ class ShuttleTalks {
   std::map<std::size_t, ReceivedText> mediator_drafts_;        // lead's text per co-mediator
 };
 
-// Stands in for a protocol whose parameters did not parse into options; reports on Run.
-class MisconfiguredShuttle final : public Protocol {
- public:
-  explicit MisconfiguredShuttle(Status status) : status_(std::move(status)) {}
-  Status Run(SessionContext&) override { return status_; }
-
- private:
-  Status status_;
-};
-
 }  // namespace
 
 Result<ShuttleAssignment> ParseShuttleAssignment(const std::string& text) {
@@ -331,11 +342,13 @@ Result<ShuttleOptions> ShuttleProtocol::OptionsFromParameters(const Parameters& 
   return options;
 }
 
-Status ShuttleProtocol::Run(SessionContext& context) {
+Status ShuttleProtocol::Prepare(SessionContext& context) {
+  return ShuttleTalks(context, options_).Check();
+}
+
+Task<> ShuttleProtocol::Run(SessionContext& context) {
   ShuttleTalks talks(context, options_);
-  PARLEY_RETURN_IF_ERROR(talks.Check());
-  talks.Run();
-  return Status::Ok();
+  co_await talks.Run();
 }
 
 namespace {
@@ -359,11 +372,12 @@ ProtocolDescriptor ShuttleDescriptor() {
        "stop after this many rounds (0: the session's deadline)"},
   };
   descriptor.min_principals = 2;
-  descriptor.needs_mediator = true;
-  descriptor.create = [](const Parameters& parameters) -> std::unique_ptr<Protocol> {
-    Result<ShuttleOptions> options = ShuttleProtocol::OptionsFromParameters(parameters);
-    if (!options.ok()) return std::make_unique<MisconfiguredShuttle>(options.status());
-    return std::make_unique<ShuttleProtocol>(*options);
+  descriptor.mediation = Mediation::kRequired;
+  descriptor.nestable = true;
+  descriptor.create = [](const Parameters& parameters) -> Result<std::unique_ptr<Protocol>> {
+    PARLEY_ASSIGN_OR_RETURN(ShuttleOptions options,
+                            ShuttleProtocol::OptionsFromParameters(parameters));
+    return std::unique_ptr<Protocol>(new ShuttleProtocol(options));
   };
   return descriptor;
 }

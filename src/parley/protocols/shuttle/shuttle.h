@@ -66,7 +66,11 @@ class ShuttleProtocol final : public Protocol {
   explicit ShuttleProtocol(ShuttleOptions options) : options_(options) {}
   static Result<ShuttleOptions> OptionsFromParameters(const Parameters& parameters);
 
-  Status Run(SessionContext& context) override;
+  Status Prepare(SessionContext& context) override;
+  Task<> Run(SessionContext& context) override;
+  void BindIssues(const std::vector<std::size_t>& issues) override {
+    options_.binding_issues = issues;
+  }
 
  private:
   ShuttleOptions options_;

@@ -5,8 +5,8 @@
 #include <map>
 #include <string>
 
-#include "parley/protocols/shuttle/testing/fake_session.h"
-#include "parley/protocols/shuttle/testing/fixtures.h"
+#include "parley/protocols/testing/fake_session.h"
+#include "parley/protocols/testing/fixtures.h"
 
 namespace parley::protocols {
 namespace {
@@ -20,12 +20,7 @@ using testing::MidpointMediator;
 using testing::PartyIndex;
 
 Status RunShuttle(FakeSession& session, const std::map<std::string, std::string>& arguments = {}) {
-  const ProtocolDescriptor* descriptor = ProtocolRegistry::Global().Find("shuttle");
-  PARLEY_CHECK(descriptor != nullptr);
-  Result<Parameters> parameters =
-      Parameters::Parse(arguments, descriptor->parameters, descriptor->name);
-  if (!parameters.ok()) return parameters.status();
-  return descriptor->create(*parameters)->Run(session);
+  return testing::RunProtocol(session, "shuttle", arguments);
 }
 
 bool IsMediator(const model::Scenario& scenario, std::size_t party) {

@@ -37,19 +37,19 @@ class SingleTextTalks {
     return Status::Ok();
   }
 
-  void Run() {
+  Task<> Run() {
     const int limit = RoundLimit();
     while (!context_.Finished() && !context_.Expired() && context_.clock().round < limit) {
       const bool last_round = context_.clock().round + 1 >= limit;
       if (options_.final_vote && last_round && standing_) {
-        Ratify();
-        return;
+        co_await Ratify();
+        co_return;
       }
-      PlayRound();
-      if (context_.Finished()) return;
+      co_await PlayRound();
+      if (context_.Finished()) co_return;
       if (last_round || !context_.NextRound()) break;
     }
-    if (context_.Finished()) return;
+    if (context_.Finished()) co_return;
     // No ratification round was reached (a wall-time deadline, or no standing text before the
     // last round): Klein et al.'s rule, the last text every principal accepted.
     if (last_unanimous_) {
@@ -88,31 +88,35 @@ class SingleTextTalks {
     context_.Post(sender, recipients, action);
   }
 
-  // Asks every principal to vote on `text`; each vote goes to `mediator` only. Returns the
-  // principals who did not accept (empty: unanimous), or nullopt when one ended the session.
-  std::optional<std::vector<std::size_t>> CollectVotes(std::size_t mediator,
-                                                       const model::Outcome& text) {
+  // Asks every principal to vote on `text`, all at once; each vote goes to `mediator` only.
+  // Returns the principals who did not accept (empty: unanimous), or nullopt when one ended the
+  // session.
+  Task<std::optional<std::vector<std::size_t>>> CollectVotes(std::size_t mediator,
+                                                             model::Outcome text) {
+    Request request;
+    request.allowed = {ActionType::kAccept, ActionType::kReject, ActionType::kVote,
+                       ActionType::kEndNegotiation};
+    request.standing_offer = text;
+    request.standing_offer_from = mediator;
+    request.may_address = {mediator};
+    request.fallback = ActionType::kReject;
+    std::vector<AskId> asks;
+    for (std::size_t principal : principals_) asks.push_back(context_.Open(principal, request));
     std::vector<std::size_t> dissenters;
-    for (std::size_t principal : principals_) {
-      Request request;
-      request.allowed = {ActionType::kAccept, ActionType::kReject, ActionType::kVote,
-                         ActionType::kEndNegotiation};
-      request.standing_offer = text;
-      request.standing_offer_from = mediator;
-      request.may_address = {mediator};
-      request.fallback = ActionType::kReject;
-      Action vote = context_.Ask(principal, request);
+    for (std::size_t position = 0; position < principals_.size(); ++position) {
+      const std::size_t principal = principals_[position];
+      Action vote = co_await context_.Take(asks[position]);
       Send(principal, {mediator}, vote);
       if (vote.type == ActionType::kEndNegotiation) {
         context_.Fail(Id(principal) + " ended the talks", principal);
-        return std::nullopt;
+        co_return std::nullopt;
       }
       if (!IsAcceptance(vote)) dissenters.push_back(principal);
     }
-    return dissenters;
+    co_return dissenters;
   }
 
-  void PlayRound() {
+  Task<> PlayRound() {
     const std::size_t mediator = DraftingMediator();
     Request draft_request;
     draft_request.allowed = {ActionType::kOffer, ActionType::kPass};
@@ -120,14 +124,14 @@ class SingleTextTalks {
     draft_request.standing_offer_from = standing_from_;
     draft_request.may_address = principals_;
     draft_request.fallback = ActionType::kPass;
-    Action draft = context_.Ask(mediator, draft_request);
-    if (draft.type != ActionType::kOffer || !draft.outcome) return;
+    Action draft = co_await context_.Ask(mediator, draft_request);
+    if (draft.type != ActionType::kOffer || !draft.outcome) co_return;
     const model::Outcome text = *draft.outcome;
     const std::vector<std::size_t> audience = Audience(mediator);
     Send(mediator, audience, draft);
 
-    std::optional<std::vector<std::size_t>> dissenters = CollectVotes(mediator, text);
-    if (!dissenters) return;
+    std::optional<std::vector<std::size_t>> dissenters = co_await CollectVotes(mediator, text);
+    if (!dissenters) co_return;
     const bool unanimous = dissenters->empty();
     bool adopted = unanimous;
     if (options_.adoption == TextAdoption::kMediator) {
@@ -137,7 +141,7 @@ class SingleTextTalks {
       decision.standing_offer_from = mediator;
       decision.may_address = audience;
       decision.fallback = ActionType::kPass;
-      Action answer = context_.Ask(mediator, decision);
+      Action answer = co_await context_.Ask(mediator, decision);
       if (answer.type == ActionType::kAccept) adopted = true;
       if (answer.type == ActionType::kReject) adopted = false;
     }
@@ -155,7 +159,7 @@ class SingleTextTalks {
   }
 
   // The last round: the standing text is put to every principal; all must accept it.
-  void Ratify() {
+  Task<> Ratify() {
     const std::size_t mediator = DraftingMediator();
     const model::Outcome text = *standing_;
     Action final_text;
@@ -163,11 +167,11 @@ class SingleTextTalks {
     final_text.outcome = text;
     final_text.text = "final text, for ratification";
     Send(mediator, Audience(mediator), final_text);
-    std::optional<std::vector<std::size_t>> dissenters = CollectVotes(mediator, text);
-    if (!dissenters) return;
+    std::optional<std::vector<std::size_t>> dissenters = co_await CollectVotes(mediator, text);
+    if (!dissenters) co_return;
     if (dissenters->empty()) {
       context_.Agree(text, principals_);
-      return;
+      co_return;
     }
     std::string names;
     for (std::size_t principal : *dissenters) names += (names.empty() ? "" : ", ") + Id(principal);
@@ -181,15 +185,6 @@ class SingleTextTalks {
   std::optional<model::Outcome> standing_;
   std::optional<std::size_t> standing_from_;
   std::optional<model::Outcome> last_unanimous_;
-};
-
-class MisconfiguredSingleText final : public Protocol {
- public:
-  explicit MisconfiguredSingleText(Status status) : status_(std::move(status)) {}
-  Status Run(SessionContext&) override { return status_; }
-
- private:
-  Status status_;
 };
 
 }  // namespace
@@ -216,11 +211,13 @@ Result<SingleTextOptions> SingleTextProtocol::OptionsFromParameters(const Parame
   return options;
 }
 
-Status SingleTextProtocol::Run(SessionContext& context) {
+Status SingleTextProtocol::Prepare(SessionContext& context) {
+  return SingleTextTalks(context, options_).Check();
+}
+
+Task<> SingleTextProtocol::Run(SessionContext& context) {
   SingleTextTalks talks(context, options_);
-  PARLEY_RETURN_IF_ERROR(talks.Check());
-  talks.Run();
-  return Status::Ok();
+  co_await talks.Run();
 }
 
 namespace {
@@ -245,11 +242,11 @@ ProtocolDescriptor SingleTextDescriptor() {
        "stop after this many rounds (0: the session's deadline)"},
   };
   descriptor.min_principals = 2;
-  descriptor.needs_mediator = true;
-  descriptor.create = [](const Parameters& parameters) -> std::unique_ptr<Protocol> {
-    Result<SingleTextOptions> options = SingleTextProtocol::OptionsFromParameters(parameters);
-    if (!options.ok()) return std::make_unique<MisconfiguredSingleText>(options.status());
-    return std::make_unique<SingleTextProtocol>(*options);
+  descriptor.mediation = Mediation::kRequired;
+  descriptor.create = [](const Parameters& parameters) -> Result<std::unique_ptr<Protocol>> {
+    PARLEY_ASSIGN_OR_RETURN(SingleTextOptions options,
+                            SingleTextProtocol::OptionsFromParameters(parameters));
+    return std::unique_ptr<Protocol>(new SingleTextProtocol(options));
   };
   return descriptor;
 }

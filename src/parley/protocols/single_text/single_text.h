@@ -60,7 +60,8 @@ class SingleTextProtocol final : public Protocol {
   explicit SingleTextProtocol(SingleTextOptions options) : options_(options) {}
   static Result<SingleTextOptions> OptionsFromParameters(const Parameters& parameters);
 
-  Status Run(SessionContext& context) override;
+  Status Prepare(SessionContext& context) override;
+  Task<> Run(SessionContext& context) override;
 
  private:
   SingleTextOptions options_;

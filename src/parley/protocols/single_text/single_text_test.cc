@@ -7,8 +7,8 @@
 #include <random>
 #include <string>
 
-#include "parley/protocols/shuttle/testing/fake_session.h"
-#include "parley/protocols/shuttle/testing/fixtures.h"
+#include "parley/protocols/testing/fake_session.h"
+#include "parley/protocols/testing/fixtures.h"
 
 namespace parley::protocols {
 namespace {
@@ -22,12 +22,7 @@ using testing::Policy;
 
 Status RunSingleText(FakeSession& session,
                      const std::map<std::string, std::string>& arguments = {}) {
-  const ProtocolDescriptor* descriptor = ProtocolRegistry::Global().Find("single_text");
-  PARLEY_CHECK(descriptor != nullptr);
-  Result<Parameters> parameters =
-      Parameters::Parse(arguments, descriptor->parameters, descriptor->name);
-  if (!parameters.ok()) return parameters.status();
-  return descriptor->create(*parameters)->Run(session);
+  return testing::RunProtocol(session, "single_text", arguments);
 }
 
 // Klein et al.'s mediator: a first text (`first`, or random), then the standing text with one

@@ -31,7 +31,7 @@ void MediatorStrategy::Initialize(const PartyView& view, std::mt19937_64& rng) {
 }
 
 void MediatorStrategy::Digest(const PartyView& view) {
-  const std::vector<protocols::Message>& inbox = view.inbox();
+  const protocols::Inbox& inbox = view.inbox();
   if (inbox.size() < inbox_seen_) inbox_seen_ = 0;
   for (; inbox_seen_ < inbox.size(); ++inbox_seen_) {
     const protocols::Message& message = inbox[inbox_seen_];

@@ -79,11 +79,13 @@ std::optional<double> PrincipalStrategy::BestReceivedSince(double time) {
 
 void PrincipalStrategy::Record(const PartyView& view, std::size_t sender,
                                const model::Outcome& outcome, double time, int round) {
-  if (!view.space().Contains(outcome)) return;
-  ReceivedOffer offer{sender, outcome, bids_.Utility(Judged(outcome)), time, round};
-  received_.push_back(offer);
-  if (offer.time >= window_start_) {
-    while (!window_best_.empty() && received_[window_best_.back()].utility <= offer.utility) {
+  if (!LearnsFromOffers() || !view.space().Contains(outcome)) return;
+  // Without open issues an outcome is judged as it is: no copy (this runs for every offer).
+  const double utility = bids_.constraints().open_issues.empty() ? bids_.Utility(outcome)
+                                                                 : bids_.Utility(Judged(outcome));
+  received_.push_back(ReceivedOffer{sender, outcome, utility, time, round});
+  if (time >= window_start_) {
+    while (!window_best_.empty() && received_[window_best_.back()].utility <= utility) {
       window_best_.pop_back();
     }
     window_best_.push_back(received_.size() - 1);
@@ -92,7 +94,7 @@ void PrincipalStrategy::Record(const PartyView& view, std::size_t sender,
 }
 
 void PrincipalStrategy::Digest(const PartyView& view, const Request& request) {
-  const std::vector<protocols::Message>& inbox = view.inbox();
+  const protocols::Inbox& inbox = view.inbox();
   if (inbox.size() < inbox_seen_) inbox_seen_ = 0;  // a new view: read it from the start
   for (; inbox_seen_ < inbox.size(); ++inbox_seen_) {
     const protocols::Message& message = inbox[inbox_seen_];
@@ -154,7 +156,9 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
 
   if (has_standing) {
     const model::Outcome& standing = *request.standing_offer;
-    const model::Outcome judged = Judged(standing);
+    std::optional<model::Outcome> judged_copy;
+    if (!bids_.constraints().open_issues.empty()) judged_copy = Judged(standing);
+    const model::Outcome& judged = judged_copy ? *judged_copy : standing;
     const double standing_utility = bids_.Utility(judged);
     const bool is_vote =
         Allows(request, ActionType::kVote) ||
@@ -190,7 +194,8 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
       return action;
     }
     action.type = ActionType::kOffer;
-    action.outcome = next_offer();
+    next_offer();
+    action.outcome = std::move(next);  // computed above or just now; not needed after this
     action.recipients = request.may_address;
     OnOffered(*action.outcome);
     return action;

@@ -77,6 +77,10 @@ class PrincipalStrategy : public Strategy {
   }
   // Called when NextOffer's result was actually sent.
   virtual void OnOffered(const model::Outcome& offer) { (void)offer; }
+  // False for a strategy whose decisions never look at the offers it received (hardliner): they
+  // are then not recorded (received() stays empty, OnReceived is not called), so its memory
+  // does not grow with the length of the session.
+  virtual bool LearnsFromOffers() const { return true; }
 
   BidSpace& bids() { return bids_; }
   const BidSpace& bids() const { return bids_; }

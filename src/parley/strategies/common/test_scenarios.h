@@ -71,6 +71,22 @@ inline model::Party Principal(std::string id, std::shared_ptr<const model::Utili
   return party;
 }
 
+// One integer issue with 101 options worth 0, 0.01, ..., 1 to party 0 ("me") and the reverse to
+// party 1 ("you"): every utility level exists, so an offer's utility shows a target exactly.
+inline model::Scenario LineScenario(std::optional<double> my_reservation = std::nullopt) {
+  model::Scenario scenario;
+  scenario.issues = {model::Issue::Integer("price", 0, 100)};
+  std::vector<double> mine;
+  std::vector<double> theirs;
+  for (int option = 0; option <= 100; ++option) {
+    mine.push_back(option / 100.0);
+    theirs.push_back(1.0 - option / 100.0);
+  }
+  scenario.parties.push_back(Principal("me", Additive({1.0}, {mine}), my_reservation));
+  scenario.parties.push_back(Principal("you", Additive({1.0}, {theirs})));
+  return scenario;
+}
+
 inline model::Party Mediator(std::string id) {
   model::Party party;
   party.id = id;
@@ -181,23 +197,13 @@ inline protocols::Request ProposeRequest(std::vector<std::size_t> principals,
 // message in `error`) when the spec does not parse.
 inline std::unique_ptr<Strategy> MakeStrategy(const std::string& text,
                                               std::string* error = nullptr) {
-  Result<protocols::Spec> spec = protocols::ParseSpec(text);
-  if (!spec.ok()) {
-    if (error) *error = spec.status().ToString();
+  Result<protocols::ResolvedSpec<StrategyDescriptor>> resolved =
+      StrategyRegistry::Global().Resolve(text);
+  if (!resolved.ok()) {
+    if (error) *error = resolved.status().ToString();
     return nullptr;
   }
-  const StrategyDescriptor* descriptor = StrategyRegistry::Global().Find(spec->name);
-  if (descriptor == nullptr) {
-    if (error) *error = "unknown strategy " + spec->name;
-    return nullptr;
-  }
-  Result<protocols::Parameters> parameters =
-      protocols::Parameters::Parse(spec->arguments, descriptor->parameters, spec->name);
-  if (!parameters.ok()) {
-    if (error) *error = parameters.status().ToString();
-    return nullptr;
-  }
-  return descriptor->create(*parameters);
+  return resolved->descriptor->create(resolved->parameters);
 }
 
 // Utilities of every outcome of a small space, sorted ascending.

@@ -12,6 +12,7 @@ class HardlinerStrategy : public PrincipalStrategy {
  protected:
   model::Outcome NextOffer(const PartyView& view, const Request& request) override;
   bool AcceptsOffer(const PartyView& view, double offer_utility, double next_utility) override;
+  bool LearnsFromOffers() const override { return false; }
 };
 
 }  // namespace parley::strategies

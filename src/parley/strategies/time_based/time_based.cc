@@ -18,20 +18,20 @@ double TimeBasedStrategy::Pmax() const {
 }
 
 double TimeBasedStrategy::Pmin() const {
-  const double pmin = config_.min >= 0 ? config_.min : reservation();
+  double pmin = config_.min >= 0 ? config_.min : reservation();
+  if (!config_.below_reservation) pmin = std::max(pmin, reservation());
   return std::min(pmin, Pmax());
 }
 
 void TimeBasedStrategy::OnInitialize(const PartyView& view) {
-  issues_ = view.issues();
+  (void)view;
   models_.clear();
 }
 
 void TimeBasedStrategy::OnReceived(const PartyView& view, const ReceivedOffer& offer) {
-  (void)view;
   if (config_.model == OpponentModelKind::kNone) return;
   std::unique_ptr<OpponentModel>& opponent = models_[offer.sender];
-  if (opponent == nullptr) opponent = MakeOpponentModel(config_.model, issues_);
+  if (opponent == nullptr) opponent = MakeOpponentModel(config_.model, view.issues());
   opponent->Observe(offer.outcome, offer.time);
 }
 
@@ -40,8 +40,16 @@ model::Outcome TimeBasedStrategy::NextOffer(const PartyView& view, const Request
   (void)request;
   const double target = Target(time());
   if (models_.empty() || config_.candidates <= 1) return bids().Find(target, rng());
-  std::vector<model::Outcome> candidates =
-      bids().FindMany(target, config_.window, static_cast<std::size_t>(config_.candidates), rng());
+  const std::size_t count = static_cast<std::size_t>(config_.candidates);
+  std::vector<model::Outcome> candidates = bids().FindMany(target, config_.window, count, rng());
+  // The closest outcome (first) may lie above the window; then the window is widened to reach it,
+  // so the outcomes tied with it are candidates too and the model, not an index, chooses.
+  const double closest = bids().Utility(candidates.front());
+  if (closest - target > config_.window) {
+    // (A hair more than the difference, so rounding in target + width cannot leave it out.)
+    const double width = closest - target + 1e-12 * std::max(1.0, std::fabs(closest));
+    candidates = bids().FindMany(target, width, count, rng());
+  }
   std::size_t chosen = 0;
   double chosen_score = -std::numeric_limits<double>::infinity();
   for (std::size_t candidate_idx = 0; candidate_idx < candidates.size(); ++candidate_idx) {
@@ -81,6 +89,9 @@ std::vector<protocols::ParameterSpec> TimeBasedParameters(const std::string& e,
       {"min", ParameterType::kDouble, "-1",
        "Pmin, the lowest target utility; negative: the reservation value (0 when none)"},
       {"max", ParameterType::kDouble, "-1", "Pmax, the opening target; negative: the best utility"},
+      {"below_reservation", ParameterType::kBool, "false",
+       "let min go below the reservation value, so the party may offer (and be held to) outcomes "
+       "worth less than walking away; it never accepts one"},
       {"model",
        ParameterType::kString,
        model,
@@ -107,6 +118,7 @@ TimeBasedConfig ConfigFromParameters(const protocols::Parameters& parameters) {
   config.e = parameters.GetDouble("e");
   config.min = parameters.GetDouble("min");
   config.max = parameters.GetDouble("max");
+  config.below_reservation = parameters.GetBool("below_reservation");
   config.model =
       ParseOpponentModelKind(parameters.GetString("model")).value_or(OpponentModelKind::kNone);
   config.window = parameters.GetDouble("window");

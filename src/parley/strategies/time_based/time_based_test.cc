@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "parley/strategies/common/test_scenarios.h"
 
@@ -198,6 +201,71 @@ TEST(TimeBasedRegistryTest, PresetsAndParameterErrors) {
   EXPECT_NE(error.find("frequency"), std::string::npos) << error;
   EXPECT_EQ(testing::MakeStrategy("boulware(accept=sometimes)", &error), nullptr);
   EXPECT_NE(testing::MakeStrategy("boulware(accept=combi, accept_time=0.95)"), nullptr);
+}
+
+TEST(TimeBasedTest, AMinBelowTheReservationValueIsRaisedToItUnlessAllowed) {
+  for (const auto& [spec, floor] : std::vector<std::pair<std::string, double>>{
+           {"time_based(min=0.1)", 0.5},
+           {"linear(min=0.2)", 0.5},
+           {"time_based(min=0.7)", 0.7},
+           {"time_based(min=0.1, below_reservation=true)", 0.1}}) {
+    testing::Fixture fixture(testing::LineScenario(0.5));  // reservation value 0.5
+    std::unique_ptr<Strategy> strategy = testing::MakeStrategy(spec);
+    ASSERT_NE(strategy, nullptr) << spec;
+    protocols::PartyView view = fixture.View(0, 1.0);  // at the deadline: the target is Pmin
+    std::mt19937_64 rng(1);
+    strategy->Initialize(view, rng);
+    EXPECT_DOUBLE_EQ(dynamic_cast<TimeBasedStrategy&>(*strategy).Pmin(), floor) << spec;
+    Action action = strategy->Act(view, testing::RespondRequest(model::Outcome{0}, 1));
+    ASSERT_EQ(action.type, ActionType::kOffer) << spec;
+    EXPECT_NEAR((*action.outcome)[0] / 100.0, floor, 1e-9) << spec;
+  }
+}
+
+TEST(TimeBasedTest, EqualUtilityOffersGoToTheOpponentsFavouriteWhenAModelIsOn) {
+  // Party 0 cares only about price; the colour is worth nothing to it, so every price level has
+  // four outcomes of equal utility. The opponent keeps asking for colour c3.
+  model::Scenario scenario;
+  scenario.issues = {model::Issue::Integer("price", 0, 10),
+                     model::Issue::Discrete("colour", {"c0", "c1", "c2", "c3"})};
+  std::vector<double> price_mine, price_theirs;
+  for (int option = 0; option <= 10; ++option) {
+    price_mine.push_back(option / 10.0);
+    price_theirs.push_back(1.0 - option / 10.0);
+  }
+  scenario.parties.push_back(
+      testing::Principal("me", testing::Additive({1.0, 0.0}, {price_mine, {0.0, 0.0, 0.0, 0.0}})));
+  scenario.parties.push_back(testing::Principal(
+      "you", testing::Additive({0.5, 0.5}, {price_theirs, {0.0, 0.1, 0.2, 1.0}})));
+  const model::UtilityFunction& theirs = *scenario.parties[1].preferences->utility;
+  std::map<std::string, double> opponent_utility;
+  for (const char* spec : {"linear(window=0)", "linear(model=frequency, window=0)"}) {
+    testing::Fixture fixture(scenario);
+    std::unique_ptr<Strategy> strategy = testing::MakeStrategy(spec);
+    ASSERT_NE(strategy, nullptr) << spec;
+    protocols::PartyView view = fixture.View(0, 0.0);
+    std::mt19937_64 rng(1);
+    strategy->Initialize(view, rng);
+    Action action;
+    // Targets fall between price levels (0.95, 0.85, ... 0.55), so the closest outcome lies above
+    // the target and a zero window would hold it alone.
+    for (int step = 0; step < 5; ++step) {
+      testing::SetTime(view, step / 10.0 + 0.05);
+      model::Outcome offer = {static_cast<model::OptionIndex>(step % 2), 3};
+      view.Deliver(testing::Offer(1, {0, 1}, offer, step / 10.0));
+      action = strategy->Act(view, testing::RespondRequest(offer, 1));
+      ASSERT_EQ(action.type, ActionType::kOffer) << spec;
+    }
+    opponent_utility[spec] = theirs.Evaluate(*action.outcome);
+    if (std::string(spec) == "linear(window=0)") {
+      EXPECT_EQ((*action.outcome)[1], 0u) << "without a model: the lowest index among ties";
+    } else {
+      EXPECT_EQ((*action.outcome)[1], 3u) << "with a model: the opponent's favourite colour";
+    }
+  }
+  // Same utility for the party, better for the opponent.
+  EXPECT_GT(opponent_utility["linear(model=frequency, window=0)"],
+            opponent_utility["linear(window=0)"]);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 
 namespace parley::strategies {
 
@@ -10,13 +11,22 @@ double TitForTatStrategy::Pmax() const {
 }
 
 double TitForTatStrategy::Pmin() const {
-  return std::min(config_.min >= 0 ? config_.min : reservation(), Pmax());
+  double pmin = config_.min >= 0 ? config_.min : reservation();
+  if (!config_.below_reservation) pmin = std::max(pmin, reservation());
+  return std::min(pmin, Pmax());
 }
 
 void TitForTatStrategy::OnInitialize(const PartyView& view) {
   (void)view;
   histories_.clear();
   target_ = Pmax();
+  offers_made_ = 0;
+  opened_ = false;
+}
+
+void TitForTatStrategy::OnOffered(const model::Outcome& offer) {
+  (void)offer;
+  ++offers_made_;
 }
 
 void TitForTatStrategy::OnConstraintsChanged() { target_ = std::clamp(target_, Pmin(), Pmax()); }
@@ -54,6 +64,10 @@ model::Outcome TitForTatStrategy::NextOffer(const PartyView& view, const Request
   (void)view;
   (void)request;
   Reciprocate();
+  if (config_.opening > 0 && !opened_ && offers_made_ >= 1) {
+    opened_ = true;
+    target_ = std::clamp(target_ - config_.opening * (Pmax() - Pmin()), Pmin(), Pmax());
+  }
   return bids().Find(target_, rng());
 }
 
@@ -65,13 +79,11 @@ bool TitForTatStrategy::AcceptsOffer(const PartyView& view, double offer_utility
 
 namespace {
 
-StrategyDescriptor TitForTatDescriptor() {
+StrategyDescriptor TitForTatDescriptor(std::string name, std::string summary, std::string opening) {
   using protocols::ParameterType;
   StrategyDescriptor descriptor;
-  descriptor.name = "tit_for_tat";
-  descriptor.summary =
-      "Reciprocates the opponent's concessions measured in its own utility (Faratin et al. 1998 "
-      "relative or absolute tit for tat); accepts by AC_next";
+  descriptor.name = std::move(name);
+  descriptor.summary = std::move(summary);
   descriptor.parameters = {
       {"mode",
        ParameterType::kString,
@@ -85,6 +97,12 @@ StrategyDescriptor TitForTatDescriptor() {
       {"min", ParameterType::kDouble, "-1",
        "lowest target utility; negative: the reservation value (0 when none)"},
       {"max", ParameterType::kDouble, "-1", "opening target; negative: the best utility"},
+      {"below_reservation", ParameterType::kBool, "false",
+       "let min go below the reservation value (offers worth less than walking away); it never "
+       "accepts one"},
+      {"opening", ParameterType::kDouble, opening,
+       "one unilateral concession at the second offer, as a fraction of Pmax - Pmin (0: never "
+       "concede first)"},
   };
   descriptor.roles = {model::Role::kPrincipal};
   descriptor.create = [](const protocols::Parameters& parameters) -> std::unique_ptr<Strategy> {
@@ -94,6 +112,8 @@ StrategyDescriptor TitForTatDescriptor() {
     config.delta = static_cast<int>(std::clamp<std::int64_t>(parameters.GetInt("delta"), 1, 1000));
     config.min = parameters.GetDouble("min");
     config.max = parameters.GetDouble("max");
+    config.below_reservation = parameters.GetBool("below_reservation");
+    config.opening = std::clamp(parameters.GetDouble("opening"), 0.0, 1.0);
     return std::make_unique<TitForTatStrategy>(config);
   };
   return descriptor;
@@ -102,4 +122,13 @@ StrategyDescriptor TitForTatDescriptor() {
 }  // namespace
 }  // namespace parley::strategies
 
-PARLEY_REGISTER_STRATEGY(parley::strategies::TitForTatDescriptor());
+PARLEY_REGISTER_STRATEGY(parley::strategies::TitForTatDescriptor(
+    "tit_for_tat",
+    "Reciprocates the opponent's concessions measured in its own utility (Faratin et al. 1998 "
+    "relative or absolute tit for tat); never concedes first; accepts by AC_next",
+    "0"));
+PARLEY_REGISTER_STRATEGY(parley::strategies::TitForTatDescriptor(
+    "opening_tit_for_tat",
+    "Tit for tat that makes one opening concession (10% of its range) at its second offer, so "
+    "two reciprocating parties do not deadlock; accepts by AC_next",
+    "0.1"));

@@ -11,12 +11,21 @@
 //   same ratio as the opponent's move); when a or b is not positive, the absolute rule applies.
 // An opponent that retracts (b < a) is mirrored too: T rises. T starts at Pmax and stays in
 // [Pmin, Pmax] (Pmin: the reservation value or 0, Pmax: the best utility, unless min / max are
-// given). Each opponent offer moves T once; with several opponents the party applies the smallest
-// concession any of them earned since its last offer (it reciprocates the least generous). It
-// accepts by AC_next: an offer worth at least what it would offer now.
+// given; a min below the reservation value is raised to it unless below_reservation=true, as for
+// time_based). Each opponent offer moves T once; with several opponents the party applies the
+// smallest concession any of them earned since its last offer (it reciprocates the least
+// generous). It accepts by AC_next: an offer worth at least what it would offer now. Among
+// outcomes of equal utility it offers the one with the lowest mixed-radix index (BidSpace's order).
+//
+// Tit for tat never concedes first: against itself, or against a party that never concedes
+// (hardliner), nobody moves and the talks deadlock at the deadline. The variant
+// opening_tit_for_tat (opening=0.1) makes one unilateral opening concession at its second offer,
+// lowering T by `opening` x (Pmax - Pmin) whatever the opponent did; against another reciprocating
+// party that concession starts the exchange of concessions (a hardliner still never moves).
 //
 // Parameters (defaults): mode=relative|absolute; delta=1 (offers back compared);
-// min=-1, max=-1 (negative: automatic, as for time_based).
+// min=-1, max=-1 (negative: automatic, as for time_based); below_reservation=false;
+// opening=0 (tit_for_tat) or 0.1 (opening_tit_for_tat), a fraction in [0, 1].
 #pragma once
 
 #include <map>
@@ -33,6 +42,8 @@ struct TitForTatConfig {
   int delta = 1;
   double min = -1;
   double max = -1;
+  bool below_reservation = false;
+  double opening = 0;  // the one opening concession, a fraction of Pmax - Pmin
 };
 
 class TitForTatStrategy : public PrincipalStrategy {
@@ -46,6 +57,7 @@ class TitForTatStrategy : public PrincipalStrategy {
   void OnReceived(const PartyView& view, const ReceivedOffer& offer) override;
   model::Outcome NextOffer(const PartyView& view, const Request& request) override;
   bool AcceptsOffer(const PartyView& view, double offer_utility, double next_utility) override;
+  void OnOffered(const model::Outcome& offer) override;
 
  private:
   double Pmin() const;
@@ -60,6 +72,8 @@ class TitForTatStrategy : public PrincipalStrategy {
   TitForTatConfig config_;
   double target_ = 0;
   std::map<std::size_t, History> histories_;  // per opponent
+  int offers_made_ = 0;
+  bool opened_ = false;  // the opening concession was made
 };
 
 }  // namespace parley::strategies

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "parley/io/scenario_io.h"
-#include "parley/protocols/shuttle/testing/fake_session.h"
+#include "parley/protocols/testing/fake_session.h"
 #include "parley/session/session.h"
 #include "parley/session/trace_json.h"
 #include "parley/strategies/strategy.h"
@@ -273,7 +273,9 @@ inline SessionRun RunThroughSession(
   config.rounds = rounds;
   config.seed = seed;
   SessionRun run;
-  config.on_view = [&run](const PartyView& view) { run.inboxes[view.self()] = view.inbox(); };
+  config.on_view = [&run](const PartyView& view) {
+    run.inboxes[view.self()] = view.inbox().Kept();
+  };
   run.trace = session::RunSession(scenario, config);
   return run;
 }

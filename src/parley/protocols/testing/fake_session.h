@@ -1,10 +1,12 @@
-// Test-only: a small SessionContext for protocol tests, independent of session/.
+// Test-only: a small SessionContext for protocol tests, independent of session/, and RunProtocol,
+// which runs a registered protocol on it.
 //
 // It gives each party a PartyView, asks a per-party policy (a function of the view and request)
-// for actions, validates them as the session contract says (allowed types, outcomes inside the
-// space and keeping fixed issues, recipients within `may_address`; an illegal answer is recorded
-// and becomes the fallback), delivers posts only to their recipients, and records every request,
-// post, agreement and failure, plus any use of the context after the session finished.
+// for actions when the protocol takes them (so the protocol never suspends), validates them as the
+// session contract says (allowed types, outcomes inside the space and keeping fixed issues,
+// recipients within `may_address`; an illegal answer is recorded and becomes the fallback),
+// delivers posts only to their recipients, and records every request, post, agreement and failure,
+// plus any use of the context after the session finished.
 #pragma once
 
 #include <algorithm>
@@ -63,23 +65,11 @@ class FakeSession final : public SessionContext {
   }
   bool Expired() const override { return expired_; }
 
-  Action Ask(std::size_t party, const Request& request) override {
+  AskId Open(std::size_t party, const Request& request) override {
     if (finished_) ++uses_after_finish;
     requests.push_back({party, request, clock_.round});
-    auto policy = policies_.find(party);
-    Action action;
-    action.type = request.fallback;
-    if (policy == policies_.end()) {
-      illegal.push_back({clock_.round, party, "no policy"});
-      return action;
-    }
-    Action answer = policy->second(views_[party], request);
-    std::string reason = Illegal(answer, request);
-    if (!reason.empty()) {
-      illegal.push_back({clock_.round, party, reason});
-      return action;
-    }
-    return answer;
+    open_[next_ask_] = requests.size() - 1;
+    return next_ask_++;
   }
 
   void Post(std::size_t sender, const std::vector<std::size_t>& recipients,
@@ -117,6 +107,22 @@ class FakeSession final : public SessionContext {
 
   const PartyView& view(std::size_t party) const { return views_[party]; }
 
+ protected:
+  bool TryTake(AskId ask, Action& action) override {
+    auto open = open_.find(ask);
+    PARLEY_CHECK(open != open_.end());
+    const AskRecord record = requests[open->second];
+    open_.erase(open);
+    action = Answer(record.party, record.request);
+    return true;
+  }
+  void Park(AskId, std::coroutine_handle<>) override { PARLEY_CHECK(false && "never suspends"); }
+  Action Taken(AskId) override {
+    PARLEY_CHECK(false && "never suspends");
+    return Action();
+  }
+
+ public:
   struct AskRecord {
     std::size_t party;
     Request request;
@@ -141,6 +147,23 @@ class FakeSession final : public SessionContext {
   bool validate_recipients = true;
 
  private:
+  Action Answer(std::size_t party, const Request& request) {
+    auto policy = policies_.find(party);
+    Action action;
+    action.type = request.fallback;
+    if (policy == policies_.end()) {
+      illegal.push_back({clock_.round, party, "no policy"});
+      return action;
+    }
+    Action answer = policy->second(views_[party], request);
+    std::string reason = Illegal(answer, request);
+    if (!reason.empty()) {
+      illegal.push_back({clock_.round, party, reason});
+      return action;
+    }
+    return answer;
+  }
+
   std::string Illegal(const Action& action, const Request& request) const {
     bool allowed = false;
     for (ActionType type : request.allowed) allowed = allowed || type == action.type;
@@ -172,10 +195,28 @@ class FakeSession final : public SessionContext {
   std::vector<std::size_t> mediators_;
   std::vector<PartyView> views_;
   std::map<std::size_t, Policy> policies_;
+  std::map<AskId, std::size_t> open_;  // open ask -> its index in `requests`
+  AskId next_ask_ = 0;
   Clock clock_;
   bool expired_ = false;
   bool finished_ = false;
   std::mt19937_64 rng_;
 };
+
+// Runs the registered protocol `name` with `arguments` on `session` to its end: the errors of
+// parameters, create and Prepare, else Ok.
+inline Status RunProtocol(SessionContext& session, const std::string& name,
+                          const std::map<std::string, std::string>& arguments = {}) {
+  const ProtocolDescriptor* descriptor = ProtocolRegistry::Global().Find(name);
+  PARLEY_CHECK(descriptor != nullptr);
+  PARLEY_ASSIGN_OR_RETURN(Parameters parameters,
+                          Parameters::Parse(arguments, descriptor->parameters, descriptor->name));
+  PARLEY_ASSIGN_OR_RETURN(std::unique_ptr<Protocol> protocol, descriptor->create(parameters));
+  PARLEY_RETURN_IF_ERROR(protocol->Prepare(session));
+  Task<> run = protocol->Run(session);
+  run.Resume();
+  PARLEY_CHECK(run.Done());
+  return Status::Ok();
+}
 
 }  // namespace parley::protocols::testing
