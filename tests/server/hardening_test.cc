@@ -4,6 +4,7 @@
 // answers /api/health afterwards.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -404,6 +405,29 @@ TEST_F(HardeningTest, AnEndlessChunkedBodyIsCutOffAtTheLimit) {
   EXPECT_EQ(StatusOf(declared.ReadUntil(CompleteResponse)), 413);
   // The server never held the body: its peak memory grew by far less than what was sent.
   EXPECT_LT(server_->PeakMemoryBytes(), baseline + (std::size_t{64} << 20));
+  ExpectHealthy();
+}
+
+// A client that writes its whole (too large) body before it reads, as most HTTP clients do, gets
+// the 413 rather than a reset: the server answers at the head, then drops what still arrives.
+// Waiting for the answer before writing makes the order certain: the whole body (4 MiB, 64 times
+// the limit) arrives after the 413.
+TEST_F(HardeningTest, AClientThatWritesItsWholeBodyFirstStillReadsThe413) {
+  Start({"--max-body-bytes", "65536"});
+  const std::size_t length = std::size_t{4} << 20;
+  RawConnection connection(server_->port());
+  ASSERT_TRUE(connection.connected());
+  ASSERT_TRUE(connection.Send("POST /api/rooms HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                              std::to_string(length) + "\r\n\r\n"));
+  pollfd answered{connection.fd(), POLLIN, 0};
+  ASSERT_EQ(::poll(&answered, 1, 30000), 1) << "no answer to a head that declares too long a body";
+  const std::string block(64 * 1024, 'x');
+  std::size_t sent = 0;
+  while (sent < length && connection.Send(block)) sent += block.size();
+  EXPECT_EQ(sent, length) << "the server reset the connection while the body was being written";
+  std::string response = connection.ReadUntil(CompleteResponse);
+  EXPECT_EQ(StatusOf(response), 413) << response.substr(0, 300);
+  EXPECT_THAT(BodyOf(response), HasSubstr("payload_too_large"));
   ExpectHealthy();
 }
 
