@@ -30,8 +30,9 @@ DEBIAN_PACKAGES += python3-dev pybind11-dev python3-pybind11 python3-numpy pytho
 DEBIAN_PACKAGES += clang-14 libclang-rt-14-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Warnings are errors in CI (CI=true), warnings elsewhere.
-WERROR := $(if $(filter true 1 yes,$(CI)),ON,OFF)
+# Warnings are errors in every build (a developer sees what CI would refuse); `make WERROR=OFF`
+# for a compiler newer than Debian 12's that warns about more.
+WERROR ?= ON
 CONFIGURE = cmake --preset $(1) -DPARLEY_WERROR=$(WERROR) > build/configure-$(1).log 2>&1 \
 	|| { cat build/configure-$(1).log; exit 1; }
 PARLEY := build/release/apps/cli/parley

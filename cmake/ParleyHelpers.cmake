@@ -56,6 +56,7 @@ function(parley_add_test name)
     PARLEY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     PARLEY_CLI_PATH="$<TARGET_FILE:parley>")
   parley_set_warnings(${name})
+  target_compile_options(${name} PRIVATE ${PARLEY_TEST_COMPILE_OPTIONS})
   if(ARG_SHARDS)
     math(EXPR last "${ARG_SHARDS} - 1")
     foreach(shard RANGE ${last})
