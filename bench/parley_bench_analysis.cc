@@ -9,7 +9,7 @@
 #include <set>
 
 #include "parley/analysis/analyze.h"
-#include "parley/analysis/internal/random_scenario.h"
+#include "parley/testing/random_scenario.h"
 #include "parley/analysis/suggestions.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/utility.h"
@@ -123,12 +123,12 @@ model::Scenario Example(const std::string& name) {
 
 // 2 parties, 30 issues x 10 options (10^30 outcomes), reservations up to 0.3.
 model::Scenario Huge() {
-  analysis::internal::RandomScenarioSpec spec;
+  parley::testing::RandomScenarioSpec spec;
   spec.num_issues = 30;
   spec.min_options = 10;
   spec.max_options = 10;
   spec.reservation_max = 0.3;
-  return analysis::internal::MakeRandomScenario(spec, 7);
+  return parley::testing::MakeRandomScenario(spec, 7);
 }
 
 // No zone: the relaxations (obstacles) and the phased deferrals.

@@ -26,7 +26,7 @@
 #include <sstream>
 
 #include "parley/analysis/analyze.h"
-#include "parley/analysis/internal/random_scenario.h"
+#include "parley/testing/random_scenario.h"
 #include "parley/analysis/pareto.h"
 #include "parley/analysis/solutions.h"
 #include "parley/io/scenario_io.h"
@@ -1047,7 +1047,7 @@ TEST(AnalyzeScenarioPropertyTest, MatchesBruteForceOnRandomScenariosWithRedLines
   int open_zones = 0;
   for (std::size_t num_parties : {2, 3, 5}) {
     for (std::uint64_t seed = 1; seed <= 30; ++seed) {
-      analysis::internal::RandomScenarioSpec spec;
+      parley::testing::RandomScenarioSpec spec;
       spec.num_parties = num_parties;
       spec.num_issues = 3 + seed % 3;
       spec.min_options = 2;
@@ -1055,7 +1055,7 @@ TEST(AnalyzeScenarioPropertyTest, MatchesBruteForceOnRandomScenariosWithRedLines
       spec.reservation_max = 0.3 + 0.05 * static_cast<double>(seed % 6);
       spec.red_lines_per_party = 1 + static_cast<int>(seed % 2);
       model::Scenario scenario =
-          analysis::internal::MakeRandomScenario(spec, 1000 * num_parties + seed);
+          parley::testing::MakeRandomScenario(spec, 1000 * num_parties + seed);
       CheckAnalysisAgainstBruteForce(scenario, seed);
       if (HasFailure()) return;
       Result<analysis::Zopa> zopa = analysis::ComputeZopa(scenario, scenario.PrincipalIndices());

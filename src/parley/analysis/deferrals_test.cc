@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "parley/analysis/internal/random_scenario.h"
+#include "parley/testing/random_scenario.h"
 
 namespace parley::analysis {
 namespace {
@@ -89,13 +89,13 @@ std::uint64_t BruteForceZone(const model::Scenario& scenario,
 }
 
 model::Scenario RandomPhased(std::uint64_t seed) {
-  internal::RandomScenarioSpec spec;
+  parley::testing::RandomScenarioSpec spec;
   spec.num_parties = 2 + seed % 2;
   spec.num_issues = 4 + seed % 2;
   spec.max_options = 4;
   spec.red_lines_per_party = 1 + static_cast<int>(seed % 5);
   spec.reservation_max = 0.9;
-  return Phased(internal::MakeRandomScenario(spec, seed), 2 + seed % 2);
+  return Phased(parley::testing::MakeRandomScenario(spec, seed), 2 + seed % 2);
 }
 
 std::vector<std::size_t> AllParties(const model::Scenario& scenario) {
@@ -203,8 +203,8 @@ TEST(DeferralsTest, ZonesAreExactAndDeferralSetsMinimalAndComplete) {
 }
 
 TEST(DeferralsTest, AScenarioWithoutPhasesHasNone) {
-  internal::RandomScenarioSpec spec;
-  model::Scenario scenario = internal::MakeRandomScenario(spec, 3);
+  parley::testing::RandomScenarioSpec spec;
+  model::Scenario scenario = parley::testing::MakeRandomScenario(spec, 3);
   Result<DeferralReport> report = ComputeDeferrals(scenario, AllParties(scenario));
   ASSERT_TRUE(report.ok());
   EXPECT_FALSE(report->phased);

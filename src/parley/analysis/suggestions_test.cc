@@ -9,7 +9,7 @@
 #include <cmath>
 
 #include "parley/analysis/analyze.h"
-#include "parley/analysis/internal/random_scenario.h"
+#include "parley/testing/random_scenario.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/utility.h"
 
@@ -69,12 +69,12 @@ TEST(EvaluateTextTest, TheRelayedTextOfTheIssueCrossesHamassRedLineAndReservatio
 
 TEST(EvaluateTextTest, MatchesADirectCheckOnRandomScenarios) {
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
-    internal::RandomScenarioSpec spec;
+    parley::testing::RandomScenarioSpec spec;
     spec.num_parties = 2 + seed % 2;
     spec.num_issues = 3;
     spec.red_lines_per_party = static_cast<int>(seed % 3);
     spec.value_grid = seed % 2 ? 4 : 0;
-    model::Scenario scenario = internal::MakeRandomScenario(spec, seed);
+    model::Scenario scenario = parley::testing::MakeRandomScenario(spec, seed);
     std::vector<std::size_t> parties = scenario.PrincipalIndices();
     model::Outcome proposal(scenario.issues.size(), 0);
     Status status = scenario.BuildOutcomeSpace().ForEach(100'000, [&](const model::Outcome& text) {
@@ -104,10 +104,10 @@ TEST(EvaluateTextTest, MatchesADirectCheckOnRandomScenarios) {
 
 TEST(GapTablesTest, SumToTheOverallOfferGap) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    internal::RandomScenarioSpec spec;
+    parley::testing::RandomScenarioSpec spec;
     spec.num_parties = 2 + seed % 2;
     spec.num_issues = 4;
-    model::Scenario scenario = internal::MakeRandomScenario(spec, seed);
+    model::Scenario scenario = parley::testing::MakeRandomScenario(spec, seed);
     std::vector<std::size_t> parties = scenario.PrincipalIndices();
     model::Outcome reference(scenario.issues.size(), 1);
     std::vector<std::vector<double>> tables = ComputeGapTables(scenario, parties, reference);
@@ -266,14 +266,14 @@ void ExpectSameSuggestions(const model::Scenario& scenario, SuggestionCriterion 
 
 TEST(SuggestionsTest, AreTheEfficientAcceptableTextsRankedByEachCriterion) {
   for (std::uint64_t seed = 1; seed <= 36; ++seed) {
-    internal::RandomScenarioSpec spec;
+    parley::testing::RandomScenarioSpec spec;
     spec.num_parties = 2 + seed % 2;
     spec.num_issues = 3 + seed % 2;
     spec.max_options = 4;
     spec.value_grid = seed % 3 == 0 ? 4 : 0;  // coarse grids: ties and texts at reservations
     spec.red_lines_per_party = static_cast<int>(seed % 3);
     spec.reservation_max = 0.5;
-    model::Scenario scenario = internal::MakeRandomScenario(spec, seed);
+    model::Scenario scenario = parley::testing::MakeRandomScenario(spec, seed);
     model::Outcome draft(scenario.issues.size(), 0);
     const std::string where = "seed " + std::to_string(seed);
     ExpectSameSuggestions(scenario, SuggestionCriterion::kNash, std::nullopt, where);
@@ -287,12 +287,12 @@ TEST(SuggestionsTest, AreTheEfficientAcceptableTextsRankedByEachCriterion) {
 TEST(SuggestionsTest, TheFirstSuggestionIsTheBestAcceptableTextOfAll) {
   // Not only the best efficient text: no acceptable text at all does better on the criterion.
   for (std::uint64_t seed = 100; seed <= 130; ++seed) {
-    internal::RandomScenarioSpec spec;
+    parley::testing::RandomScenarioSpec spec;
     spec.num_parties = 2;
     spec.num_issues = 4;
     spec.red_lines_per_party = 1;
     spec.reservation_max = 0.4;
-    model::Scenario scenario = internal::MakeRandomScenario(spec, seed);
+    model::Scenario scenario = parley::testing::MakeRandomScenario(spec, seed);
     model::Outcome draft(scenario.issues.size(), 1);
     SuggestionOptions options;
     options.draft = draft;
@@ -377,13 +377,13 @@ TEST(SuggestionsTest, RankedOnARealScenarioWithADraft) {
 TEST(SuggestionsTest, StayBoundedOnAHugeSpace) {
   // 10^20 outcomes: nothing is enumerated; the exact additive frontier (bounded by the distance to
   // the draft for the draft-based criteria) keeps every criterion fast (bench/ measures 10^30).
-  internal::RandomScenarioSpec spec;
+  parley::testing::RandomScenarioSpec spec;
   spec.num_parties = 2;
   spec.num_issues = 20;
   spec.min_options = 10;
   spec.max_options = 10;
   spec.reservation_max = 0.3;
-  model::Scenario scenario = internal::MakeRandomScenario(spec, 7);
+  model::Scenario scenario = parley::testing::MakeRandomScenario(spec, 7);
   // The draft: every issue at the first party's worst option, so it needs changes.
   model::Outcome draft;
   const auto& first =

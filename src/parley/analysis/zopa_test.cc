@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "parley/analysis/internal/random_scenario.h"
+#include "parley/testing/random_scenario.h"
 
 namespace parley::analysis {
 namespace {
@@ -35,12 +35,12 @@ std::uint64_t BruteForceCount(const model::Scenario& scenario) {
 
 TEST(ZopaTest, EveryExactMethodMatchesBruteForce) {
   for (std::uint64_t seed = 1; seed <= 60; ++seed) {
-    internal::RandomScenarioSpec spec;
+    parley::testing::RandomScenarioSpec spec;
     spec.num_parties = 1 + seed % 3;
     spec.num_issues = 2 + seed % 4;
     spec.value_grid = seed % 2 ? 4 : 0;  // coarse grids put outcomes exactly on reservations
     spec.red_lines_per_party = static_cast<int>(seed % 3);
-    model::Scenario scenario = internal::MakeRandomScenario(spec, seed);
+    model::Scenario scenario = parley::testing::MakeRandomScenario(spec, seed);
     std::vector<std::size_t> parties = AllParties(scenario);
     std::uint64_t expected = BruteForceCount(scenario);
 
@@ -63,13 +63,13 @@ TEST(ZopaTest, EveryExactMethodMatchesBruteForce) {
 }
 
 TEST(ZopaTest, SamplingIsLabelledAndItsIntervalHoldsTheTruth) {
-  internal::RandomScenarioSpec spec;
+  parley::testing::RandomScenarioSpec spec;
   spec.num_parties = 3;  // three parties: no exact count beyond enumeration
   spec.num_issues = 6;
   spec.min_options = 4;
   spec.max_options = 6;
   spec.reservation_max = 0.5;
-  model::Scenario scenario = internal::MakeRandomScenario(spec, 99);
+  model::Scenario scenario = parley::testing::MakeRandomScenario(spec, 99);
   std::uint64_t expected = BruteForceCount(scenario);
   ZopaOptions options;
   options.enumeration_limit = 0;
@@ -137,13 +137,13 @@ TEST(ZopaTest, HugeAdditiveSpaceIsCountedExactlyInTheMiddle) {
 // be the whole space, not 0 (it was, when the estimate went through a double: `parley analyze`
 // printed a count of 0 with a fraction of 1 on a 1,000-issue scenario).
 TEST(ZopaTest, SampledCountBeyondADoubleIsTheEstimateOfTheWholeSpace) {
-  internal::RandomScenarioSpec spec;
+  parley::testing::RandomScenarioSpec spec;
   spec.num_parties = 3;
   spec.num_issues = 400;
   spec.min_options = 10;
   spec.max_options = 10;
   spec.reservation_max = 0;
-  model::Scenario scenario = internal::MakeRandomScenario(spec, 5);
+  model::Scenario scenario = parley::testing::MakeRandomScenario(spec, 5);
   // The same preferences for all, so that the frontier (tried first) is one point, found fast.
   for (model::Party& party : scenario.parties) {
     party.preferences = scenario.parties[0].preferences;

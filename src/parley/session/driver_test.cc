@@ -12,7 +12,7 @@
 
 #include "parley/base/file.h"
 #include "parley/session/session.h"
-#include "parley/session/test_scenarios.h"
+#include "parley/session/testing/scenarios.h"
 #include "parley/session/trace_json.h"
 
 namespace parley::session {

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "parley/session/session.h"
-#include "parley/session/test_scenarios.h"
+#include "parley/session/testing/scenarios.h"
 
 namespace parley::session {
 namespace {

@@ -9,7 +9,7 @@
 #include "parley/base/file.h"
 #include "parley/io/limits.h"
 #include "parley/io/scenario_io.h"
-#include "parley/session/test_scenarios.h"
+#include "parley/session/testing/scenarios.h"
 #include "parley/session/trace_json.h"
 
 namespace parley::session {

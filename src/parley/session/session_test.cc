@@ -9,7 +9,7 @@
 
 #include "parley/model/utility.h"
 #include "parley/model/validate.h"
-#include "parley/session/test_scenarios.h"
+#include "parley/session/testing/scenarios.h"
 #include "parley/session/trace_json.h"
 #include "parley/strategies/strategy.h"
 

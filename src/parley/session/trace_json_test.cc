@@ -7,7 +7,7 @@
 
 #include "parley/io/outcome_json.h"
 #include "parley/session/record.h"
-#include "parley/session/test_scenarios.h"
+#include "parley/session/testing/scenarios.h"
 
 namespace parley::session {
 namespace {

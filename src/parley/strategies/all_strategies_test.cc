@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "parley/strategies/common/test_scenarios.h"
+#include "parley/strategies/testing/scenarios.h"
 #include "parley/strategies/strategy.h"
 
 namespace parley::strategies {

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "parley/model/hyper_rectangle_utility.h"
-#include "parley/strategies/common/test_scenarios.h"
+#include "parley/strategies/testing/scenarios.h"
 
 namespace parley::strategies {
 namespace {

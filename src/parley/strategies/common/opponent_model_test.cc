@@ -5,7 +5,7 @@
 #include <cmath>
 #include <random>
 
-#include "parley/strategies/common/test_scenarios.h"
+#include "parley/strategies/testing/scenarios.h"
 
 namespace parley::strategies {
 namespace {

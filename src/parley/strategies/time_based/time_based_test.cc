@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "parley/strategies/common/test_scenarios.h"
+#include "parley/strategies/testing/scenarios.h"
 
 namespace parley::strategies {
 namespace {

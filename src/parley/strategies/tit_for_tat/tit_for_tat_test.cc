@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "parley/strategies/common/test_scenarios.h"
+#include "parley/strategies/testing/scenarios.h"
 
 namespace parley::strategies {
 namespace {

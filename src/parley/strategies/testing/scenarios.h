@@ -13,6 +13,7 @@
 #include "parley/model/scenario.h"
 #include "parley/protocols/protocol.h"
 #include "parley/strategies/strategy.h"
+#include "parley/testing/random_scenario.h"
 
 namespace parley::strategies::testing {
 
@@ -39,24 +40,12 @@ inline std::shared_ptr<const model::UtilityFunction> Additive(
   return std::make_shared<model::AdditiveUtility>(std::move(weights), std::move(values));
 }
 
-// Random weights (summing to 1) and values in [0, 1).
+// Random weights (summing to 1) and values in [0, 1) (parley::testing's generator).
 inline std::shared_ptr<const model::UtilityFunction> RandomAdditive(
     const std::vector<model::Issue>& issues, std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  std::vector<double> weights;
-  std::vector<std::vector<double>> tables;
-  double total = 0;
-  for (const model::Issue& issue : issues) {
-    weights.push_back(uniform(rng) + 0.05);
-    total += weights.back();
-    std::vector<double> table;
-    for (std::uint64_t option = 0; option < issue.NumOptions(); ++option) {
-      table.push_back(uniform(rng));
-    }
-    tables.push_back(std::move(table));
-  }
-  for (double& weight : weights) weight /= total;
-  return Additive(std::move(weights), tables);
+  ::parley::testing::RandomPartySpec spec;
+  spec.reservation_max = std::nullopt;
+  return ::parley::testing::MakeRandomParty(issues, "random", spec, rng).preferences->utility;
 }
 
 inline model::Party Principal(std::string id, std::shared_ptr<const model::UtilityFunction> utility,

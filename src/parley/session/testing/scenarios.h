@@ -1,4 +1,5 @@
-// Small hand-made scenarios for the session module's tests (header only; not part of the library).
+// Small hand-made and seeded random scenarios for the session module's tests (header only; not
+// part of the library; random preferences come from parley::testing).
 #pragma once
 
 #include <memory>
@@ -10,6 +11,7 @@
 #include "parley/model/scenario.h"
 #include "parley/model/utility.h"
 #include "parley/model/validate.h"
+#include "parley/testing/random_scenario.h"
 
 namespace parley::session::testing {
 
@@ -53,27 +55,23 @@ inline model::Scenario HandScenario(double discount = 1.0) {
   return scenario;
 }
 
-// Three issues of 3-4 options, `principals` principals with seeded random values, an enabled
-// mediator with preferences and a disabled one.
+// Three issues of 3-4 options, `principals` principals with seeded random values (equal weights,
+// reservations below 0.1, discount 0.95), an enabled mediator with preferences and a disabled one.
 inline model::Scenario RandomScenario(int principals, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> uniform(0.0, 1.0);
   model::Scenario scenario;
   scenario.name = "random";
   scenario.issues = {model::Issue::Discrete("x", {"x0", "x1", "x2"}),
                      model::Issue::Integer("n", 0, 3), model::Issue::Real("r", 0, 1, 0.5)};
+  ::parley::testing::RandomPartySpec spec;
+  spec.equal_weights = true;
+  spec.reservation_max = 0.1;
+  spec.discount = 0.95;
   auto random_party = [&](std::string id, model::Role role) {
-    std::vector<double> weights;
-    std::vector<std::vector<double>> tables;
-    for (const model::Issue& issue : scenario.issues) {
-      weights.push_back(1.0 / 3.0);
-      std::vector<double> table;
-      for (std::uint64_t option = 0; option < issue.NumOptions(); ++option) {
-        table.push_back(uniform(rng));
-      }
-      tables.push_back(table);
-    }
-    return MakeParty(std::move(id), role, weights, tables, 0.1 * uniform(rng), 0.95);
+    model::Party party = ::parley::testing::MakeRandomParty(scenario.issues, id, spec, rng);
+    party.name = "Party " + id;
+    party.role = role;
+    return party;
   };
   for (int party_idx = 0; party_idx < principals; ++party_idx) {
     scenario.parties.push_back(
