@@ -40,7 +40,7 @@ function(parley_add_module name)
   parley_set_warnings(parley_${name})
 endfunction()
 
-# parley_add_test(NAME SOURCES src... DEPS dep... LABELS label... [SHARDS n])
+# parley_add_test(NAME SOURCES src... DEPS dep... LABELS label... [SHARDS n] [OPTIMIZED])
 # Each test case is its own ctest test, except with SHARDS: then the program runs as n ctest tests,
 # each one gtest shard (GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX). For programs of a thousand short
 # cases, where starting a process per case (about 0.3 s under ASan) costs more than the cases.
@@ -48,7 +48,7 @@ function(parley_add_test name)
   if(NOT PARLEY_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "SHARDS" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "OPTIMIZED" "SHARDS" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
@@ -56,7 +56,11 @@ function(parley_add_test name)
     PARLEY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     PARLEY_CLI_PATH="$<TARGET_FILE:parley>")
   parley_set_warnings(${name})
-  target_compile_options(${name} PRIVATE ${PARLEY_TEST_COMPILE_OPTIONS})
+  # PARLEY_TEST_COMPILE_OPTIONS (-O0 under the sanitizers) unless the program's own code does the
+  # heavy work (brute force): OPTIMIZED compiles it like the library.
+  if(NOT ARG_OPTIMIZED)
+    target_compile_options(${name} PRIVATE ${PARLEY_TEST_COMPILE_OPTIONS})
+  endif()
   if(ARG_SHARDS)
     math(EXPR last "${ARG_SHARDS} - 1")
     foreach(shard RANGE ${last})
