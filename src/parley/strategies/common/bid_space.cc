@@ -29,6 +29,10 @@ BidConstraints BidConstraints::FromRequest(const protocols::Request& request) {
   return constraints;
 }
 
+namespace {
+__extension__ using Uint128 = unsigned __int128;  // GCC and Clang; -Wpedantic needs the marker
+}  // namespace
+
 // One searchable subspace: the free issues, the options every other issue keeps, and the index
 // of the method chosen for it. Immutable once built.
 struct BidSpace::Subspace {
@@ -71,14 +75,9 @@ struct BidSpace::Subspace {
   std::vector<std::size_t> red_line_groups;
   std::vector<std::pair<double, std::vector<std::size_t>>> allowed_samples;
 
-  Outcome Decode(std::uint64_t index) const {
+  Outcome Decode(std::uint32_t index) const {
     Outcome outcome = base;
-    for (std::size_t position = free_issues.size(); position-- > 0;) {
-      std::size_t issue_idx = free_issues[position];
-      std::uint64_t radix = cardinalities[position];
-      outcome[issue_idx] = static_cast<OptionIndex>(index % radix);
-      index /= radix;
-    }
+    DecodeInto(index, outcome);
     return outcome;
   }
   void Apply(const Group& group, std::size_t position, Outcome& outcome) const {
@@ -101,12 +100,23 @@ struct BidSpace::Subspace {
   std::vector<std::uint64_t> cardinalities;  // of the free issues
 
   // kSorted: writes the outcome at `index` into `outcome`, which holds `base` on the other
-  // issues. (32-bit arithmetic: a sorted subspace has fewer than 2^32 outcomes.)
+  // issues. A sorted subspace has fewer than 2^32 outcomes, so divisions by the cardinalities
+  // are multiplications by `reciprocals` (Lemire, Kaser & Kurz 2019: exact for 32-bit values).
+  std::vector<std::uint64_t> reciprocals;  // of the free issues' cardinalities; 0 for 1
+  void IndexReciprocals() {
+    reciprocals.clear();
+    for (std::uint64_t cardinality : cardinalities) {
+      reciprocals.push_back(cardinality < 2 ? 0 : UINT64_MAX / cardinality + 1);
+    }
+  }
   void DecodeInto(std::uint32_t index, Outcome& outcome) const {
     for (std::size_t position = free_issues.size(); position-- > 0;) {
       const auto radix = static_cast<std::uint32_t>(cardinalities[position]);
-      outcome[free_issues[position]] = static_cast<OptionIndex>(index % radix);
-      index /= radix;
+      const std::uint32_t quotient =
+          radix < 2 ? index
+                    : static_cast<std::uint32_t>((Uint128{reciprocals[position]} * index) >> 64);
+      outcome[free_issues[position]] = static_cast<OptionIndex>(index - quotient * radix);
+      index = quotient;
     }
   }
   // kSorted: the exact utility of an entry (as Build evaluated it).
@@ -117,9 +127,33 @@ struct BidSpace::Subspace {
   }
   // kSorted: the first entry whose utility is >= `value` (`strict`: > `value`). Keys below the
   // value's key belong to lower utilities and keys above it to higher ones, so only the entries
-  // with the value's own key (usually none or a few) are evaluated.
+  // with the value's own key (usually none or a few) are evaluated. Keys are found in
+  // `block_keys` first (small enough to stay in cache), then within one block of entries.
   std::vector<Entry>::const_iterator Bound(const model::UtilityFunction& function, double value,
                                            bool strict) const;
+  // The key of every kBlock-th entry: entries[block * kBlock].key() (1/16 of the entries' size).
+  static constexpr std::size_t kBlock = 32;
+  std::vector<std::uint32_t> block_keys;
+  void IndexBlocks() {
+    block_keys.clear();
+    for (std::size_t entry_idx = 0; entry_idx < entries.size(); entry_idx += kBlock) {
+      block_keys.push_back(entries[entry_idx].key());
+    }
+  }
+  // The first entry whose key is >= `key` (a 33-bit value, so that key + 1 is valid).
+  std::vector<Entry>::const_iterator FirstWithKey(std::uint64_t key) const {
+    const auto block = static_cast<std::size_t>(
+        std::partition_point(block_keys.begin(), block_keys.end(),
+                             [key](std::uint32_t block_key) { return block_key < key; }) -
+        block_keys.begin());
+    if (block == 0) return entries.begin();
+    // Block `block - 1` starts below the key and block `block` (if any) at or above it.
+    const auto first = entries.begin() + static_cast<std::ptrdiff_t>((block - 1) * kBlock);
+    const auto last =
+        entries.begin() + static_cast<std::ptrdiff_t>(std::min(block * kBlock, entries.size()));
+    return std::partition_point(first, last,
+                                [key](const Entry& entry) { return entry.key() < key; });
+  }
 };
 
 namespace {
@@ -141,16 +175,19 @@ BidSpace::Subspace::Entry BidSpace::Subspace::MakeEntry(double utility, std::uin
 
 std::vector<BidSpace::Subspace::Entry>::const_iterator BidSpace::Subspace::Bound(
     const model::UtilityFunction& function, double value, bool strict) const {
+  // As std::lower_bound (std::upper_bound when strict) over exact utilities would answer.
+  if (std::isnan(value)) return strict ? entries.end() : entries.begin();
   const std::uint64_t key = SortKey(value);
-  auto by_bits = [](const Entry& entry, std::uint64_t bits) { return entry.bits < bits; };
-  auto first = std::lower_bound(entries.begin(), entries.end(), key << 32, by_bits);
-  auto last = std::lower_bound(first, entries.end(), (key + 1) << 32, by_bits);
-  if (first == last) return first;
-  Outcome scratch = base;
-  return std::partition_point(first, last, [&](const Entry& entry) {
-    const double utility = EntryUtility(function, entry, scratch);
-    return strict ? !(value < utility) : utility < value;  // as upper_bound / lower_bound
-  });
+  auto first = FirstWithKey(key);
+  auto last = first == entries.end() || first->key() != key ? first : FirstWithKey(key + 1);
+  if (first != last) {
+    Outcome scratch = base;
+    first = std::partition_point(first, last, [&](const Entry& entry) {
+      const double utility = EntryUtility(function, entry, scratch);
+      return strict ? !(value < utility) : utility < value;
+    });
+  }
+  return first;
 }
 
 namespace {
@@ -374,7 +411,8 @@ std::shared_ptr<BidSpace::Subspace> BidSpace::BuildShared(const BidConstraints& 
   return SharedSubspaces<Subspace>::Global().GetOrBuild(
       utility_, std::move(key), [&] { return Build(constraints); },
       [](const Subspace& s) {
-        std::size_t bytes = sizeof(Subspace) + s.entries.size() * sizeof(Subspace::Entry);
+        std::size_t bytes = sizeof(Subspace) + s.entries.size() * sizeof(Subspace::Entry) +
+                            s.block_keys.size() * sizeof(std::uint32_t);
         for (const Subspace::Group& group : s.groups) {
           bytes += group.contributions.size() * (sizeof(double) + sizeof(std::uint32_t));
           bytes += group.assignments.size() * (sizeof(OptionIndex) * group.issues.size() + 24);
@@ -441,6 +479,7 @@ std::shared_ptr<BidSpace::Subspace> BidSpace::Build(const BidConstraints& constr
     // utilities, ties by index.
     std::sort(s.entries.begin(), s.entries.end(),
               [](const auto& a, const auto& b) { return a.bits < b.bits; });
+    s.IndexReciprocals();
     std::vector<std::pair<double, std::uint32_t>> run;
     Outcome scratch = s.base;
     for (auto first = s.entries.begin(); first != s.entries.end();) {
@@ -460,6 +499,7 @@ std::shared_ptr<BidSpace::Subspace> BidSpace::Build(const BidConstraints& constr
       }
       first = last;
     }
+    s.IndexBlocks();
     if (s.entries.empty()) {
       s.best = s.base;
       s.max_utility = s.min_utility = function.Evaluate(s.base);
