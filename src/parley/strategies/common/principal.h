@@ -52,6 +52,14 @@ class PrincipalStrategy : public Strategy {
     double time = 0;
     int round = 0;
   };
+  // What the history keeps of each received offer: no outcome, so recording one allocates
+  // nothing (a strategy that needs outcomes keeps them in OnReceived).
+  struct ReceivedRecord {
+    std::size_t sender = 0;
+    double utility = 0;
+    double time = 0;
+    int round = 0;
+  };
 
  protected:
   // Called once, after the bid space is built.
@@ -92,7 +100,7 @@ class PrincipalStrategy : public Strategy {
   // The reservation value, or 0 when none is stated (or the party has no preferences).
   double reservation() const { return reservation_; }
   bool has_preferences() const { return bids_.has_utility(); }
-  const std::vector<ReceivedOffer>& received() const { return received_; }
+  const std::vector<ReceivedRecord>& received() const { return received_; }
   // Best utility among offers received at or after `time`; nullopt when none. Amortised O(1)
   // when successive calls never move `time` back (a sliding window, as AC_combi's), a scan
   // otherwise.
@@ -117,7 +125,11 @@ class PrincipalStrategy : public Strategy {
   BidSpace bids_;
   std::mt19937_64 rng_;
   double reservation_ = 0;
-  std::vector<ReceivedOffer> received_;
+  std::vector<ReceivedRecord> received_;
+  // The latest recorded outcome of each sender (index: sender; the last slot for a standing offer
+  // of unknown origin), and the offer handed to OnReceived (its outcome's buffer reused).
+  std::vector<std::optional<model::Outcome>> latest_received_;
+  ReceivedOffer incoming_;
   // Indices into received_ at or after window_start_ whose utility beats every later one's, so
   // the front is the window's best (a monotonic queue).
   std::deque<std::size_t> window_best_;
