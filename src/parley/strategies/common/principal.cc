@@ -12,7 +12,7 @@ bool Allows(const Request& request, ActionType type) {
 }  // namespace
 
 void PrincipalStrategy::Initialize(const PartyView& view, std::mt19937_64& rng) {
-  rng_ = rng;
+  rng_.emplace(rng);
   const model::Preferences* preferences = view.preferences();
   if (preferences != nullptr) {
     bids_ = BidSpace(preferences->utility, view.space(), preferences->red_lines);
@@ -93,12 +93,7 @@ void PrincipalStrategy::Record(const PartyView& view, std::size_t sender,
     }
     window_best_.push_back(received_.size() - 1);
   }
-  incoming_.sender = sender;
-  incoming_.outcome = outcome;
-  incoming_.utility = utility;
-  incoming_.time = time;
-  incoming_.round = round;
-  OnReceived(view, incoming_);
+  OnReceived(view, ReceivedOffer{sender, outcome, utility, time, round});
 }
 
 void PrincipalStrategy::Digest(const PartyView& view, const Request& request) {
