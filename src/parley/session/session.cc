@@ -152,7 +152,7 @@ class Session::Impl final : public protocols::SessionContext {
     views_.resize(scenario.parties.size());
     strategies_.resize(scenario.parties.size());
     persons_.resize(scenario.parties.size(), false);
-    party_rngs_.resize(scenario.parties.size());
+    party_rngs_.reserve(scenario.parties.size());  // filled in Prepare, seeded once
     latest_offers_.resize(scenario.parties.size());
   }
 
@@ -222,7 +222,9 @@ class Session::Impl final : public protocols::SessionContext {
                                                       protocol->canonical);
       views_[party_idx]->SetClock(clock_);
       views_[party_idx]->mutable_inbox().set_keep_all(config_.keep_inboxes);
-      party_rngs_[party_idx].seed(StreamSeed(config_.seed, party_idx + 1));
+    }
+    for (std::size_t party_idx = 0; party_idx < scenario_.parties.size(); ++party_idx) {
+      party_rngs_.emplace_back(StreamSeed(config_.seed, party_idx + 1));
     }
 
     std::vector<std::size_t> acting = principals_;

@@ -14,7 +14,9 @@
 // Three methods, chosen per subspace:
 // - sorted (exact): when the subspace has at most `sorted_limit` outcomes (2,000,000 by default),
 //   every outcome the red lines allow is evaluated once and sorted by utility; a query is a binary
-//   search. Ties are ordered by mixed-radix index, so results are deterministic.
+//   search. Ties are ordered by mixed-radix index, so results are deterministic. 8 bytes an
+//   outcome (a 32-bit index and the utility rounded to float; exact utilities are evaluated
+//   again where keys tie), so 2,000,000 outcomes take 16 MB.
 // - additive search: for additive utilities above the limit. Each free issue's options are sorted
 //   by contribution (weight x value). Issues named by red lines are merged into one composite
 //   issue whose options are the allowed combinations of those issues (when there are at most

@@ -12,7 +12,7 @@ bool Allows(const Request& request, ActionType type) {
 }  // namespace
 
 void PrincipalStrategy::Initialize(const PartyView& view, std::mt19937_64& rng) {
-  rng_ = rng;
+  rng_.emplace(rng);
   const model::Preferences* preferences = view.preferences();
   if (preferences != nullptr) {
     bids_ = BidSpace(preferences->utility, view.space(), preferences->red_lines);
@@ -22,6 +22,7 @@ void PrincipalStrategy::Initialize(const PartyView& view, std::mt19937_64& rng) 
     reservation_ = 0;
   }
   received_.clear();
+  for (std::optional<model::Outcome>& latest : latest_received_) latest.reset();
   window_best_.clear();
   window_start_ = 0;
   inbox_seen_ = 0;
@@ -59,7 +60,7 @@ std::optional<double> PrincipalStrategy::BestReceivedSince(double time) {
     window_best_.clear();
     window_start_ = time;
     auto first = std::find_if(received_.rbegin(), received_.rend(),
-                              [&](const ReceivedOffer& offer) { return offer.time < time; });
+                              [&](const ReceivedRecord& offer) { return offer.time < time; });
     for (std::size_t offer_idx = received_.size() - (first - received_.rbegin());
          offer_idx < received_.size(); ++offer_idx) {
       while (!window_best_.empty() &&
@@ -83,14 +84,16 @@ void PrincipalStrategy::Record(const PartyView& view, std::size_t sender,
   // Without open issues an outcome is judged as it is: no copy (this runs for every offer).
   const double utility = bids_.constraints().open_issues.empty() ? bids_.Utility(outcome)
                                                                  : bids_.Utility(Judged(outcome));
-  received_.push_back(ReceivedOffer{sender, outcome, utility, time, round});
+  received_.push_back(ReceivedRecord{sender, utility, time, round});
+  if (sender >= latest_received_.size()) latest_received_.resize(sender + 1);
+  latest_received_[sender] = outcome;  // reuses the buffer once the sender has one
   if (time >= window_start_) {
     while (!window_best_.empty() && received_[window_best_.back()].utility <= utility) {
       window_best_.pop_back();
     }
     window_best_.push_back(received_.size() - 1);
   }
-  OnReceived(view, received_.back());
+  OnReceived(view, ReceivedOffer{sender, outcome, utility, time, round});
 }
 
 void PrincipalStrategy::Digest(const PartyView& view, const Request& request) {
@@ -112,9 +115,9 @@ void PrincipalStrategy::Digest(const PartyView& view, const Request& request) {
     const model::Outcome& standing = *request.standing_offer;
     std::size_t sender = request.standing_offer_from.value_or(view.parties().size());
     // Record the standing offer unless the inbox already delivered it.
-    auto latest = std::find_if(received_.rbegin(), received_.rend(),
-                               [&](const ReceivedOffer& offer) { return offer.sender == sender; });
-    if (latest == received_.rend() || latest->outcome != standing) {
+    const bool known = sender < latest_received_.size() && latest_received_[sender] &&
+                       *latest_received_[sender] == standing;
+    if (!known) {
       Record(view, sender, standing, view.clock().relative_time, view.clock().round);
     }
     if (!current_text_ || *current_text_ != standing) {
@@ -160,6 +163,8 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
     if (!bids_.constraints().open_issues.empty()) judged_copy = Judged(standing);
     const model::Outcome& judged = judged_copy ? *judged_copy : standing;
     const double standing_utility = bids_.Utility(judged);
+    // Rational(judged), without evaluating the utility again.
+    auto rational = [&] { return standing_utility >= reservation_ && bids_.Allowed(judged); };
     const bool is_vote =
         Allows(request, ActionType::kVote) ||
         (Allows(request, ActionType::kAccept) && Allows(request, ActionType::kReject) &&
@@ -167,7 +172,7 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
     if (is_vote) {
       const model::Outcome& planned = next_offer();
       const bool yes =
-          Rational(judged) && VotesFor(view, standing, standing_utility, bids_.Utility(planned));
+          rational() && VotesFor(view, standing, standing_utility, bids_.Utility(planned));
       if (Allows(request, ActionType::kVote)) {
         // No `value`: protocols give it different meanings (MOPAC reads it as a minimum power).
         action.type = ActionType::kVote;
@@ -178,7 +183,7 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
       if (yes) action.outcome = standing;
       return action;
     }
-    if (Allows(request, ActionType::kAccept) && Rational(judged)) {
+    if (Allows(request, ActionType::kAccept) && rational()) {
       const model::Outcome& planned = next_offer();
       if (AcceptsOffer(view, standing_utility, bids_.Utility(planned))) {
         action.type = ActionType::kAccept;

@@ -45,10 +45,19 @@ class PrincipalStrategy : public Strategy {
   void Initialize(const PartyView& view, std::mt19937_64& rng) override;
   Action Act(const PartyView& view, const Request& request) final;
 
+  // An offer as OnReceived sees it (the outcome is the message's, valid during the call).
   struct ReceivedOffer {
     std::size_t sender = 0;
-    model::Outcome outcome;
+    const model::Outcome& outcome;
     double utility = 0;  // for this party
+    double time = 0;
+    int round = 0;
+  };
+  // What the history keeps of each received offer: no outcome, so recording one allocates
+  // nothing (a strategy that needs outcomes keeps them in OnReceived).
+  struct ReceivedRecord {
+    std::size_t sender = 0;
+    double utility = 0;
     double time = 0;
     int round = 0;
   };
@@ -84,7 +93,7 @@ class PrincipalStrategy : public Strategy {
 
   BidSpace& bids() { return bids_; }
   const BidSpace& bids() const { return bids_; }
-  std::mt19937_64& rng() { return rng_; }
+  std::mt19937_64& rng() { return *rng_; }
   // The clock this party paces itself by in the current request (protocols::PacingClock: a
   // phase's own clock in phased talks, else the session's), and its relative time.
   const protocols::Clock& pacing_clock() const { return pacing_clock_; }
@@ -92,7 +101,7 @@ class PrincipalStrategy : public Strategy {
   // The reservation value, or 0 when none is stated (or the party has no preferences).
   double reservation() const { return reservation_; }
   bool has_preferences() const { return bids_.has_utility(); }
-  const std::vector<ReceivedOffer>& received() const { return received_; }
+  const std::vector<ReceivedRecord>& received() const { return received_; }
   // Best utility among offers received at or after `time`; nullopt when none. Amortised O(1)
   // when successive calls never move `time` back (a sliding window, as AC_combi's), a scan
   // otherwise.
@@ -115,9 +124,12 @@ class PrincipalStrategy : public Strategy {
   bool initialized_ = false;
   protocols::Clock pacing_clock_;
   BidSpace bids_;
-  std::mt19937_64 rng_;
+  std::optional<std::mt19937_64> rng_;  // set by Initialize (a copy, not seeded twice)
   double reservation_ = 0;
-  std::vector<ReceivedOffer> received_;
+  std::vector<ReceivedRecord> received_;
+  // The latest recorded outcome of each sender (index: sender, or the number of parties for a
+  // standing offer of unknown origin).
+  std::vector<std::optional<model::Outcome>> latest_received_;
   // Indices into received_ at or after window_start_ whose utility beats every later one's, so
   // the front is the window's best (a monotonic queue).
   std::deque<std::size_t> window_best_;

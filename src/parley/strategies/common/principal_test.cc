@@ -29,10 +29,10 @@ class Probe : public PrincipalStrategy {
   }
 };
 
-std::optional<double> BruteBestSince(const std::vector<PrincipalStrategy::ReceivedOffer>& offers,
+std::optional<double> BruteBestSince(const std::vector<PrincipalStrategy::ReceivedRecord>& offers,
                                      double time) {
   std::optional<double> best;
-  for (const PrincipalStrategy::ReceivedOffer& offer : offers) {
+  for (const PrincipalStrategy::ReceivedRecord& offer : offers) {
     if (offer.time >= time && (!best || offer.utility > *best)) best = offer.utility;
   }
   return best;

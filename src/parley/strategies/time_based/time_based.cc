@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
+#include <string>
+#include <vector>
 
 namespace parley::strategies {
 
@@ -133,6 +136,34 @@ TimeBasedConfig ConfigFromParameters(const protocols::Parameters& parameters) {
   return config;
 }
 
+// ConfigFromParameters once per resolved spec rather than once per strategy: a tournament creates
+// two strategies a session from the same few resolved specs (Registry::ResolveShared), and
+// reading twelve parameters by name with strtod cost more than the rest of creating one. Keyed by
+// the parameters' address, checked against their values (so an address reused by other
+// parameters is simply a miss).
+class ConfigCache {
+ public:
+  TimeBasedConfig Get(const protocols::Parameters& parameters) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const Slot& slot : slots_) {
+      if (slot.parameters == &parameters && slot.values == parameters.values()) return slot.config;
+    }
+    constexpr std::size_t kSlots = 16;
+    if (slots_.size() == kSlots) slots_.erase(slots_.begin());
+    slots_.push_back(Slot{&parameters, parameters.values(), ConfigFromParameters(parameters)});
+    return slots_.back().config;
+  }
+
+ private:
+  struct Slot {
+    const protocols::Parameters* parameters;
+    std::map<std::string, std::string> values;
+    TimeBasedConfig config;
+  };
+  std::mutex mutex_;
+  std::vector<Slot> slots_;
+};
+
 StrategyDescriptor TimeBasedDescriptor(std::string name, std::string summary, std::string e,
                                        std::string model) {
   StrategyDescriptor descriptor;
@@ -140,8 +171,9 @@ StrategyDescriptor TimeBasedDescriptor(std::string name, std::string summary, st
   descriptor.summary = std::move(summary);
   descriptor.parameters = TimeBasedParameters(e, model);
   descriptor.roles = {model::Role::kPrincipal};
-  descriptor.create = [](const protocols::Parameters& parameters) -> std::unique_ptr<Strategy> {
-    return std::make_unique<TimeBasedStrategy>(ConfigFromParameters(parameters));
+  descriptor.create = [cache = std::make_shared<ConfigCache>()](
+                          const protocols::Parameters& parameters) -> std::unique_ptr<Strategy> {
+    return std::make_unique<TimeBasedStrategy>(cache->Get(parameters));
   };
   return descriptor;
 }
