@@ -144,6 +144,9 @@ class BidSpace {
   std::shared_ptr<Subspace> Build(const BidConstraints& constraints) const;
   // Build() through the process-wide cache (see above).
   std::shared_ptr<Subspace> BuildShared(const BidConstraints& constraints) const;
+  class SubspaceBuilder;  // Build(), phase by phase
+  class AdditiveQuery;    // one Find() of the additive method
+  model::Outcome FindByLocalSearch(const Subspace& s, double target, std::mt19937_64& rng) const;
 
   // The party's utility (a zero utility when it has none); shared, so copies stay valid.
   std::shared_ptr<const model::UtilityFunction> utility_;
