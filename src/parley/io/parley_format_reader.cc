@@ -200,9 +200,21 @@ class ParleyReader {
   Status ReadEntityProvenance(const MapView& map, const std::string& path);
 
   // --- schema ---
+  Status ReadHeader(const MapView& top, Scenario& scenario);
+  Status ReadIssues(const YAML::Node& root, const MapView& top, Scenario& scenario,
+                    std::vector<YAML::Node>& issue_phase_nodes);
+  Status ReadParties(const YAML::Node& root, const MapView& top, Scenario& scenario);
   Status ReadMeta(const YAML::Node& node, model::Meta& meta);
   Status ReadImportedFrom(const YAML::Node& node, Scenario& scenario);
   Result<Issue> ReadIssue(const YAML::Node& node, std::size_t issue_idx, YAML::Node& phase_node);
+  Status ReadIssueDomain(const YAML::Node& node, const MapView& map, const std::string& path,
+                         Issue& issue);
+  Status ReadIntegerRange(const Entry& range, const Entry* step,
+                          const std::vector<YAML::Node>& bounds, const std::string& path,
+                          Issue& issue);
+  Status ReadRealRange(const YAML::Node& node, const Entry& range, const Entry* step,
+                       const std::vector<YAML::Node>& bounds, const std::string& path,
+                       Issue& issue);
   Status ReadIssueOptions(const YAML::Node& node, const std::string& path, Issue& issue);
   Status ReadPhases(const YAML::Node& node, Scenario& scenario,
                     const std::vector<YAML::Node>& issue_phase_nodes);
@@ -549,6 +561,27 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
                                                {"parley", "name", "meta", "imported_from", "phases",
                                                 "issues", "parties"}));
   Scenario scenario;
+  PARLEY_RETURN_IF_ERROR(ReadHeader(top, scenario));
+  std::vector<YAML::Node> issue_phase_nodes;
+  PARLEY_RETURN_IF_ERROR(ReadIssues(root, top, scenario, issue_phase_nodes));
+  if (const Entry* phases = top.Find("phases")) {
+    Remember("phases", phases->value);
+    PARLEY_RETURN_IF_ERROR(ReadPhases(phases->value, scenario, issue_phase_nodes));
+  } else {
+    PARLEY_RETURN_IF_ERROR(
+        ReadPhases(YAML::Node(YAML::NodeType::Sequence), scenario, issue_phase_nodes));
+  }
+  PARLEY_RETURN_IF_ERROR(ReadParties(root, top, scenario));
+
+  Status valid = model::ValidateScenario(scenario);
+  if (!valid.ok()) return ErrorFromValidation(valid);
+  scenario.provenance = std::move(provenance_);
+  scenario.uncertainty = std::move(uncertainty_);
+  return scenario;
+}
+
+// The format version, the name (the file's stem by default), imported_from and meta.
+Status ParleyReader::ReadHeader(const MapView& top, Scenario& scenario) {
   if (const Entry* version = top.Find("parley")) {
     PARLEY_ASSIGN_OR_RETURN(std::int64_t number, ReadInteger(version->value, "parley"));
     if (number != 1) {
@@ -568,7 +601,12 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
   if (const Entry* meta = top.Find("meta")) {
     PARLEY_RETURN_IF_ERROR(ReadMeta(meta->value, scenario.meta));
   }
+  return Status::Ok();
+}
 
+// The issues, with ids used once; `issue_phase_nodes` receives each issue's `phase` node.
+Status ParleyReader::ReadIssues(const YAML::Node& root, const MapView& top, Scenario& scenario,
+                                std::vector<YAML::Node>& issue_phase_nodes) {
   const Entry* issues = top.Find("issues");
   if (issues == nullptr) return ErrorAt(root, "issues", "the scenario needs 'issues'");
   PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> issue_nodes,
@@ -578,7 +616,7 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
       budget_.issues.Charge(issue_nodes.size(), LocationOf(issues->value, "issues")));
   Remember("issues", issues->value);
   std::map<std::string, YAML::Mark> issue_ids;
-  std::vector<YAML::Node> issue_phase_nodes(issue_nodes.size());
+  issue_phase_nodes.resize(issue_nodes.size());
   for (std::size_t issue_idx = 0; issue_idx < issue_nodes.size(); ++issue_idx) {
     PARLEY_ASSIGN_OR_RETURN(
         Issue issue, ReadIssue(issue_nodes[issue_idx], issue_idx, issue_phase_nodes[issue_idx]));
@@ -591,15 +629,11 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
     issue_index_.emplace(issue.id, scenario.issues.size());
     scenario.issues.push_back(std::move(issue));
   }
+  return Status::Ok();
+}
 
-  if (const Entry* phases = top.Find("phases")) {
-    Remember("phases", phases->value);
-    PARLEY_RETURN_IF_ERROR(ReadPhases(phases->value, scenario, issue_phase_nodes));
-  } else {
-    PARLEY_RETURN_IF_ERROR(
-        ReadPhases(YAML::Node(YAML::NodeType::Sequence), scenario, issue_phase_nodes));
-  }
-
+// The parties (at most kMaxParties), with ids used once.
+Status ParleyReader::ReadParties(const YAML::Node& root, const MapView& top, Scenario& scenario) {
   const Entry* parties = top.Find("parties");
   if (parties == nullptr) return ErrorAt(root, "parties", "the scenario needs 'parties'");
   PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> party_nodes,
@@ -625,12 +659,7 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
     }
     scenario.parties.push_back(std::move(party));
   }
-
-  Status valid = model::ValidateScenario(scenario);
-  if (!valid.ok()) return ErrorFromValidation(valid);
-  scenario.provenance = std::move(provenance_);
-  scenario.uncertainty = std::move(uncertainty_);
-  return scenario;
+  return Status::Ok();
 }
 
 Status ParleyReader::ReadImportedFrom(const YAML::Node& node, Scenario& scenario) {
@@ -736,6 +765,13 @@ Result<Issue> ParleyReader::ReadIssue(const YAML::Node& node, std::size_t issue_
     phase_node = phase->value;
     Remember(Child(path, "phase"), phase->value);
   }
+  PARLEY_RETURN_IF_ERROR(ReadIssueDomain(node, map, path, issue));
+  return issue;
+}
+
+// What an issue's options are: a list (discrete) or a range (integer; real, with a step).
+Status ParleyReader::ReadIssueDomain(const YAML::Node& node, const MapView& map,
+                                     const std::string& path, Issue& issue) {
   const Entry* options = map.Find("options");
   const Entry* range = map.Find("range");
   const Entry* step = map.Find("step");
@@ -753,8 +789,7 @@ Result<Issue> ParleyReader::ReadIssue(const YAML::Node& node, std::size_t issue_
     if (ordered != nullptr) {
       PARLEY_ASSIGN_OR_RETURN(issue.ordered, ReadBool(ordered->value, Child(path, "ordered")));
     }
-    PARLEY_RETURN_IF_ERROR(ReadIssueOptions(options->value, path, issue));
-    return issue;
+    return ReadIssueOptions(options->value, path, issue);
   }
   for (const Entry* discrete_only : {options, ordered}) {
     if (discrete_only != nullptr) {
@@ -771,29 +806,41 @@ Result<Issue> ParleyReader::ReadIssue(const YAML::Node& node, std::size_t issue_
   const std::string range_path = Child(path, "range");
   PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> bounds,
                           ReadPair(range->value, range_path, "[lower, upper]"));
-  if (issue.kind == IssueKind::kInteger) {
-    if (step != nullptr) {
-      return ErrorAt(step->key_node, Child(path, "step"),
-                     "'step' applies to real issues; integer issues take every integer");
-    }
-    PARLEY_ASSIGN_OR_RETURN(issue.integer_lower, ReadInteger(bounds[0], Element(range_path, 0)));
-    PARLEY_ASSIGN_OR_RETURN(issue.integer_upper, ReadInteger(bounds[1], Element(range_path, 1)));
-    if (issue.integer_lower > issue.integer_upper) {
-      return ErrorAt(range->value, range_path,
-                     "lower bound " + std::to_string(issue.integer_lower) +
-                         " is above upper bound " + std::to_string(issue.integer_upper));
-    }
-    if (static_cast<std::uint64_t>(issue.integer_upper) -
-            static_cast<std::uint64_t>(issue.integer_lower) >=
-        (std::uint64_t{1} << 32)) {
-      return ErrorAt(range->value, range_path, "the range holds more than 2^32 values");
-    }
-    return issue;
+  if (issue.kind == IssueKind::kInteger) return ReadIntegerRange(*range, step, bounds, path, issue);
+  return ReadRealRange(node, *range, step, bounds, path, issue);
+}
+
+Status ParleyReader::ReadIntegerRange(const Entry& range, const Entry* step,
+                                      const std::vector<YAML::Node>& bounds,
+                                      const std::string& path, Issue& issue) {
+  const std::string range_path = Child(path, "range");
+  if (step != nullptr) {
+    return ErrorAt(step->key_node, Child(path, "step"),
+                   "'step' applies to real issues; integer issues take every integer");
   }
+  PARLEY_ASSIGN_OR_RETURN(issue.integer_lower, ReadInteger(bounds[0], Element(range_path, 0)));
+  PARLEY_ASSIGN_OR_RETURN(issue.integer_upper, ReadInteger(bounds[1], Element(range_path, 1)));
+  if (issue.integer_lower > issue.integer_upper) {
+    return ErrorAt(range.value, range_path,
+                   "lower bound " + std::to_string(issue.integer_lower) + " is above upper bound " +
+                       std::to_string(issue.integer_upper));
+  }
+  if (static_cast<std::uint64_t>(issue.integer_upper) -
+          static_cast<std::uint64_t>(issue.integer_lower) >=
+      (std::uint64_t{1} << 32)) {
+    return ErrorAt(range.value, range_path, "the range holds more than 2^32 values");
+  }
+  return Status::Ok();
+}
+
+Status ParleyReader::ReadRealRange(const YAML::Node& node, const Entry& range, const Entry* step,
+                                   const std::vector<YAML::Node>& bounds, const std::string& path,
+                                   Issue& issue) {
+  const std::string range_path = Child(path, "range");
   PARLEY_ASSIGN_OR_RETURN(issue.real_lower, ReadNumber(bounds[0], Element(range_path, 0), false));
   PARLEY_ASSIGN_OR_RETURN(issue.real_upper, ReadNumber(bounds[1], Element(range_path, 1), false));
   if (issue.real_lower > issue.real_upper) {
-    return ErrorAt(range->value, range_path,
+    return ErrorAt(range.value, range_path,
                    "lower bound " + model::FormatNumber(issue.real_lower) +
                        " is above upper bound " + model::FormatNumber(issue.real_upper));
   }
@@ -809,7 +856,7 @@ Result<Issue> ParleyReader::ReadIssue(const YAML::Node& node, std::size_t issue_
       static_cast<double>(std::uint64_t{1} << 32)) {
     return ErrorAt(step->value, Child(path, "step"), "the range holds more than 2^32 steps");
   }
-  return issue;
+  return Status::Ok();
 }
 
 Status ParleyReader::ReadIssueOptions(const YAML::Node& node, const std::string& path,
