@@ -116,6 +116,12 @@ struct MapView {
   }
 };
 
+// For each issue: the phase that lists it and where.
+struct PhaseListing {
+  std::vector<std::optional<std::size_t>> listed_by;
+  std::vector<YAML::Mark> listed_at;
+};
+
 class ParleyReader {
  public:
   ParleyReader(std::string file, std::string_view text) : file_(std::move(file)), text_(text) {}
@@ -218,6 +224,13 @@ class ParleyReader {
   Status ReadIssueOptions(const YAML::Node& node, const std::string& path, Issue& issue);
   Status ReadPhases(const YAML::Node& node, Scenario& scenario,
                     const std::vector<YAML::Node>& issue_phase_nodes);
+  Result<Phase> ReadPhase(const YAML::Node& node, std::size_t phase_idx, const Scenario& scenario,
+                          std::map<std::string, YAML::Mark>& phase_ids, PhaseListing& listing);
+  Status ReadPhaseIssues(const YAML::Node& node, const std::string& issues_path,
+                         std::size_t phase_idx, const Scenario& scenario, PhaseListing& listing,
+                         Phase& phase);
+  Status ReconcileIssuePhases(Scenario& scenario, const std::vector<YAML::Node>& issue_phase_nodes,
+                              PhaseListing& listing) const;
   Result<Party> ReadParty(const YAML::Node& node, std::size_t party_idx, const Scenario& scenario);
   Result<Preferences> ReadPreferences(const YAML::Node& node, const std::string& party_id,
                                       const Scenario& scenario);
@@ -226,6 +239,14 @@ class ParleyReader {
                                                                      const Scenario& scenario);
   Result<std::shared_ptr<const model::UtilityFunction>> ReadHyperRectangles(
       const MapView& map, const std::string& path, const Scenario& scenario);
+  Result<model::RectangleSet> ReadRectangleSet(const YAML::Node& node, const std::string& set_path,
+                                               const std::vector<std::string>& issue_ids);
+  Result<model::HyperRectangle> ReadRectangle(const YAML::Node& node,
+                                              const std::string& rectangle_path,
+                                              const std::vector<std::string>& issue_ids);
+  Status ReadRectangleBounds(const YAML::Node& node, const std::string& bounds_path,
+                             const std::vector<std::string>& issue_ids,
+                             std::vector<model::RectangleBound>& bounds);
   Result<ValueFunction> ReadValueFunction(const YAML::Node& node, const std::string& path,
                                           const Issue& issue);
   Status ReadTableEntries(const MapView& map, const std::string& path, const Issue& issue,
@@ -918,82 +939,107 @@ Status ParleyReader::ReadPhases(const YAML::Node& node, Scenario& scenario,
                        " phases; parley reads at most " + std::to_string(kMaxPhases));
   }
   std::map<std::string, YAML::Mark> phase_ids;
-  // For each issue: the phase that lists it and where.
-  std::vector<std::optional<std::size_t>> listed_by(scenario.issues.size());
-  std::vector<YAML::Mark> listed_at(scenario.issues.size(), YAML::Mark::null_mark());
+  PhaseListing listing;
+  listing.listed_by.resize(scenario.issues.size());
+  listing.listed_at.assign(scenario.issues.size(), YAML::Mark::null_mark());
   for (std::size_t phase_idx = 0; phase_idx < items.size(); ++phase_idx) {
-    const std::string index_path = Element("phases", phase_idx);
-    PARLEY_ASSIGN_OR_RETURN(MapView map,
-                            ReadMap(items[phase_idx], index_path, "a phase",
-                                    {"id", "label", "description", "issues", "source", "note"}));
-    const Entry* id = map.Find("id");
-    if (id == nullptr) return ErrorAt(items[phase_idx], index_path, "a phase needs an 'id'");
-    Phase phase;
-    PARLEY_ASSIGN_OR_RETURN(phase.id, ReadName(id->value, Child(index_path, "id"), "a phase id"));
-    const std::string path = PhasePath(phase.id);
-    auto [previous, inserted] = phase_ids.emplace(phase.id, id->value.Mark());
-    if (!inserted) {
-      return ErrorAt(id->value, path,
-                     "phase id " + Quote(phase.id) + " is used twice" + FirstAt(previous->second));
-    }
-    Remember(path, items[phase_idx]);
-    PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
-    if (const Entry* label = map.Find("label")) {
-      PARLEY_ASSIGN_OR_RETURN(phase.label, ReadText(label->value, Child(path, "label")));
-    }
-    if (const Entry* description = map.Find("description")) {
-      PARLEY_ASSIGN_OR_RETURN(phase.description,
-                              ReadText(description->value, Child(path, "description")));
-    }
-    if (const Entry* issues = map.Find("issues")) {
-      const std::string issues_path = Child(path, "issues");
-      Remember(issues_path, issues->value);
-      PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> references,
-                              ReadList(issues->value, issues_path, "a list of issue ids"));
-      for (const YAML::Node& reference : references) {
-        PARLEY_ASSIGN_OR_RETURN(std::size_t issue_idx,
-                                ReadIssueReference(reference, issues_path, scenario));
-        if (listed_by[issue_idx]) {
-          std::string where = *listed_by[issue_idx] == phase_idx
-                                  ? " is listed twice in this phase"
-                                  : " is already settled by phase " +
-                                        Quote(scenario.phases[*listed_by[issue_idx]].id);
-          return ErrorAt(reference, issues_path,
-                         "issue " + Quote(scenario.issues[issue_idx].id) + where +
-                             FirstAt(listed_at[issue_idx]) +
-                             "; an issue is settled by at most one phase");
-        }
-        listed_by[issue_idx] = phase_idx;
-        listed_at[issue_idx] = reference.Mark();
-        phase.issue_indices.push_back(issue_idx);
-      }
-    }
+    PARLEY_ASSIGN_OR_RETURN(Phase phase,
+                            ReadPhase(items[phase_idx], phase_idx, scenario, phase_ids, listing));
     scenario.phases.push_back(std::move(phase));
   }
-  // Issues may name their phase instead; both ways must agree.
+  return ReconcileIssuePhases(scenario, issue_phase_nodes, listing);
+}
+
+Result<Phase> ParleyReader::ReadPhase(const YAML::Node& node, std::size_t phase_idx,
+                                      const Scenario& scenario,
+                                      std::map<std::string, YAML::Mark>& phase_ids,
+                                      PhaseListing& listing) {
+  const std::string index_path = Element("phases", phase_idx);
+  PARLEY_ASSIGN_OR_RETURN(MapView map,
+                          ReadMap(node, index_path, "a phase",
+                                  {"id", "label", "description", "issues", "source", "note"}));
+  const Entry* id = map.Find("id");
+  if (id == nullptr) return ErrorAt(node, index_path, "a phase needs an 'id'");
+  Phase phase;
+  PARLEY_ASSIGN_OR_RETURN(phase.id, ReadName(id->value, Child(index_path, "id"), "a phase id"));
+  const std::string path = PhasePath(phase.id);
+  auto [previous, inserted] = phase_ids.emplace(phase.id, id->value.Mark());
+  if (!inserted) {
+    return ErrorAt(id->value, path,
+                   "phase id " + Quote(phase.id) + " is used twice" + FirstAt(previous->second));
+  }
+  Remember(path, node);
+  PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
+  if (const Entry* label = map.Find("label")) {
+    PARLEY_ASSIGN_OR_RETURN(phase.label, ReadText(label->value, Child(path, "label")));
+  }
+  if (const Entry* description = map.Find("description")) {
+    PARLEY_ASSIGN_OR_RETURN(phase.description,
+                            ReadText(description->value, Child(path, "description")));
+  }
+  if (const Entry* issues = map.Find("issues")) {
+    PARLEY_RETURN_IF_ERROR(
+        ReadPhaseIssues(issues->value, Child(path, "issues"), phase_idx, scenario, listing, phase));
+  }
+  return phase;
+}
+
+// The issues a phase lists: each settled by at most one phase.
+Status ParleyReader::ReadPhaseIssues(const YAML::Node& node, const std::string& issues_path,
+                                     std::size_t phase_idx, const Scenario& scenario,
+                                     PhaseListing& listing, Phase& phase) {
+  Remember(issues_path, node);
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> references,
+                          ReadList(node, issues_path, "a list of issue ids"));
+  for (const YAML::Node& reference : references) {
+    PARLEY_ASSIGN_OR_RETURN(std::size_t issue_idx,
+                            ReadIssueReference(reference, issues_path, scenario));
+    if (listing.listed_by[issue_idx]) {
+      std::string where = *listing.listed_by[issue_idx] == phase_idx
+                              ? " is listed twice in this phase"
+                              : " is already settled by phase " +
+                                    Quote(scenario.phases[*listing.listed_by[issue_idx]].id);
+      return ErrorAt(reference, issues_path,
+                     "issue " + Quote(scenario.issues[issue_idx].id) + where +
+                         FirstAt(listing.listed_at[issue_idx]) +
+                         "; an issue is settled by at most one phase");
+    }
+    listing.listed_by[issue_idx] = phase_idx;
+    listing.listed_at[issue_idx] = reference.Mark();
+    phase.issue_indices.push_back(issue_idx);
+  }
+  return Status::Ok();
+}
+
+// Issues may name their phase instead of (or as well as) being listed by it; both ways must
+// agree.
+Status ParleyReader::ReconcileIssuePhases(Scenario& scenario,
+                                          const std::vector<YAML::Node>& issue_phase_nodes,
+                                          PhaseListing& listing) const {
   std::vector<std::string> phase_names;
   for (const Phase& phase : scenario.phases) phase_names.push_back(phase.id);
   for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
     Issue& issue = scenario.issues[issue_idx];
     const std::string field = IssuePath(issue.id) + ".phase";
-    if (!issue.phase.empty()) {
-      std::optional<std::size_t> phase_idx = scenario.FindPhase(issue.phase);
-      if (!phase_idx) {
-        return ErrorAt(issue_phase_nodes[issue_idx], field,
-                       UnknownName("phase", issue.phase, "phases", phase_names));
-      }
-      if (listed_by[issue_idx] && *listed_by[issue_idx] != *phase_idx) {
-        return ErrorAt(issue_phase_nodes[issue_idx], field,
-                       "issue " + Quote(issue.id) + " names phase " + Quote(issue.phase) +
-                           " but phase " + Quote(scenario.phases[*listed_by[issue_idx]].id) +
-                           " lists it" + AtLine(listed_at[issue_idx]));
-      }
-      if (!listed_by[issue_idx]) {
-        scenario.phases[*phase_idx].issue_indices.push_back(issue_idx);
-        listed_by[issue_idx] = *phase_idx;
-      }
-    } else if (listed_by[issue_idx]) {
-      issue.phase = scenario.phases[*listed_by[issue_idx]].id;
+    std::optional<std::size_t>& listed_by = listing.listed_by[issue_idx];
+    if (issue.phase.empty()) {
+      if (listed_by) issue.phase = scenario.phases[*listed_by].id;
+      continue;
+    }
+    std::optional<std::size_t> phase_idx = scenario.FindPhase(issue.phase);
+    if (!phase_idx) {
+      return ErrorAt(issue_phase_nodes[issue_idx], field,
+                     UnknownName("phase", issue.phase, "phases", phase_names));
+    }
+    if (listed_by && *listed_by != *phase_idx) {
+      return ErrorAt(issue_phase_nodes[issue_idx], field,
+                     "issue " + Quote(issue.id) + " names phase " + Quote(issue.phase) +
+                         " but phase " + Quote(scenario.phases[*listed_by].id) + " lists it" +
+                         AtLine(listing.listed_at[issue_idx]));
+    }
+    if (!listed_by) {
+      scenario.phases[*phase_idx].issue_indices.push_back(issue_idx);
+      listed_by = *phase_idx;
     }
   }
   return Status::Ok();
@@ -1594,80 +1640,97 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadHyperRec
   for (const Issue& issue : scenario.issues) issue_ids.push_back(issue.id);
   std::vector<model::RectangleSet> sets;
   for (std::size_t set_idx = 0; set_idx < set_nodes.size(); ++set_idx) {
-    const std::string set_path = Element(sets_path, set_idx);
-    PARLEY_ASSIGN_OR_RETURN(MapView set_map,
-                            ReadMap(set_nodes[set_idx], set_path, "a rectangle set",
-                                    {"weight", "aggregation", "rectangles"}));
-    model::RectangleSet set;
-    if (const Entry* weight = set_map.Find("weight")) {
-      PARLEY_ASSIGN_OR_RETURN(set.weight, ReadNumber(weight->value, Child(set_path, "weight")));
-    }
-    if (const Entry* aggregation = set_map.Find("aggregation")) {
-      PARLEY_ASSIGN_OR_RETURN(
-          std::string text,
-          ReadName(aggregation->value, Child(set_path, "aggregation"), "an aggregation"));
-      std::optional<model::Aggregation> parsed = model::ParseAggregation(text);
-      if (!parsed) {
-        return ErrorAt(aggregation->value, Child(set_path, "aggregation"),
-                       UnknownName("aggregation", text, "aggregations", {"sum", "min", "max"}));
-      }
-      set.aggregation = *parsed;
-    }
-    const Entry* rectangles = set_map.Find("rectangles");
-    if (rectangles == nullptr) {
-      return ErrorAt(set_nodes[set_idx], set_path, "a rectangle set needs 'rectangles'");
-    }
-    const std::string rectangles_path = Child(set_path, "rectangles");
-    PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> rectangle_nodes,
-                            ReadList(rectangles->value, rectangles_path, "a list of rectangles"));
-    PARLEY_RETURN_IF_ERROR(budget_.rectangles.Charge(
-        rectangle_nodes.size(), LocationOf(rectangles->value, rectangles_path)));
-    for (std::size_t rectangle_idx = 0; rectangle_idx < rectangle_nodes.size(); ++rectangle_idx) {
-      const std::string rectangle_path = Element(rectangles_path, rectangle_idx);
-      PARLEY_ASSIGN_OR_RETURN(MapView rectangle_map,
-                              ReadMap(rectangle_nodes[rectangle_idx], rectangle_path, "a rectangle",
-                                      {"utility", "includes", "excludes"}));
-      model::HyperRectangle rectangle;
-      const Entry* utility = rectangle_map.Find("utility");
-      if (utility == nullptr) {
-        return ErrorAt(rectangle_nodes[rectangle_idx], rectangle_path,
-                       "a rectangle needs 'utility'");
-      }
-      PARLEY_ASSIGN_OR_RETURN(rectangle.utility,
-                              ReadNumber(utility->value, Child(rectangle_path, "utility")));
-      for (const char* key : {"includes", "excludes"}) {
-        const Entry* bounds_entry = rectangle_map.Find(key);
-        if (bounds_entry == nullptr) continue;
-        const std::string bounds_path = Child(rectangle_path, key);
-        PARLEY_ASSIGN_OR_RETURN(MapView bounds_map, ReadAnyMap(bounds_entry->value, bounds_path,
-                                                               "{issue: [min, max], ...}"));
-        for (const Entry& entry : bounds_map.entries) {
-          std::optional<std::size_t> issue_idx = FindIssue(entry.key);
-          const std::string bound_path = Child(bounds_path, entry.key);
-          if (!issue_idx) {
-            return ErrorAt(entry.key_node, bound_path,
-                           UnknownName("issue", entry.key, "issues", issue_ids));
-          }
-          PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> pair,
-                                  ReadList(entry.value, bound_path, "[min, max]"));
-          if (pair.size() != 2) {
-            return ErrorAt(entry.value, bound_path,
-                           "expected [min, max], got a list of " + std::to_string(pair.size()));
-          }
-          model::RectangleBound bound;
-          bound.issue_idx = *issue_idx;
-          PARLEY_ASSIGN_OR_RETURN(bound.min, ReadNumber(pair[0], bound_path, false));
-          PARLEY_ASSIGN_OR_RETURN(bound.max, ReadNumber(pair[1], bound_path, false));
-          (std::string_view(key) == "includes" ? rectangle.includes : rectangle.excludes)
-              .push_back(bound);
-        }
-      }
-      set.rectangles.push_back(std::move(rectangle));
-    }
+    PARLEY_ASSIGN_OR_RETURN(
+        model::RectangleSet set,
+        ReadRectangleSet(set_nodes[set_idx], Element(sets_path, set_idx), issue_ids));
     sets.push_back(std::move(set));
   }
   return std::shared_ptr<const model::UtilityFunction>(
       std::make_shared<HyperRectangleUtility>(scenario.issues, std::move(sets), max_utility));
+}
+
+Result<model::RectangleSet> ParleyReader::ReadRectangleSet(
+    const YAML::Node& node, const std::string& set_path,
+    const std::vector<std::string>& issue_ids) {
+  PARLEY_ASSIGN_OR_RETURN(MapView set_map, ReadMap(node, set_path, "a rectangle set",
+                                                   {"weight", "aggregation", "rectangles"}));
+  model::RectangleSet set;
+  if (const Entry* weight = set_map.Find("weight")) {
+    PARLEY_ASSIGN_OR_RETURN(set.weight, ReadNumber(weight->value, Child(set_path, "weight")));
+  }
+  if (const Entry* aggregation = set_map.Find("aggregation")) {
+    PARLEY_ASSIGN_OR_RETURN(
+        std::string text,
+        ReadName(aggregation->value, Child(set_path, "aggregation"), "an aggregation"));
+    std::optional<model::Aggregation> parsed = model::ParseAggregation(text);
+    if (!parsed) {
+      return ErrorAt(aggregation->value, Child(set_path, "aggregation"),
+                     UnknownName("aggregation", text, "aggregations", {"sum", "min", "max"}));
+    }
+    set.aggregation = *parsed;
+  }
+  const Entry* rectangles = set_map.Find("rectangles");
+  if (rectangles == nullptr) return ErrorAt(node, set_path, "a rectangle set needs 'rectangles'");
+  const std::string rectangles_path = Child(set_path, "rectangles");
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> rectangle_nodes,
+                          ReadList(rectangles->value, rectangles_path, "a list of rectangles"));
+  PARLEY_RETURN_IF_ERROR(budget_.rectangles.Charge(rectangle_nodes.size(),
+                                                   LocationOf(rectangles->value, rectangles_path)));
+  for (std::size_t rectangle_idx = 0; rectangle_idx < rectangle_nodes.size(); ++rectangle_idx) {
+    PARLEY_ASSIGN_OR_RETURN(model::HyperRectangle rectangle,
+                            ReadRectangle(rectangle_nodes[rectangle_idx],
+                                          Element(rectangles_path, rectangle_idx), issue_ids));
+    set.rectangles.push_back(std::move(rectangle));
+  }
+  return set;
+}
+
+Result<model::HyperRectangle> ParleyReader::ReadRectangle(
+    const YAML::Node& node, const std::string& rectangle_path,
+    const std::vector<std::string>& issue_ids) {
+  PARLEY_ASSIGN_OR_RETURN(MapView rectangle_map, ReadMap(node, rectangle_path, "a rectangle",
+                                                         {"utility", "includes", "excludes"}));
+  model::HyperRectangle rectangle;
+  const Entry* utility = rectangle_map.Find("utility");
+  if (utility == nullptr) return ErrorAt(node, rectangle_path, "a rectangle needs 'utility'");
+  PARLEY_ASSIGN_OR_RETURN(rectangle.utility,
+                          ReadNumber(utility->value, Child(rectangle_path, "utility")));
+  for (const char* key : {"includes", "excludes"}) {
+    const Entry* bounds_entry = rectangle_map.Find(key);
+    if (bounds_entry == nullptr) continue;
+    PARLEY_RETURN_IF_ERROR(ReadRectangleBounds(
+        bounds_entry->value, Child(rectangle_path, key), issue_ids,
+        std::string_view(key) == "includes" ? rectangle.includes : rectangle.excludes));
+  }
+  return rectangle;
+}
+
+// `{issue: [min, max], ...}`: one bound per issue named, appended to `bounds`.
+Status ParleyReader::ReadRectangleBounds(const YAML::Node& node, const std::string& bounds_path,
+                                         const std::vector<std::string>& issue_ids,
+                                         std::vector<model::RectangleBound>& bounds) {
+  PARLEY_ASSIGN_OR_RETURN(MapView bounds_map,
+                          ReadAnyMap(node, bounds_path, "{issue: [min, max], ...}"));
+  for (const Entry& entry : bounds_map.entries) {
+    std::optional<std::size_t> issue_idx = FindIssue(entry.key);
+    const std::string bound_path = Child(bounds_path, entry.key);
+    if (!issue_idx) {
+      return ErrorAt(entry.key_node, bound_path,
+                     UnknownName("issue", entry.key, "issues", issue_ids));
+    }
+    PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> pair,
+                            ReadList(entry.value, bound_path, "[min, max]"));
+    if (pair.size() != 2) {
+      return ErrorAt(entry.value, bound_path,
+                     "expected [min, max], got a list of " + std::to_string(pair.size()));
+    }
+    model::RectangleBound bound;
+    bound.issue_idx = *issue_idx;
+    PARLEY_ASSIGN_OR_RETURN(bound.min, ReadNumber(pair[0], bound_path, false));
+    PARLEY_ASSIGN_OR_RETURN(bound.max, ReadNumber(pair[1], bound_path, false));
+    bounds.push_back(bound);
+  }
+  return Status::Ok();
 }
 
 Result<Scenario> ReadYamlTree(const YAML::Node& root, const std::string& text,
