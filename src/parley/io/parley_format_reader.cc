@@ -237,6 +237,12 @@ class ParleyReader {
   Result<std::shared_ptr<const model::UtilityFunction>> ReadAdditive(const MapView& map,
                                                                      const std::string& party_id,
                                                                      const Scenario& scenario);
+  Result<std::vector<double>> ReadWeights(const MapView& map, const std::string& party_id,
+                                          const Scenario& scenario,
+                                          const std::vector<std::string>& issue_ids);
+  Result<std::vector<ValueFunction>> ReadValueFunctions(const MapView& map, const std::string& path,
+                                                        const Scenario& scenario,
+                                                        const std::vector<std::string>& issue_ids);
   Result<std::shared_ptr<const model::UtilityFunction>> ReadHyperRectangles(
       const MapView& map, const std::string& path, const Scenario& scenario);
   Result<model::RectangleSet> ReadRectangleSet(const YAML::Node& node, const std::string& set_path,
@@ -249,6 +255,11 @@ class ParleyReader {
                              std::vector<model::RectangleBound>& bounds);
   Result<ValueFunction> ReadValueFunction(const YAML::Node& node, const std::string& path,
                                           const Issue& issue);
+  Status ReadValueFunctionForm(const YAML::Node& node, const std::string& path, const Issue& issue,
+                               const std::string& type, const std::vector<std::string>& keys,
+                               ValueFunction& function);
+  Status ReadPoints(const YAML::Node& node, const std::string& points_path,
+                    ValueFunction& function);
   Status ReadTableEntries(const MapView& map, const std::string& path, const Issue& issue,
                           bool skip_provenance_keys, ValueFunction& function);
   Status ReadReservation(const YAML::Node& node, const std::string& path, const Scenario& scenario,
@@ -1179,10 +1190,43 @@ std::vector<std::string> MissingIssues(const std::vector<Issue>& issues,
 Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadAdditive(
     const MapView& map, const std::string& party_id, const Scenario& scenario) {
   const std::string path = PreferencesPath(party_id);
-  const std::size_t num_issues = scenario.issues.size();
   std::vector<std::string> issue_ids;
   for (const Issue& issue : scenario.issues) issue_ids.push_back(issue.id);
+  PARLEY_ASSIGN_OR_RETURN(std::vector<double> weights,
+                          ReadWeights(map, party_id, scenario, issue_ids));
+  double offset = 0;
+  if (const Entry* entry = map.Find("offset")) {
+    PARLEY_ASSIGN_OR_RETURN(offset,
+                            ReadUncertainNumber(entry->value, Child(path, "offset"), "offset",
+                                                -std::numeric_limits<double>::infinity(),
+                                                std::numeric_limits<double>::infinity()));
+  }
+  PARLEY_ASSIGN_OR_RETURN(std::vector<ValueFunction> values,
+                          ReadValueFunctions(map, path, scenario, issue_ids));
+  auto utility = std::make_shared<AdditiveUtility>(std::move(weights), std::move(values), offset);
+  if (!relaxed_) {
+    model::UtilityRange range = model::ComputeUtilityRange(*utility, scenario.BuildOutcomeSpace());
+    if (range.min < -kUtilityTolerance || range.max > 1 + kUtilityTolerance) {
+      bool low = range.min < -kUtilityTolerance;
+      return ErrorAt(map.node, path,
+                     "utilities range from " + model::FormatNumber(range.min) + " to " +
+                         model::FormatNumber(range.max) + " but must lie in [0, 1]; " +
+                         (low ? "lowest" : "highest") + " at " +
+                         scenario.DescribeOutcome(low ? range.argmin : range.argmax) +
+                         " (check weights, offset and normalize_weights)");
+    }
+  }
+  return std::shared_ptr<const model::UtilityFunction>(std::move(utility));
+}
 
+// One weight per issue, normalised by their sum unless normalize_weights is false; the scale
+// is kept for writing ranges back as they were written.
+Result<std::vector<double>> ParleyReader::ReadWeights(const MapView& map,
+                                                      const std::string& party_id,
+                                                      const Scenario& scenario,
+                                                      const std::vector<std::string>& issue_ids) {
+  const std::string path = PreferencesPath(party_id);
+  const std::size_t num_issues = scenario.issues.size();
   const Entry* weights_entry = map.Find("weights");
   if (weights_entry == nullptr) {
     return ErrorAt(map.node, path, "additive preferences need 'weights' (one per issue)");
@@ -1237,14 +1281,14 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadAdditive
       break;
     }
   }
-  double offset = 0;
-  if (const Entry* entry = map.Find("offset")) {
-    PARLEY_ASSIGN_OR_RETURN(offset,
-                            ReadUncertainNumber(entry->value, Child(path, "offset"), "offset",
-                                                -std::numeric_limits<double>::infinity(),
-                                                std::numeric_limits<double>::infinity()));
-  }
+  return weights;
+}
 
+// One value function per issue.
+Result<std::vector<ValueFunction>> ParleyReader::ReadValueFunctions(
+    const MapView& map, const std::string& path, const Scenario& scenario,
+    const std::vector<std::string>& issue_ids) {
+  const std::size_t num_issues = scenario.issues.size();
   const Entry* values_entry = map.Find("values");
   if (values_entry == nullptr) {
     return ErrorAt(map.node, path, "additive preferences need 'values' (one function per issue)");
@@ -1266,27 +1310,14 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadAdditive
         ReadValueFunction(entry.value, Child(values_path, entry.key), scenario.issues[*issue_idx]));
     has_values[*issue_idx] = true;
   }
-  missing = MissingIssues(scenario.issues, has_values);
+  std::vector<std::string> missing = MissingIssues(scenario.issues, has_values);
   if (!missing.empty()) {
     return ErrorAt(values_entry->value, values_path,
                    "no value function for issue(s) " + ListNames(missing) +
                        " (every issue needs one; {type: constant, value: 0} if it does not "
                        "matter)");
   }
-  auto utility = std::make_shared<AdditiveUtility>(std::move(weights), std::move(values), offset);
-  if (!relaxed_) {
-    model::UtilityRange range = model::ComputeUtilityRange(*utility, scenario.BuildOutcomeSpace());
-    if (range.min < -kUtilityTolerance || range.max > 1 + kUtilityTolerance) {
-      bool low = range.min < -kUtilityTolerance;
-      return ErrorAt(map.node, path,
-                     "utilities range from " + model::FormatNumber(range.min) + " to " +
-                         model::FormatNumber(range.max) + " but must lie in [0, 1]; " +
-                         (low ? "lowest" : "highest") + " at " +
-                         scenario.DescribeOutcome(low ? range.argmin : range.argmax) +
-                         " (check weights, offset and normalize_weights)");
-    }
-  }
-  return std::shared_ptr<const model::UtilityFunction>(std::move(utility));
+  return values;
 }
 
 Result<ValueFunction> ParleyReader::ReadValueFunction(const YAML::Node& node,
@@ -1333,8 +1364,16 @@ Result<ValueFunction> ParleyReader::ReadValueFunction(const YAML::Node& node,
                    "a " + type + " value function needs a numeric issue; issue " + Quote(issue.id) +
                        " is discrete (use a table)");
   }
-  PARLEY_ASSIGN_OR_RETURN(MapView map,
-                          ReadMap(node, path, "a " + type + " value function", keys->second));
+  PARLEY_RETURN_IF_ERROR(ReadValueFunctionForm(node, path, issue, type, keys->second, function));
+  return function;
+}
+
+// A value function given with its `type` (allowed keys: `keys`): the form, tabulated.
+Status ParleyReader::ReadValueFunctionForm(const YAML::Node& node, const std::string& path,
+                                           const Issue& issue, const std::string& type,
+                                           const std::vector<std::string>& keys,
+                                           ValueFunction& function) {
+  PARLEY_ASSIGN_OR_RETURN(MapView map, ReadMap(node, path, "a " + type + " value function", keys));
   PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
   auto require = [&](const char* key) -> Result<const Entry*> {
     const Entry* entry = map.Find(key);
@@ -1347,8 +1386,7 @@ Result<ValueFunction> ParleyReader::ReadValueFunction(const YAML::Node& node,
     PARLEY_ASSIGN_OR_RETURN(const Entry* values, require("values"));
     PARLEY_ASSIGN_OR_RETURN(MapView table,
                             ReadAnyMap(values->value, Child(path, "values"), "option values"));
-    PARLEY_RETURN_IF_ERROR(ReadTableEntries(table, path, issue, false, function));
-    return function;
+    return ReadTableEntries(table, path, issue, false, function);
   }
 
   const double lower = issue.NumericValue(0);
@@ -1364,32 +1402,7 @@ Result<ValueFunction> ParleyReader::ReadValueFunction(const YAML::Node& node,
     function.points = {{lower, value_lower}, {upper, value_upper}};
   } else if (type == "piecewise_linear") {
     PARLEY_ASSIGN_OR_RETURN(const Entry* points, require("points"));
-    const std::string points_path = Child(path, "points");
-    PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
-                            ReadList(points->value, points_path, "a list of [x, value] points"));
-    if (items.empty()) return ErrorAt(points->value, points_path, "at least one point is needed");
-    function.form = ValueFunctionForm::kPiecewiseLinear;
-    for (std::size_t point_idx = 0; point_idx < items.size(); ++point_idx) {
-      const std::string point_path = Element(points_path, point_idx);
-      PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> pair,
-                              ReadList(items[point_idx], point_path, "a point [x, value]"));
-      if (pair.size() != 2) {
-        return ErrorAt(items[point_idx], point_path,
-                       "a point is [x, value], got a list of " + std::to_string(pair.size()));
-      }
-      PARLEY_ASSIGN_OR_RETURN(double x, ReadNumber(pair[0], point_path, false));
-      PARLEY_ASSIGN_OR_RETURN(double value, ReadNumber(pair[1], point_path, false));
-      if (!relaxed_ && (value < 0 || value > 1)) {
-        return ErrorAt(pair[1], point_path,
-                       "a value must lie in [0, 1], got " + model::FormatNumber(value));
-      }
-      if (!function.points.empty() && x < function.points.back().first) {
-        return ErrorAt(pair[0], point_path,
-                       "points must be listed by increasing x; " + model::FormatNumber(x) +
-                           " comes after " + model::FormatNumber(function.points.back().first));
-      }
-      function.points.emplace_back(x, value);
-    }
+    PARLEY_RETURN_IF_ERROR(ReadPoints(points->value, Child(path, "points"), function));
   } else if (type == "triangular") {
     PARLEY_ASSIGN_OR_RETURN(const Entry* lower_entry, require("lower"));
     PARLEY_ASSIGN_OR_RETURN(const Entry* peak_entry, require("peak"));
@@ -1413,7 +1426,38 @@ Result<ValueFunction> ParleyReader::ReadValueFunction(const YAML::Node& node,
     function.points = {{0.0, value}};
   }
   function.Tabulate(issue);
-  return function;
+  return Status::Ok();
+}
+
+// The points of a piecewise-linear value function: [x, value] by increasing x.
+Status ParleyReader::ReadPoints(const YAML::Node& node, const std::string& points_path,
+                                ValueFunction& function) {
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
+                          ReadList(node, points_path, "a list of [x, value] points"));
+  if (items.empty()) return ErrorAt(node, points_path, "at least one point is needed");
+  function.form = ValueFunctionForm::kPiecewiseLinear;
+  for (std::size_t point_idx = 0; point_idx < items.size(); ++point_idx) {
+    const std::string point_path = Element(points_path, point_idx);
+    PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> pair,
+                            ReadList(items[point_idx], point_path, "a point [x, value]"));
+    if (pair.size() != 2) {
+      return ErrorAt(items[point_idx], point_path,
+                     "a point is [x, value], got a list of " + std::to_string(pair.size()));
+    }
+    PARLEY_ASSIGN_OR_RETURN(double x, ReadNumber(pair[0], point_path, false));
+    PARLEY_ASSIGN_OR_RETURN(double value, ReadNumber(pair[1], point_path, false));
+    if (!relaxed_ && (value < 0 || value > 1)) {
+      return ErrorAt(pair[1], point_path,
+                     "a value must lie in [0, 1], got " + model::FormatNumber(value));
+    }
+    if (!function.points.empty() && x < function.points.back().first) {
+      return ErrorAt(pair[0], point_path,
+                     "points must be listed by increasing x; " + model::FormatNumber(x) +
+                         " comes after " + model::FormatNumber(function.points.back().first));
+    }
+    function.points.emplace_back(x, value);
+  }
+  return Status::Ok();
 }
 
 Status ParleyReader::ReadTableEntries(const MapView& map, const std::string& path,
