@@ -93,29 +93,37 @@ class Routes {
     }
     const std::vector<std::string>& path = *split;
     if (path.size() < 2 || path[0] != "api") return NoRoute(request);
+    if (path.size() == 2) return DispatchTopLevel(request, path[1]);
+    if (path[1] != "rooms") return NoRoute(request);
+    return DispatchRoom(request, path);
+  }
+
+ private:
+  // /api/NAME: health, whoami, strategies, protocols, rooms.
+  Response DispatchTopLevel(const Request& request, const std::string& name) {
     const std::string& method = request.method;
-    if (path.size() == 2 && path[1] == "health") {
+    if (name == "health") {
       if (method != "GET") return NotAllowed("GET");
       return Response{200, Json{{"status", "ok"},
                                 {"store", service_.store_->Backend()},
                                 {"rooms", service_.NumRooms()}}};
     }
-    if (path.size() == 2 && path[1] == "whoami") {
+    if (name == "whoami") {
       if (method != "GET") return NotAllowed("GET");
       return Global(request,
                     {Role::kAdmin, Role::kMediator, Role::kPrincipal, Role::kMember,
                      Role::kObserver, Role::kChair},
                     [&](const Caller& caller) { return WhoAmI(caller); });
     }
-    if (path.size() == 2 && (path[1] == "strategies" || path[1] == "protocols")) {
+    if (name == "strategies" || name == "protocols") {
       if (method != "GET") return NotAllowed("GET");
-      const bool strategies = path[1] == "strategies";
+      const bool strategies = name == "strategies";
       return Global(request,
                     {Role::kAdmin, Role::kMediator, Role::kPrincipal, Role::kMember,
                      Role::kObserver, Role::kChair},
                     [&](const Caller&) { return strategies ? Strategies() : Protocols(); });
     }
-    if (path.size() == 2 && path[1] == "rooms") {
+    if (name == "rooms") {
       if (method == "GET") {
         return Global(request, {Role::kAdmin, Role::kMediator},
                       [&](const Caller& caller) { return ListRooms(caller); });
@@ -126,7 +134,12 @@ class Routes {
       }
       return NotAllowed("GET, POST");
     }
-    if (path[1] != "rooms" || path.size() < 3) return NoRoute(request);
+    return NoRoute(request);
+  }
+
+  // /api/rooms/ID and below.
+  Response DispatchRoom(const Request& request, const std::vector<std::string>& path) {
+    const std::string& method = request.method;
     const std::string& room_id = path[2];
     const Roles everyone = {Role::kMediator, Role::kPrincipal, Role::kMember, Role::kObserver,
                             Role::kChair};
@@ -136,64 +149,7 @@ class Routes {
       return InRoom(request, room_id, everyone, &Routes::RoomView, /*admin_may_read=*/true);
     }
     const std::string& what = path[3];
-    if (path.size() == 4) {
-      struct Entry {
-        const char* name;
-        const char* method;
-        Roles roles;
-        ApiResult<Response> (Routes::*handler)(Room&, const Participant&, const Request&,
-                                               const Json&);
-      };
-      static const Entry kEntries[] = {
-          {"participants", "GET", {Role::kMediator, Role::kChair}, &Routes::ListParticipants},
-          {"participants", "POST", {Role::kMediator, Role::kChair}, &Routes::AddParticipant},
-          {"engines", "POST", {Role::kMediator, Role::kChair}, &Routes::AddEngine},
-          {"actions", "POST", {Role::kMediator, Role::kPrincipal}, &Routes::PostAction},
-          {"preferences", "GET", {Role::kMediator, Role::kPrincipal}, &Routes::GetPreferences},
-          {"preferences", "PUT", {Role::kPrincipal}, &Routes::PutPreferences},
-          {"proposals", "POST", {Role::kPrincipal}, &Routes::PostProposal},
-          {"texts", "GET", {Role::kMediator, Role::kPrincipal, Role::kMember}, &Routes::GetTexts},
-          {"texts", "POST", {Role::kMediator}, &Routes::PostText},
-          {"responses", "POST", {Role::kPrincipal}, &Routes::PostResponse},
-          {"messages",
-           "POST",
-           {Role::kMediator, Role::kPrincipal, Role::kMember},
-           &Routes::PostMessage},
-          {"groups", "GET", {Role::kMediator, Role::kMember}, &Routes::GetGroups},
-          {"groups", "POST", {Role::kMediator}, &Routes::PostGroup},
-          {"analysis", "GET", {Role::kMediator}, nullptr},
-          {"suggestions", "GET", {Role::kMediator}, nullptr},
-          {"evaluation", "POST", {Role::kMediator, Role::kPrincipal}, &Routes::PostEvaluation},
-          {"pace", "GET", {Role::kMediator}, &Routes::GetPace},
-          {"log",
-           "GET",
-           {Role::kMediator, Role::kPrincipal, Role::kMember, Role::kObserver, Role::kChair},
-           &Routes::GetLog},
-          {"events",
-           "GET",
-           {Role::kMediator, Role::kPrincipal, Role::kMember, Role::kObserver, Role::kChair},
-           &Routes::GetLog},
-          {"close", "POST", {Role::kMediator, Role::kChair}, &Routes::PostClose},
-          {"export", "GET", {Role::kMediator}, nullptr},
-      };
-      std::string methods;
-      for (const Entry& entry : kEntries) {
-        if (what != entry.name) continue;
-        if (method == entry.method) {
-          // Heavy work runs without the room's lock (compute.h).
-          if (what == "analysis")
-            return InRoomUnlocked(request, room_id, entry.roles, &Routes::GetAnalysis);
-          if (what == "export")
-            return InRoomUnlocked(request, room_id, entry.roles, &Routes::GetExport);
-          if (what == "suggestions")
-            return InRoomUnlocked(request, room_id, entry.roles, &Routes::GetSuggestions);
-          return InRoom(request, room_id, entry.roles, entry.handler);
-        }
-        methods += (methods.empty() ? "" : ", ") + std::string(entry.method);
-      }
-      if (!methods.empty()) return NotAllowed(methods);
-      return NoRoute(request);
-    }
+    if (path.size() == 4) return DispatchRoomResource(request, room_id, what);
     if (path.size() == 6 && what == "texts" && path[5] == "relay") {
       if (method != "POST") return NotAllowed("POST");
       std::string version = path[4];
@@ -218,7 +174,68 @@ class Routes {
     return NoRoute(request);
   }
 
- private:
+  // /api/rooms/ID/WHAT: the table of resources, their methods and the roles allowed.
+  Response DispatchRoomResource(const Request& request, const std::string& room_id,
+                                const std::string& what) {
+    const std::string& method = request.method;
+    struct Entry {
+      const char* name;
+      const char* method;
+      Roles roles;
+      ApiResult<Response> (Routes::*handler)(Room&, const Participant&, const Request&,
+                                             const Json&);
+    };
+    static const Entry kEntries[] = {
+        {"participants", "GET", {Role::kMediator, Role::kChair}, &Routes::ListParticipants},
+        {"participants", "POST", {Role::kMediator, Role::kChair}, &Routes::AddParticipant},
+        {"engines", "POST", {Role::kMediator, Role::kChair}, &Routes::AddEngine},
+        {"actions", "POST", {Role::kMediator, Role::kPrincipal}, &Routes::PostAction},
+        {"preferences", "GET", {Role::kMediator, Role::kPrincipal}, &Routes::GetPreferences},
+        {"preferences", "PUT", {Role::kPrincipal}, &Routes::PutPreferences},
+        {"proposals", "POST", {Role::kPrincipal}, &Routes::PostProposal},
+        {"texts", "GET", {Role::kMediator, Role::kPrincipal, Role::kMember}, &Routes::GetTexts},
+        {"texts", "POST", {Role::kMediator}, &Routes::PostText},
+        {"responses", "POST", {Role::kPrincipal}, &Routes::PostResponse},
+        {"messages",
+         "POST",
+         {Role::kMediator, Role::kPrincipal, Role::kMember},
+         &Routes::PostMessage},
+        {"groups", "GET", {Role::kMediator, Role::kMember}, &Routes::GetGroups},
+        {"groups", "POST", {Role::kMediator}, &Routes::PostGroup},
+        {"analysis", "GET", {Role::kMediator}, nullptr},
+        {"suggestions", "GET", {Role::kMediator}, nullptr},
+        {"evaluation", "POST", {Role::kMediator, Role::kPrincipal}, &Routes::PostEvaluation},
+        {"pace", "GET", {Role::kMediator}, &Routes::GetPace},
+        {"log",
+         "GET",
+         {Role::kMediator, Role::kPrincipal, Role::kMember, Role::kObserver, Role::kChair},
+         &Routes::GetLog},
+        {"events",
+         "GET",
+         {Role::kMediator, Role::kPrincipal, Role::kMember, Role::kObserver, Role::kChair},
+         &Routes::GetLog},
+        {"close", "POST", {Role::kMediator, Role::kChair}, &Routes::PostClose},
+        {"export", "GET", {Role::kMediator}, nullptr},
+    };
+    std::string methods;
+    for (const Entry& entry : kEntries) {
+      if (what != entry.name) continue;
+      if (method == entry.method) {
+        // Heavy work runs without the room's lock (compute.h).
+        if (what == "analysis")
+          return InRoomUnlocked(request, room_id, entry.roles, &Routes::GetAnalysis);
+        if (what == "export")
+          return InRoomUnlocked(request, room_id, entry.roles, &Routes::GetExport);
+        if (what == "suggestions")
+          return InRoomUnlocked(request, room_id, entry.roles, &Routes::GetSuggestions);
+        return InRoom(request, room_id, entry.roles, entry.handler);
+      }
+      methods += (methods.empty() ? "" : ", ") + std::string(entry.method);
+    }
+    if (!methods.empty()) return NotAllowed(methods);
+    return NoRoute(request);
+  }
+
   using Handler =
       std::function<ApiResult<Response>(Room&, const Participant&, const Request&, const Json&)>;
 
