@@ -451,9 +451,10 @@ std::string AssumptionsSection(const model::Scenario& scenario, const UtilitySpa
   return out;
 }
 
-std::string SessionSection(const model::Scenario& scenario, const session::Trace& trace) {
+// Whether the session agreed, with a warning when the agreement crosses a principal's limits.
+std::string SessionVerdict(const model::Scenario& scenario, const session::Trace& trace) {
   const session::SessionResult& result = trace.result;
-  std::string out = "<section id=\"session\">\n<h2>How the session ended</h2>\n";
+  std::string out;
   if (result.agreement) {
     out += "<p class=\"verdict yes\">Agreement in round " + std::to_string(result.rounds) + " of " +
            std::to_string(trace.rounds) + ".</p>\n";
@@ -477,9 +478,13 @@ std::string SessionSection(const model::Scenario& scenario, const session::Trace
            std::to_string(result.rounds) + " of " + std::to_string(trace.rounds) +
            " rounds).</p>\n";
   }
-  out += "<p>Protocol " + Code(trace.protocol) + ", deadline " + std::to_string(trace.rounds) +
-         " rounds, seed " + std::to_string(trace.seed) + ", " +
-         std::to_string(trace.events.size()) + " messages.</p>\n";
+  return out;
+}
+
+// Each scored party's strategy, utility and reservation value, then the other parties that
+// played a strategy.
+std::string SessionPartiesTable(const model::Scenario& scenario, const session::Trace& trace) {
+  const session::SessionResult& result = trace.result;
   std::vector<std::vector<std::string>> rows;
   for (std::size_t position = 0; position < result.scored_parties.size(); ++position) {
     std::size_t party_idx = result.scored_parties[position];
@@ -501,10 +506,15 @@ std::string SessionSection(const model::Scenario& scenario, const session::Trace
                     Text(model::RoleName(scenario.parties[party_idx].role)), Code(spec), "&#8212;",
                     "&#8212;", "&#8212;"});
   }
-  out += html::Table(
+  return html::Table(
       {"party", "role", "strategy", result.agreement ? "utility" : "utility (reservation value)",
        "undiscounted", "reservation value"},
       rows, {3, 4, 5});
+}
+
+// Welfare and the distances to the frontier and the fair points.
+std::string SessionDistances(const model::Scenario& scenario,
+                             const session::SessionResult& result) {
   std::string distances;
   if (result.distance_to_pareto) {
     auto shown = [](const std::optional<double>& value) {
@@ -522,8 +532,19 @@ std::string SessionSection(const model::Scenario& scenario, const session::Trace
                 shown(result.distance_to_kalai_smorodinsky) +
                 (result.agreement ? "" : " (from the disagreement point)");
   }
-  out += "<p id=\"distances\">Welfare (sum over principals) " + Fixed(result.welfare) +
+  return "<p id=\"distances\">Welfare (sum over principals) " + Fixed(result.welfare) +
          Text(distances) + ".</p>\n";
+}
+
+std::string SessionSection(const model::Scenario& scenario, const session::Trace& trace) {
+  const session::SessionResult& result = trace.result;
+  std::string out = "<section id=\"session\">\n<h2>How the session ended</h2>\n";
+  out += SessionVerdict(scenario, trace);
+  out += "<p>Protocol " + Code(trace.protocol) + ", deadline " + std::to_string(trace.rounds) +
+         " rounds, seed " + std::to_string(trace.seed) + ", " +
+         std::to_string(trace.events.size()) + " messages.</p>\n";
+  out += SessionPartiesTable(scenario, trace);
+  out += SessionDistances(scenario, result);
   if (result.agreement && result.outcome) {
     std::vector<std::vector<std::string>> outcome_rows;
     for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
