@@ -116,19 +116,11 @@ std::string FileNameFor(const std::string& id) {
 
 std::string Fixed(double value) { return fmt::format("{:.4f}", value); }
 
-std::string RenderText(const model::Scenario& scenario, const session::Trace& trace,
-                       const session::ScenarioReference& reference) {
+// How the session ended: the agreement with its outcome (and a warning when it crosses a
+// principal's limits), or why there was none.
+std::string RenderEnding(const model::Scenario& scenario, const session::Trace& trace) {
   const session::SessionResult& result = trace.result;
   std::string out;
-  if (!scenario.meta.banner.empty()) out += "NOTE: " + scenario.meta.banner + "\n\n";
-  out += fmt::format("{}: {}, deadline {} rounds, seed {}\n", scenario.name, trace.protocol,
-                     trace.rounds, trace.seed);
-  for (const auto& [party_idx, spec] : trace.strategies) {
-    const model::Party& party = scenario.parties[party_idx];
-    std::string label = party.name != party.id ? party.id + " (" + party.name + ")" : party.id;
-    out += fmt::format("  {} [{}]: {}\n", label, model::RoleName(party.role), spec);
-  }
-  out += "\n";
   if (result.agreement) {
     out += fmt::format("Agreement in round {} of {} ({} messages).\n", result.rounds, trace.rounds,
                        session::MessageCount(trace));
@@ -147,6 +139,13 @@ std::string RenderText(const model::Scenario& scenario, const session::Trace& tr
         fmt::format("No agreement: {} (after {} of {} rounds, {} messages).\n", result.end_reason,
                     result.rounds, trace.rounds, session::MessageCount(trace));
   }
+  return out;
+}
+
+// Each scored party's utility, the welfare and the distances to the frontier and fair points.
+std::string RenderUtilities(const model::Scenario& scenario, const session::SessionResult& result,
+                            const session::ScenarioReference& reference) {
+  std::string out;
   out += result.agreement ? "Utilities (discounted, undiscounted):\n"
                           : "Utilities (reservation values):\n";
   std::size_t width = 0;
@@ -177,6 +176,12 @@ std::string RenderText(const model::Scenario& scenario, const session::Trace& tr
   } else {
     out += "Distances not computed: " + reference.note + "\n";
   }
+  return out;
+}
+
+// The gap per issue between the principals' latest offers, first and last round.
+std::string RenderGaps(const model::Scenario& scenario, const session::SessionResult& result) {
+  std::string out;
   if (!result.gaps.empty()) {
     const session::GapSample& first = result.gaps.front();
     const session::GapSample& last = result.gaps.back();
@@ -198,6 +203,25 @@ std::string RenderText(const model::Scenario& scenario, const session::Trace& tr
         "Gaps: no round had offers from two principals (under this protocol they may only "
         "vote or respond)\n";
   }
+  return out;
+}
+
+std::string RenderText(const model::Scenario& scenario, const session::Trace& trace,
+                       const session::ScenarioReference& reference) {
+  const session::SessionResult& result = trace.result;
+  std::string out;
+  if (!scenario.meta.banner.empty()) out += "NOTE: " + scenario.meta.banner + "\n\n";
+  out += fmt::format("{}: {}, deadline {} rounds, seed {}\n", scenario.name, trace.protocol,
+                     trace.rounds, trace.seed);
+  for (const auto& [party_idx, spec] : trace.strategies) {
+    const model::Party& party = scenario.parties[party_idx];
+    std::string label = party.name != party.id ? party.id + " (" + party.name + ")" : party.id;
+    out += fmt::format("  {} [{}]: {}\n", label, model::RoleName(party.role), spec);
+  }
+  out += "\n";
+  out += RenderEnding(scenario, trace);
+  out += RenderUtilities(scenario, result, reference);
+  out += RenderGaps(scenario, result);
   if (!result.illegal_actions.empty()) {
     const session::IllegalAction& illegal = result.illegal_actions.front();
     out += fmt::format("Illegal actions: {} (first in round {}, by {}: {})\n",
