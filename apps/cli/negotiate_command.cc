@@ -231,6 +231,62 @@ std::string RenderText(const model::Scenario& scenario, const session::Trace& tr
   return out;
 }
 
+// The files written after the session: the HTML report, each party's view, the results and
+// events CSVs.
+Status WriteSessionFiles(const NegotiateOptions& options, const model::Scenario& scenario,
+                         const session::Trace& trace,
+                         const std::vector<std::pair<std::string, nlohmann::ordered_json>>& views) {
+  if (!options.report.empty()) {
+    report::HtmlReportOptions report_options;
+    report_options.source_files = trace.scenario_files;
+    PARLEY_ASSIGN_OR_RETURN(std::string page,
+                            report::TraceReportHtml(scenario, trace, report_options));
+    PARLEY_RETURN_IF_ERROR(WriteFileAtomically(options.report, page));
+  }
+  if (!options.views.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.views, ec);
+    if (ec) {
+      return InvalidInput("cannot create the views folder: " + ec.message(),
+                          Location::InFile(options.views));
+    }
+    for (const auto& [id, file] : views) {
+      std::string path =
+          (std::filesystem::path(options.views) / (FileNameFor(id) + ".json")).string();
+      PARLEY_RETURN_IF_ERROR(WriteFileAtomically(path, file.dump(2) + "\n"));
+    }
+  }
+  if (!options.results_csv.empty()) {
+    PARLEY_RETURN_IF_ERROR(
+        WriteFileAtomically(options.results_csv,
+                            session::ResultsCsvHeader() + session::ResultsCsvRow(scenario, trace)));
+  }
+  if (!options.events_csv.empty()) {
+    PARLEY_RETURN_IF_ERROR(
+        WriteFileAtomically(options.events_csv, session::EventsCsv(scenario, trace)));
+  }
+
+  return Status::Ok();
+}
+
+// The --json answer: the session's settings and its result.
+std::string RenderJson(const model::Scenario& scenario, const session::Trace& trace) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  out["scenario"] = scenario.name;
+  out["protocol"] = trace.protocol;
+  nlohmann::ordered_json strategies = nlohmann::ordered_json::object();
+  for (const auto& [party_idx, spec] : trace.strategies) {
+    strategies[scenario.parties[party_idx].id] = spec;
+  }
+  out["strategies"] = std::move(strategies);
+  out["seed"] = trace.seed;
+  out["max_rounds"] = trace.rounds;
+  out["messages"] = session::MessageCount(trace);
+  nlohmann::ordered_json result = session::ResultToJson(scenario, trace);
+  for (auto& [key, value] : result.items()) out[key] = value;
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 Status RunNegotiate(const NegotiateOptions& options) {
   PARLEY_ASSIGN_OR_RETURN(model::Scenario scenario, io::LoadScenario(options.source));
   session::SessionConfig config;
@@ -288,52 +344,11 @@ Status RunNegotiate(const NegotiateOptions& options) {
     PARLEY_RETURN_IF_ERROR(writer_status);
     PARLEY_RETURN_IF_ERROR(writer->Finish(trace));
   }
-  if (!options.report.empty()) {
-    report::HtmlReportOptions report_options;
-    report_options.source_files = trace.scenario_files;
-    PARLEY_ASSIGN_OR_RETURN(std::string page,
-                            report::TraceReportHtml(scenario, trace, report_options));
-    PARLEY_RETURN_IF_ERROR(WriteFileAtomically(options.report, page));
-  }
-  if (!options.views.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.views, ec);
-    if (ec) {
-      return InvalidInput("cannot create the views folder: " + ec.message(),
-                          Location::InFile(options.views));
-    }
-    for (const auto& [id, file] : views) {
-      std::string path =
-          (std::filesystem::path(options.views) / (FileNameFor(id) + ".json")).string();
-      PARLEY_RETURN_IF_ERROR(WriteFileAtomically(path, file.dump(2) + "\n"));
-    }
-  }
-  if (!options.results_csv.empty()) {
-    PARLEY_RETURN_IF_ERROR(
-        WriteFileAtomically(options.results_csv,
-                            session::ResultsCsvHeader() + session::ResultsCsvRow(scenario, trace)));
-  }
-  if (!options.events_csv.empty()) {
-    PARLEY_RETURN_IF_ERROR(
-        WriteFileAtomically(options.events_csv, session::EventsCsv(scenario, trace)));
-  }
+  PARLEY_RETURN_IF_ERROR(WriteSessionFiles(options, scenario, trace, views));
 
   std::string text;
   if (options.json) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::object();
-    out["scenario"] = scenario.name;
-    out["protocol"] = trace.protocol;
-    nlohmann::ordered_json strategies = nlohmann::ordered_json::object();
-    for (const auto& [party_idx, spec] : trace.strategies) {
-      strategies[scenario.parties[party_idx].id] = spec;
-    }
-    out["strategies"] = std::move(strategies);
-    out["seed"] = trace.seed;
-    out["max_rounds"] = trace.rounds;
-    out["messages"] = session::MessageCount(trace);
-    nlohmann::ordered_json result = session::ResultToJson(scenario, trace);
-    for (auto& [key, value] : result.items()) out[key] = value;
-    text = out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    text = RenderJson(scenario, trace);
   } else {
     text = RenderText(scenario, trace, *config.reference);
     if (!options.trace.empty()) text += "Trace written to " + options.trace + "\n";
