@@ -116,19 +116,11 @@ std::string FileNameFor(const std::string& id) {
 
 std::string Fixed(double value) { return fmt::format("{:.4f}", value); }
 
-std::string RenderText(const model::Scenario& scenario, const session::Trace& trace,
-                       const session::ScenarioReference& reference) {
+// How the session ended: the agreement with its outcome (and a warning when it crosses a
+// principal's limits), or why there was none.
+std::string RenderEnding(const model::Scenario& scenario, const session::Trace& trace) {
   const session::SessionResult& result = trace.result;
   std::string out;
-  if (!scenario.meta.banner.empty()) out += "NOTE: " + scenario.meta.banner + "\n\n";
-  out += fmt::format("{}: {}, deadline {} rounds, seed {}\n", scenario.name, trace.protocol,
-                     trace.rounds, trace.seed);
-  for (const auto& [party_idx, spec] : trace.strategies) {
-    const model::Party& party = scenario.parties[party_idx];
-    std::string label = party.name != party.id ? party.id + " (" + party.name + ")" : party.id;
-    out += fmt::format("  {} [{}]: {}\n", label, model::RoleName(party.role), spec);
-  }
-  out += "\n";
   if (result.agreement) {
     out += fmt::format("Agreement in round {} of {} ({} messages).\n", result.rounds, trace.rounds,
                        session::MessageCount(trace));
@@ -147,6 +139,13 @@ std::string RenderText(const model::Scenario& scenario, const session::Trace& tr
         fmt::format("No agreement: {} (after {} of {} rounds, {} messages).\n", result.end_reason,
                     result.rounds, trace.rounds, session::MessageCount(trace));
   }
+  return out;
+}
+
+// Each scored party's utility, the welfare and the distances to the frontier and fair points.
+std::string RenderUtilities(const model::Scenario& scenario, const session::SessionResult& result,
+                            const session::ScenarioReference& reference) {
+  std::string out;
   out += result.agreement ? "Utilities (discounted, undiscounted):\n"
                           : "Utilities (reservation values):\n";
   std::size_t width = 0;
@@ -177,6 +176,12 @@ std::string RenderText(const model::Scenario& scenario, const session::Trace& tr
   } else {
     out += "Distances not computed: " + reference.note + "\n";
   }
+  return out;
+}
+
+// The gap per issue between the principals' latest offers, first and last round.
+std::string RenderGaps(const model::Scenario& scenario, const session::SessionResult& result) {
+  std::string out;
   if (!result.gaps.empty()) {
     const session::GapSample& first = result.gaps.front();
     const session::GapSample& last = result.gaps.back();
@@ -198,6 +203,25 @@ std::string RenderText(const model::Scenario& scenario, const session::Trace& tr
         "Gaps: no round had offers from two principals (under this protocol they may only "
         "vote or respond)\n";
   }
+  return out;
+}
+
+std::string RenderText(const model::Scenario& scenario, const session::Trace& trace,
+                       const session::ScenarioReference& reference) {
+  const session::SessionResult& result = trace.result;
+  std::string out;
+  if (!scenario.meta.banner.empty()) out += "NOTE: " + scenario.meta.banner + "\n\n";
+  out += fmt::format("{}: {}, deadline {} rounds, seed {}\n", scenario.name, trace.protocol,
+                     trace.rounds, trace.seed);
+  for (const auto& [party_idx, spec] : trace.strategies) {
+    const model::Party& party = scenario.parties[party_idx];
+    std::string label = party.name != party.id ? party.id + " (" + party.name + ")" : party.id;
+    out += fmt::format("  {} [{}]: {}\n", label, model::RoleName(party.role), spec);
+  }
+  out += "\n";
+  out += RenderEnding(scenario, trace);
+  out += RenderUtilities(scenario, result, reference);
+  out += RenderGaps(scenario, result);
   if (!result.illegal_actions.empty()) {
     const session::IllegalAction& illegal = result.illegal_actions.front();
     out += fmt::format("Illegal actions: {} (first in round {}, by {}: {})\n",
@@ -205,6 +229,62 @@ std::string RenderText(const model::Scenario& scenario, const session::Trace& tr
                        scenario.parties[illegal.party].id, illegal.reason);
   }
   return out;
+}
+
+// The files written after the session: the HTML report, each party's view, the results and
+// events CSVs.
+Status WriteSessionFiles(const NegotiateOptions& options, const model::Scenario& scenario,
+                         const session::Trace& trace,
+                         const std::vector<std::pair<std::string, nlohmann::ordered_json>>& views) {
+  if (!options.report.empty()) {
+    report::HtmlReportOptions report_options;
+    report_options.source_files = trace.scenario_files;
+    PARLEY_ASSIGN_OR_RETURN(std::string page,
+                            report::TraceReportHtml(scenario, trace, report_options));
+    PARLEY_RETURN_IF_ERROR(WriteFileAtomically(options.report, page));
+  }
+  if (!options.views.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.views, ec);
+    if (ec) {
+      return InvalidInput("cannot create the views folder: " + ec.message(),
+                          Location::InFile(options.views));
+    }
+    for (const auto& [id, file] : views) {
+      std::string path =
+          (std::filesystem::path(options.views) / (FileNameFor(id) + ".json")).string();
+      PARLEY_RETURN_IF_ERROR(WriteFileAtomically(path, file.dump(2) + "\n"));
+    }
+  }
+  if (!options.results_csv.empty()) {
+    PARLEY_RETURN_IF_ERROR(
+        WriteFileAtomically(options.results_csv,
+                            session::ResultsCsvHeader() + session::ResultsCsvRow(scenario, trace)));
+  }
+  if (!options.events_csv.empty()) {
+    PARLEY_RETURN_IF_ERROR(
+        WriteFileAtomically(options.events_csv, session::EventsCsv(scenario, trace)));
+  }
+
+  return Status::Ok();
+}
+
+// The --json answer: the session's settings and its result.
+std::string RenderJson(const model::Scenario& scenario, const session::Trace& trace) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  out["scenario"] = scenario.name;
+  out["protocol"] = trace.protocol;
+  nlohmann::ordered_json strategies = nlohmann::ordered_json::object();
+  for (const auto& [party_idx, spec] : trace.strategies) {
+    strategies[scenario.parties[party_idx].id] = spec;
+  }
+  out["strategies"] = std::move(strategies);
+  out["seed"] = trace.seed;
+  out["max_rounds"] = trace.rounds;
+  out["messages"] = session::MessageCount(trace);
+  nlohmann::ordered_json result = session::ResultToJson(scenario, trace);
+  for (auto& [key, value] : result.items()) out[key] = value;
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 Status RunNegotiate(const NegotiateOptions& options) {
@@ -264,52 +344,11 @@ Status RunNegotiate(const NegotiateOptions& options) {
     PARLEY_RETURN_IF_ERROR(writer_status);
     PARLEY_RETURN_IF_ERROR(writer->Finish(trace));
   }
-  if (!options.report.empty()) {
-    report::HtmlReportOptions report_options;
-    report_options.source_files = trace.scenario_files;
-    PARLEY_ASSIGN_OR_RETURN(std::string page,
-                            report::TraceReportHtml(scenario, trace, report_options));
-    PARLEY_RETURN_IF_ERROR(WriteFileAtomically(options.report, page));
-  }
-  if (!options.views.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.views, ec);
-    if (ec) {
-      return InvalidInput("cannot create the views folder: " + ec.message(),
-                          Location::InFile(options.views));
-    }
-    for (const auto& [id, file] : views) {
-      std::string path =
-          (std::filesystem::path(options.views) / (FileNameFor(id) + ".json")).string();
-      PARLEY_RETURN_IF_ERROR(WriteFileAtomically(path, file.dump(2) + "\n"));
-    }
-  }
-  if (!options.results_csv.empty()) {
-    PARLEY_RETURN_IF_ERROR(
-        WriteFileAtomically(options.results_csv,
-                            session::ResultsCsvHeader() + session::ResultsCsvRow(scenario, trace)));
-  }
-  if (!options.events_csv.empty()) {
-    PARLEY_RETURN_IF_ERROR(
-        WriteFileAtomically(options.events_csv, session::EventsCsv(scenario, trace)));
-  }
+  PARLEY_RETURN_IF_ERROR(WriteSessionFiles(options, scenario, trace, views));
 
   std::string text;
   if (options.json) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::object();
-    out["scenario"] = scenario.name;
-    out["protocol"] = trace.protocol;
-    nlohmann::ordered_json strategies = nlohmann::ordered_json::object();
-    for (const auto& [party_idx, spec] : trace.strategies) {
-      strategies[scenario.parties[party_idx].id] = spec;
-    }
-    out["strategies"] = std::move(strategies);
-    out["seed"] = trace.seed;
-    out["max_rounds"] = trace.rounds;
-    out["messages"] = session::MessageCount(trace);
-    nlohmann::ordered_json result = session::ResultToJson(scenario, trace);
-    for (auto& [key, value] : result.items()) out[key] = value;
-    text = out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    text = RenderJson(scenario, trace);
   } else {
     text = RenderText(scenario, trace, *config.reference);
     if (!options.trace.empty()) text += "Trace written to " + options.trace + "\n";

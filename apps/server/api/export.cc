@@ -4,6 +4,7 @@
 // scenario, exactly as `parley replay` will; rooms created before protocols ran in rooms are
 // mapped from their events (protocol "live", docs/live.md).
 #include <algorithm>
+#include <optional>
 
 #include "parley/io/scenario_io.h"
 #include "parley/session/distances.h"
@@ -37,8 +38,14 @@ struct TraceDraft {
 
 namespace {
 
-// A legacy room's events mapped onto messages (the mapping of docs/live.md, "Export").
-Status DraftLegacyTrace(const Room& room, TraceDraft& draft) {
+using MappedMessage = std::optional<protocols::Message>;
+
+std::size_t PartyIndex(const Room& room, const std::string& id) {
+  return *room.scenario.FindParty(id);
+}
+
+// The trace's header: scenario, protocol "live", each principal's engine or "human".
+void DraftLegacyHeader(const Room& room, TraceDraft& draft) {
   const model::Scenario& scenario = room.scenario;
   session::Trace& trace = draft.trace;
   trace.scenario_name = scenario.name;
@@ -56,91 +63,111 @@ Status DraftLegacyTrace(const Room& room, TraceDraft& draft) {
   for (const model::Party& party : scenario.parties) {
     trace.parties.push_back(protocols::PublicParty{party.id, party.name, party.role});
   }
-  const std::vector<std::size_t> scored = scenario.PartiesWithPreferences();
-  auto party_index = [&](const std::string& id) { return *scenario.FindParty(id); };
+}
 
-  for (const Event& event : room.log) {
-    protocols::Message message;
-    message.round = event.round;
-    message.time = room.max_rounds > 0
-                       ? std::min(1.0, static_cast<double>(event.round) / room.max_rounds)
-                       : 1.0;
-    const Json& body = event.body;
-    if (event.type == "proposal") {
-      message.sender = party_index(body.at("party").get<std::string>());
-      message.recipients = {*room.mediator_party};
-      message.type = protocols::ActionType::kOffer;
-      PARLEY_ASSIGN_OR_RETURN(message.outcome, OutcomeOf(room, body));
-      message.text = body.value("note", "");
-    } else if (event.type == "text_relayed") {
-      message.sender = *room.mediator_party;
-      for (const Json& party : body.at("to")) {
-        message.recipients.push_back(party_index(party.get<std::string>()));
-      }
-      message.type = protocols::ActionType::kOffer;
-      PARLEY_ASSIGN_OR_RETURN(message.outcome, OutcomeOf(room, body));
-      message.text = "text version " + std::to_string(body.value("version", 0));
-      if (!body.value("note", "").empty()) message.text += ": " + body.value("note", "");
-    } else if (event.type == "response") {
-      message.sender = party_index(body.at("party").get<std::string>());
-      message.recipients = {*room.mediator_party};
-      bool accept = body.value("accept", false);
-      message.type = accept ? protocols::ActionType::kAccept : protocols::ActionType::kReject;
-      PARLEY_ASSIGN_OR_RETURN(message.outcome, OutcomeOf(room, body));
-      std::string rejected;
-      for (auto it = body.at("clauses").begin(); it != body.at("clauses").end(); ++it) {
-        if (*it == "reject") rejected += (rejected.empty() ? "" : ", ") + it.key();
-      }
-      message.text = "text version " + std::to_string(body.value("version", 0));
-      if (!accept) message.text += "; rejected clauses: " + rejected;
-      if (!body.value("note", "").empty()) message.text += "; " + body.value("note", "");
-    } else if (event.type == "preferences_submitted") {
-      message.sender = party_index(body.at("party").get<std::string>());
-      message.recipients = {*room.mediator_party};
-      message.type = protocols::ActionType::kConfide;
-      message.text = "preferences submitted";
-      for (const RefusedEvent& refused : room.refused) {
-        if (refused.seq == event.seq)
-          message.text += " (refused on replay: " + refused.reason + ")";
-      }
-    } else if (event.type == "message") {
-      const Participant* from = room.FindParticipant(body.value("from", ""));
-      if (from == nullptr) continue;
-      if (from->role == Role::kMediator) {
-        message.sender = *room.mediator_party;
-        for (const Json& recipient : body.at("to")) {
-          std::string id = recipient.get<std::string>();
-          if (id.rfind("group:", 0) != 0) message.recipients.push_back(party_index(id));
-        }
-        if (message.recipients.empty()) continue;  // to working groups only: not parties
-        message.type = protocols::ActionType::kRelay;
-      } else if (from->role == Role::kPrincipal) {
-        message.sender = party_index(from->party);
-        message.recipients = {*room.mediator_party};
-        message.type = protocols::ActionType::kConfide;
-      } else {
-        continue;
-      }
-      if (body.contains("outcome")) {
-        PARLEY_ASSIGN_OR_RETURN(message.outcome, OutcomeOf(room, body));
-      }
-      message.text = body.value("text", "");
-    } else {
-      continue;
-    }
-    message.sequence = trace.events.size();
-    session::TraceEvent trace_event;
-    if (message.outcome) {
-      for (std::size_t party_idx : scored) {
-        trace_event.utilities.push_back(
-            scenario.parties[party_idx].preferences->utility->Evaluate(*message.outcome));
-      }
-    }
-    trace_event.message = std::move(message);
-    trace.events.push_back(std::move(trace_event));
+Status MapProposal(const Room& room, const Json& body, protocols::Message& message) {
+  message.sender = PartyIndex(room, body.at("party").get<std::string>());
+  message.recipients = {*room.mediator_party};
+  message.type = protocols::ActionType::kOffer;
+  PARLEY_ASSIGN_OR_RETURN(message.outcome, OutcomeOf(room, body));
+  message.text = body.value("note", "");
+  return Status::Ok();
+}
+
+Status MapTextRelayed(const Room& room, const Json& body, protocols::Message& message) {
+  message.sender = *room.mediator_party;
+  for (const Json& party : body.at("to")) {
+    message.recipients.push_back(PartyIndex(room, party.get<std::string>()));
   }
+  message.type = protocols::ActionType::kOffer;
+  PARLEY_ASSIGN_OR_RETURN(message.outcome, OutcomeOf(room, body));
+  message.text = "text version " + std::to_string(body.value("version", 0));
+  if (!body.value("note", "").empty()) message.text += ": " + body.value("note", "");
+  return Status::Ok();
+}
 
-  session::SessionResult& result = trace.result;
+Status MapResponse(const Room& room, const Json& body, protocols::Message& message) {
+  message.sender = PartyIndex(room, body.at("party").get<std::string>());
+  message.recipients = {*room.mediator_party};
+  bool accept = body.value("accept", false);
+  message.type = accept ? protocols::ActionType::kAccept : protocols::ActionType::kReject;
+  PARLEY_ASSIGN_OR_RETURN(message.outcome, OutcomeOf(room, body));
+  std::string rejected;
+  for (auto it = body.at("clauses").begin(); it != body.at("clauses").end(); ++it) {
+    if (*it == "reject") rejected += (rejected.empty() ? "" : ", ") + it.key();
+  }
+  message.text = "text version " + std::to_string(body.value("version", 0));
+  if (!accept) message.text += "; rejected clauses: " + rejected;
+  if (!body.value("note", "").empty()) message.text += "; " + body.value("note", "");
+  return Status::Ok();
+}
+
+void MapPreferencesSubmitted(const Room& room, const Event& event, protocols::Message& message) {
+  message.sender = PartyIndex(room, event.body.at("party").get<std::string>());
+  message.recipients = {*room.mediator_party};
+  message.type = protocols::ActionType::kConfide;
+  message.text = "preferences submitted";
+  for (const RefusedEvent& refused : room.refused) {
+    if (refused.seq == event.seq) message.text += " (refused on replay: " + refused.reason + ")";
+  }
+}
+
+// A chat message: the mediator's to parties (a relay), a principal's to the mediator (a
+// confidence); none for anything else (messages to working groups only, observers).
+Result<MappedMessage> MapChatMessage(const Room& room, const Json& body,
+                                     protocols::Message message) {
+  const Participant* from = room.FindParticipant(body.value("from", ""));
+  if (from == nullptr) return MappedMessage();
+  if (from->role == Role::kMediator) {
+    message.sender = *room.mediator_party;
+    for (const Json& recipient : body.at("to")) {
+      std::string id = recipient.get<std::string>();
+      if (id.rfind("group:", 0) != 0) message.recipients.push_back(PartyIndex(room, id));
+    }
+    if (message.recipients.empty()) return MappedMessage();  // to working groups only
+    message.type = protocols::ActionType::kRelay;
+  } else if (from->role == Role::kPrincipal) {
+    message.sender = PartyIndex(room, from->party);
+    message.recipients = {*room.mediator_party};
+    message.type = protocols::ActionType::kConfide;
+  } else {
+    return MappedMessage();
+  }
+  if (body.contains("outcome")) {
+    PARLEY_ASSIGN_OR_RETURN(message.outcome, OutcomeOf(room, body));
+  }
+  message.text = body.value("text", "");
+  return MappedMessage(std::move(message));
+}
+
+// One event of a legacy room as a message, or none for events the trace does not show.
+Result<MappedMessage> MapLegacyEvent(const Room& room, const Event& event) {
+  protocols::Message message;
+  message.round = event.round;
+  message.time =
+      room.max_rounds > 0 ? std::min(1.0, static_cast<double>(event.round) / room.max_rounds) : 1.0;
+  const Json& body = event.body;
+  if (event.type == "proposal") {
+    PARLEY_RETURN_IF_ERROR(MapProposal(room, body, message));
+  } else if (event.type == "text_relayed") {
+    PARLEY_RETURN_IF_ERROR(MapTextRelayed(room, body, message));
+  } else if (event.type == "response") {
+    PARLEY_RETURN_IF_ERROR(MapResponse(room, body, message));
+  } else if (event.type == "preferences_submitted") {
+    MapPreferencesSubmitted(room, event, message);
+  } else if (event.type == "message") {
+    return MapChatMessage(room, body, std::move(message));
+  } else {
+    return MappedMessage();
+  }
+  return MappedMessage(std::move(message));
+}
+
+// The result: the agreement if any, utilities (the reservation's without one), gap samples.
+void DraftLegacyResult(const Room& room, TraceDraft& draft,
+                       const std::vector<std::size_t>& scored) {
+  const model::Scenario& scenario = room.scenario;
+  session::SessionResult& result = draft.trace.result;
   result.agreement = room.agreement.has_value();
   if (room.agreement) {
     result.outcome = room.agreement;
@@ -166,6 +193,29 @@ Status DraftLegacyTrace(const Room& room, TraceDraft& draft) {
   }
   result.end_reason = room.status == "open" ? "in progress" : room.end_reason;
   result.elapsed_ms = draft.elapsed_ms;
+}
+
+// A legacy room's events mapped onto messages (the mapping of docs/live.md, "Export").
+Status DraftLegacyTrace(const Room& room, TraceDraft& draft) {
+  const model::Scenario& scenario = room.scenario;
+  DraftLegacyHeader(room, draft);
+  session::Trace& trace = draft.trace;
+  const std::vector<std::size_t> scored = scenario.PartiesWithPreferences();
+  for (const Event& event : room.log) {
+    PARLEY_ASSIGN_OR_RETURN(MappedMessage message, MapLegacyEvent(room, event));
+    if (!message) continue;
+    message->sequence = trace.events.size();
+    session::TraceEvent trace_event;
+    if (message->outcome) {
+      for (std::size_t party_idx : scored) {
+        trace_event.utilities.push_back(
+            scenario.parties[party_idx].preferences->utility->Evaluate(*message->outcome));
+      }
+    }
+    trace_event.message = std::move(*message);
+    trace.events.push_back(std::move(trace_event));
+  }
+  DraftLegacyResult(room, draft, scored);
   return Status::Ok();
 }
 

@@ -79,6 +79,111 @@ std::string RoleList(Roles roles) {
   return list;
 }
 
+// The creator speaks as a mediator party when the protocol has principals talk through one,
+// and chairs the room otherwise: the mediator party's index, or none for a chair.
+ApiResult<std::optional<std::size_t>> ChooseMediator(
+    const model::Scenario& scenario, const protocols::ProtocolDescriptor& descriptor,
+    const std::optional<std::string>& mediator_party) {
+  std::optional<std::size_t> first_mediator;
+  for (std::size_t party_idx = 0; party_idx < scenario.parties.size(); ++party_idx) {
+    const model::Party& party = scenario.parties[party_idx];
+    if (party.enabled && party.role == model::Role::kMediator) {
+      first_mediator = party_idx;
+      break;
+    }
+  }
+  const bool mediated =
+      descriptor.mediation == protocols::Mediation::kRequired ||
+      (descriptor.mediation == protocols::Mediation::kWhenPresent && first_mediator.has_value());
+  std::optional<std::size_t> mediator;
+  if (mediated && mediator_party) {
+    mediator = scenario.FindParty(*mediator_party);
+    if (!mediator || scenario.parties[*mediator].role != model::Role::kMediator ||
+        !scenario.parties[*mediator].enabled) {
+      return Unprocessable("mediator_party: '" + Excerpt(*mediator_party) +
+                           "' is not an enabled mediator of the scenario");
+    }
+  } else if (mediated) {
+    mediator = first_mediator;
+    if (!mediator) {
+      return Unprocessable("protocol '" + descriptor.name +
+                           "' needs a mediator and the scenario has no enabled mediator party; "
+                           "add one (role: mediator) or choose a protocol without one "
+                           "(GET /api/protocols)");
+    }
+  } else if (mediator_party) {
+    return Unprocessable("protocol '" + descriptor.name +
+                         "' takes no mediator: leave out mediator_party (you chair the room)");
+  }
+  return mediator;
+}
+
+// The protocol must run on this scenario: a trial start with every seat a person (nothing is
+// asked of anyone yet, so it costs nothing).
+Status TrialStart(const model::Scenario& scenario, const std::string& protocol,
+                  std::optional<std::size_t> mediator, int max_rounds, std::uint64_t seed) {
+  Seats trial;
+  for (std::size_t principal : scenario.PrincipalIndices()) trial.persons.insert(principal);
+  if (mediator) trial.persons.insert(*mediator);
+  Result<std::unique_ptr<Talks>> trial_talks =
+      Talks::Start(scenario, protocol, trial, max_rounds, seed);
+  if (!trial_talks.ok()) return trial_talks.status();
+  return Status::Ok();
+}
+
+// The room creator's participant: the mediator party's, or the chair.
+Json CreatorJson(const model::Scenario& scenario, std::optional<std::size_t> mediator,
+                 const std::optional<std::string>& mediator_name,
+                 const std::optional<std::string>& chair_name) {
+  if (mediator) {
+    const model::Party& mediator_entry = scenario.parties[*mediator];
+    return Json{{"id", "m"},
+                {"role", "mediator"},
+                {"party", mediator_entry.id},
+                {"name", mediator_name.value_or(mediator_entry.name)}};
+  }
+  return Json{{"id", "m"}, {"role", "chair"}, {"name", chair_name.value_or("chair")}};
+}
+
+// Each issue's clause accepted or rejected: `accept` for all, then `clauses` issue by issue.
+ApiResult<std::vector<bool>> ReadClauses(const model::Scenario& scenario, const Json* clauses_json,
+                                         std::optional<bool> accept) {
+  std::vector<bool> clauses(scenario.issues.size(), accept.value_or(false));
+  if (clauses_json == nullptr) return clauses;
+  for (auto it = clauses_json->begin(); it != clauses_json->end(); ++it) {
+    std::optional<std::size_t> issue_idx = scenario.FindIssue(it.key());
+    if (!issue_idx) {
+      return Unprocessable("clauses: no issue '" + Excerpt(it.key()) + "' in the scenario");
+    }
+    if (!it->is_string() || (*it != "accept" && *it != "reject")) {
+      return ApiError{ErrorKind::kBadRequest,
+                      "clauses." + Excerpt(it.key()) + " must be \"accept\" or \"reject\""};
+    }
+    clauses[*issue_idx] = *it == "accept";
+  }
+  return clauses;
+}
+
+// A response to text `version` as the protocol asks for it: an acceptance or rejection, or a
+// vote; a conflict when it asks for neither (a rejection where only acceptance is possible).
+ApiResult<protocols::Action> ResponseAction(const std::vector<protocols::ActionType>& allowed,
+                                            bool all, int version) {
+  auto allows = [&](protocols::ActionType type) {
+    return std::find(allowed.begin(), allowed.end(), type) != allowed.end();
+  };
+  protocols::Action action;
+  if (allows(all ? protocols::ActionType::kAccept : protocols::ActionType::kReject)) {
+    action.type = all ? protocols::ActionType::kAccept : protocols::ActionType::kReject;
+  } else if (allows(protocols::ActionType::kVote)) {
+    action.type = protocols::ActionType::kVote;
+    action.accept = all;
+  } else {
+    return Conflict("out of turn: the protocol lets you accept version " + std::to_string(version) +
+                    " now, or make a proposal or pass; it does not ask for a rejection");
+  }
+  return action;
+}
+
 }  // namespace
 
 class Routes {
@@ -93,29 +198,37 @@ class Routes {
     }
     const std::vector<std::string>& path = *split;
     if (path.size() < 2 || path[0] != "api") return NoRoute(request);
+    if (path.size() == 2) return DispatchTopLevel(request, path[1]);
+    if (path[1] != "rooms") return NoRoute(request);
+    return DispatchRoom(request, path);
+  }
+
+ private:
+  // /api/NAME: health, whoami, strategies, protocols, rooms.
+  Response DispatchTopLevel(const Request& request, const std::string& name) {
     const std::string& method = request.method;
-    if (path.size() == 2 && path[1] == "health") {
+    if (name == "health") {
       if (method != "GET") return NotAllowed("GET");
       return Response{200, Json{{"status", "ok"},
                                 {"store", service_.store_->Backend()},
                                 {"rooms", service_.NumRooms()}}};
     }
-    if (path.size() == 2 && path[1] == "whoami") {
+    if (name == "whoami") {
       if (method != "GET") return NotAllowed("GET");
       return Global(request,
                     {Role::kAdmin, Role::kMediator, Role::kPrincipal, Role::kMember,
                      Role::kObserver, Role::kChair},
                     [&](const Caller& caller) { return WhoAmI(caller); });
     }
-    if (path.size() == 2 && (path[1] == "strategies" || path[1] == "protocols")) {
+    if (name == "strategies" || name == "protocols") {
       if (method != "GET") return NotAllowed("GET");
-      const bool strategies = path[1] == "strategies";
+      const bool strategies = name == "strategies";
       return Global(request,
                     {Role::kAdmin, Role::kMediator, Role::kPrincipal, Role::kMember,
                      Role::kObserver, Role::kChair},
                     [&](const Caller&) { return strategies ? Strategies() : Protocols(); });
     }
-    if (path.size() == 2 && path[1] == "rooms") {
+    if (name == "rooms") {
       if (method == "GET") {
         return Global(request, {Role::kAdmin, Role::kMediator},
                       [&](const Caller& caller) { return ListRooms(caller); });
@@ -126,7 +239,12 @@ class Routes {
       }
       return NotAllowed("GET, POST");
     }
-    if (path[1] != "rooms" || path.size() < 3) return NoRoute(request);
+    return NoRoute(request);
+  }
+
+  // /api/rooms/ID and below.
+  Response DispatchRoom(const Request& request, const std::vector<std::string>& path) {
+    const std::string& method = request.method;
     const std::string& room_id = path[2];
     const Roles everyone = {Role::kMediator, Role::kPrincipal, Role::kMember, Role::kObserver,
                             Role::kChair};
@@ -136,64 +254,7 @@ class Routes {
       return InRoom(request, room_id, everyone, &Routes::RoomView, /*admin_may_read=*/true);
     }
     const std::string& what = path[3];
-    if (path.size() == 4) {
-      struct Entry {
-        const char* name;
-        const char* method;
-        Roles roles;
-        ApiResult<Response> (Routes::*handler)(Room&, const Participant&, const Request&,
-                                               const Json&);
-      };
-      static const Entry kEntries[] = {
-          {"participants", "GET", {Role::kMediator, Role::kChair}, &Routes::ListParticipants},
-          {"participants", "POST", {Role::kMediator, Role::kChair}, &Routes::AddParticipant},
-          {"engines", "POST", {Role::kMediator, Role::kChair}, &Routes::AddEngine},
-          {"actions", "POST", {Role::kMediator, Role::kPrincipal}, &Routes::PostAction},
-          {"preferences", "GET", {Role::kMediator, Role::kPrincipal}, &Routes::GetPreferences},
-          {"preferences", "PUT", {Role::kPrincipal}, &Routes::PutPreferences},
-          {"proposals", "POST", {Role::kPrincipal}, &Routes::PostProposal},
-          {"texts", "GET", {Role::kMediator, Role::kPrincipal, Role::kMember}, &Routes::GetTexts},
-          {"texts", "POST", {Role::kMediator}, &Routes::PostText},
-          {"responses", "POST", {Role::kPrincipal}, &Routes::PostResponse},
-          {"messages",
-           "POST",
-           {Role::kMediator, Role::kPrincipal, Role::kMember},
-           &Routes::PostMessage},
-          {"groups", "GET", {Role::kMediator, Role::kMember}, &Routes::GetGroups},
-          {"groups", "POST", {Role::kMediator}, &Routes::PostGroup},
-          {"analysis", "GET", {Role::kMediator}, nullptr},
-          {"suggestions", "GET", {Role::kMediator}, nullptr},
-          {"evaluation", "POST", {Role::kMediator, Role::kPrincipal}, &Routes::PostEvaluation},
-          {"pace", "GET", {Role::kMediator}, &Routes::GetPace},
-          {"log",
-           "GET",
-           {Role::kMediator, Role::kPrincipal, Role::kMember, Role::kObserver, Role::kChair},
-           &Routes::GetLog},
-          {"events",
-           "GET",
-           {Role::kMediator, Role::kPrincipal, Role::kMember, Role::kObserver, Role::kChair},
-           &Routes::GetLog},
-          {"close", "POST", {Role::kMediator, Role::kChair}, &Routes::PostClose},
-          {"export", "GET", {Role::kMediator}, nullptr},
-      };
-      std::string methods;
-      for (const Entry& entry : kEntries) {
-        if (what != entry.name) continue;
-        if (method == entry.method) {
-          // Heavy work runs without the room's lock (compute.h).
-          if (what == "analysis")
-            return InRoomUnlocked(request, room_id, entry.roles, &Routes::GetAnalysis);
-          if (what == "export")
-            return InRoomUnlocked(request, room_id, entry.roles, &Routes::GetExport);
-          if (what == "suggestions")
-            return InRoomUnlocked(request, room_id, entry.roles, &Routes::GetSuggestions);
-          return InRoom(request, room_id, entry.roles, entry.handler);
-        }
-        methods += (methods.empty() ? "" : ", ") + std::string(entry.method);
-      }
-      if (!methods.empty()) return NotAllowed(methods);
-      return NoRoute(request);
-    }
+    if (path.size() == 4) return DispatchRoomResource(request, room_id, what);
     if (path.size() == 6 && what == "texts" && path[5] == "relay") {
       if (method != "POST") return NotAllowed("POST");
       std::string version = path[4];
@@ -218,7 +279,68 @@ class Routes {
     return NoRoute(request);
   }
 
- private:
+  // /api/rooms/ID/WHAT: the table of resources, their methods and the roles allowed.
+  Response DispatchRoomResource(const Request& request, const std::string& room_id,
+                                const std::string& what) {
+    const std::string& method = request.method;
+    struct Entry {
+      const char* name;
+      const char* method;
+      Roles roles;
+      ApiResult<Response> (Routes::*handler)(Room&, const Participant&, const Request&,
+                                             const Json&);
+    };
+    static const Entry kEntries[] = {
+        {"participants", "GET", {Role::kMediator, Role::kChair}, &Routes::ListParticipants},
+        {"participants", "POST", {Role::kMediator, Role::kChair}, &Routes::AddParticipant},
+        {"engines", "POST", {Role::kMediator, Role::kChair}, &Routes::AddEngine},
+        {"actions", "POST", {Role::kMediator, Role::kPrincipal}, &Routes::PostAction},
+        {"preferences", "GET", {Role::kMediator, Role::kPrincipal}, &Routes::GetPreferences},
+        {"preferences", "PUT", {Role::kPrincipal}, &Routes::PutPreferences},
+        {"proposals", "POST", {Role::kPrincipal}, &Routes::PostProposal},
+        {"texts", "GET", {Role::kMediator, Role::kPrincipal, Role::kMember}, &Routes::GetTexts},
+        {"texts", "POST", {Role::kMediator}, &Routes::PostText},
+        {"responses", "POST", {Role::kPrincipal}, &Routes::PostResponse},
+        {"messages",
+         "POST",
+         {Role::kMediator, Role::kPrincipal, Role::kMember},
+         &Routes::PostMessage},
+        {"groups", "GET", {Role::kMediator, Role::kMember}, &Routes::GetGroups},
+        {"groups", "POST", {Role::kMediator}, &Routes::PostGroup},
+        {"analysis", "GET", {Role::kMediator}, nullptr},
+        {"suggestions", "GET", {Role::kMediator}, nullptr},
+        {"evaluation", "POST", {Role::kMediator, Role::kPrincipal}, &Routes::PostEvaluation},
+        {"pace", "GET", {Role::kMediator}, &Routes::GetPace},
+        {"log",
+         "GET",
+         {Role::kMediator, Role::kPrincipal, Role::kMember, Role::kObserver, Role::kChair},
+         &Routes::GetLog},
+        {"events",
+         "GET",
+         {Role::kMediator, Role::kPrincipal, Role::kMember, Role::kObserver, Role::kChair},
+         &Routes::GetLog},
+        {"close", "POST", {Role::kMediator, Role::kChair}, &Routes::PostClose},
+        {"export", "GET", {Role::kMediator}, nullptr},
+    };
+    std::string methods;
+    for (const Entry& entry : kEntries) {
+      if (what != entry.name) continue;
+      if (method == entry.method) {
+        // Heavy work runs without the room's lock (compute.h).
+        if (what == "analysis")
+          return InRoomUnlocked(request, room_id, entry.roles, &Routes::GetAnalysis);
+        if (what == "export")
+          return InRoomUnlocked(request, room_id, entry.roles, &Routes::GetExport);
+        if (what == "suggestions")
+          return InRoomUnlocked(request, room_id, entry.roles, &Routes::GetSuggestions);
+        return InRoom(request, room_id, entry.roles, entry.handler);
+      }
+      methods += (methods.empty() ? "" : ", ") + std::string(entry.method);
+    }
+    if (!methods.empty()) return NotAllowed(methods);
+    return NoRoute(request);
+  }
+
   using Handler =
       std::function<ApiResult<Response>(Room&, const Participant&, const Request&, const Json&)>;
 
@@ -456,50 +578,13 @@ class Routes {
     if (scenario->PrincipalIndices().size() < 2) {
       return Unprocessable("the scenario needs at least two enabled principals with preferences");
     }
-    // The creator speaks as a mediator party when the protocol has principals talk through one,
-    // and chairs the room otherwise.
-    std::optional<std::size_t> first_mediator;
-    for (std::size_t party_idx = 0; party_idx < scenario->parties.size(); ++party_idx) {
-      const model::Party& party = scenario->parties[party_idx];
-      if (party.enabled && party.role == model::Role::kMediator) {
-        first_mediator = party_idx;
-        break;
-      }
-    }
-    const bool mediated =
-        descriptor.mediation == protocols::Mediation::kRequired ||
-        (descriptor.mediation == protocols::Mediation::kWhenPresent && first_mediator.has_value());
-    std::optional<std::size_t> mediator;
-    if (mediated && mediator_party) {
-      mediator = scenario->FindParty(*mediator_party);
-      if (!mediator || scenario->parties[*mediator].role != model::Role::kMediator ||
-          !scenario->parties[*mediator].enabled) {
-        return Unprocessable("mediator_party: '" + Excerpt(*mediator_party) +
-                             "' is not an enabled mediator of the scenario");
-      }
-    } else if (mediated) {
-      mediator = first_mediator;
-      if (!mediator) {
-        return Unprocessable("protocol '" + descriptor.name +
-                             "' needs a mediator and the scenario has no enabled mediator party; "
-                             "add one (role: mediator) or choose a protocol without one "
-                             "(GET /api/protocols)");
-      }
-    } else if (mediator_party) {
-      return Unprocessable("protocol '" + descriptor.name +
-                           "' takes no mediator: leave out mediator_party (you chair the room)");
-    }
+    PARLEY_API_TRY(std::optional<std::size_t> mediator,
+                   ChooseMediator(*scenario, descriptor, mediator_party));
     const std::uint64_t seed = seed_given ? static_cast<std::uint64_t>(*seed_given)
                                           : std::stoull(RandomHex(6), nullptr, 16);
     const int max_rounds = static_cast<int>(rounds.value_or(50));
-    // The protocol must run on this scenario: a trial start with every seat a person (nothing
-    // is asked of anyone yet, so it costs nothing).
-    Seats trial;
-    for (std::size_t principal : scenario->PrincipalIndices()) trial.persons.insert(principal);
-    if (mediator) trial.persons.insert(*mediator);
-    Result<std::unique_ptr<Talks>> trial_talks =
-        Talks::Start(*scenario, protocol->canonical, trial, max_rounds, seed);
-    if (!trial_talks.ok()) return ErrorFromStatus(trial_talks.status());
+    Status runs = TrialStart(*scenario, protocol->canonical, mediator, max_rounds, seed);
+    if (!runs.ok()) return ErrorFromStatus(runs);
 
     auto room = std::make_shared<Room>();
     {
@@ -509,16 +594,7 @@ class Routes {
       } while (service_.rooms_.count(room->id));
     }
     std::string token = GenerateToken();
-    Json creator;
-    if (mediator) {
-      const model::Party& mediator_entry = scenario->parties[*mediator];
-      creator = Json{{"id", "m"},
-                     {"role", "mediator"},
-                     {"party", mediator_entry.id},
-                     {"name", mediator_name.value_or(mediator_entry.name)}};
-    } else {
-      creator = Json{{"id", "m"}, {"role", "chair"}, {"name", chair_name.value_or("chair")}};
-    }
+    const Json creator = CreatorJson(*scenario, mediator, mediator_name, chair_name);
     Json event_body{{"title", title.value_or(scenario->meta.title.empty() ? scenario->name
                                                                           : scenario->meta.title)},
                     {"scenario", *text},
@@ -933,20 +1009,7 @@ class Routes {
     if (note.size() > kMaxTextChars || (confide && confide->size() > kMaxTextChars)) {
       return Unprocessable("fields 'note' and 'confide' have at most 20000 characters");
     }
-    std::vector<bool> clauses(room.scenario.issues.size(), accept.value_or(false));
-    if (clauses_json != nullptr) {
-      for (auto it = clauses_json->begin(); it != clauses_json->end(); ++it) {
-        std::optional<std::size_t> issue_idx = room.scenario.FindIssue(it.key());
-        if (!issue_idx) {
-          return Unprocessable("clauses: no issue '" + Excerpt(it.key()) + "' in the scenario");
-        }
-        if (!it->is_string() || (*it != "accept" && *it != "reject")) {
-          return ApiError{ErrorKind::kBadRequest,
-                          "clauses." + Excerpt(it.key()) + " must be \"accept\" or \"reject\""};
-        }
-        clauses[*issue_idx] = *it == "accept";
-      }
-    }
+    PARLEY_API_TRY(std::vector<bool> clauses, ReadClauses(room.scenario, clauses_json, accept));
     const bool all =
         std::all_of(clauses.begin(), clauses.end(), [](bool clause) { return clause; });
     if (accept == true && !all) {
@@ -968,21 +1031,8 @@ class Routes {
       return Conflict("out of turn: the protocol asks you about another text than version " +
                       std::to_string(text->version) + " now");
     }
-    const std::vector<protocols::ActionType>& allowed = pending.request.allowed;
-    auto allows = [&](protocols::ActionType type) {
-      return std::find(allowed.begin(), allowed.end(), type) != allowed.end();
-    };
-    protocols::Action action;
-    if (allows(all ? protocols::ActionType::kAccept : protocols::ActionType::kReject)) {
-      action.type = all ? protocols::ActionType::kAccept : protocols::ActionType::kReject;
-    } else if (allows(protocols::ActionType::kVote)) {
-      action.type = protocols::ActionType::kVote;
-      action.accept = all;
-    } else {
-      return Conflict("out of turn: the protocol lets you accept version " +
-                      std::to_string(text->version) +
-                      " now, or make a proposal or pass; it does not ask for a rejection");
-    }
+    PARLEY_API_TRY(protocols::Action action,
+                   ResponseAction(pending.request.allowed, all, text->version));
     Json clause_json = Json::object();
     std::string rejected;
     for (std::size_t issue_idx = 0; issue_idx < clauses.size(); ++issue_idx) {

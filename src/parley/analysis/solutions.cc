@@ -44,6 +44,81 @@ SolutionPoint Maximise(const std::vector<const ParetoPoint*>& candidates,
   return solution;
 }
 
+constexpr const char* kNoneAcceptable =
+    "no outcome on the frontier gives every party at least its reservation value";
+
+bool AnyPoint(const ParetoPoint&) { return true; }
+
+bool GainsForEveryParty(const ParetoPoint& point, const std::vector<double>& disagreement) {
+  for (std::size_t party_idx = 0; party_idx < disagreement.size(); ++party_idx) {
+    if (point.utilities[party_idx] <= disagreement[party_idx]) return false;
+  }
+  return true;
+}
+
+// The product of the parties' gains over their reservation values.
+double NashProduct(const ParetoPoint& point, const std::vector<double>& disagreement) {
+  double product = 1.0;
+  for (std::size_t party_idx = 0; party_idx < disagreement.size(); ++party_idx) {
+    product *= point.utilities[party_idx] - disagreement[party_idx];
+  }
+  return product;
+}
+
+// The smallest share any party gets of the gain from its reservation value to its ideal.
+double SmallestShareOfGain(const ParetoPoint& point, const std::vector<double>& disagreement,
+                           const std::vector<double>& ideal) {
+  double smallest = std::numeric_limits<double>::infinity();
+  for (std::size_t party_idx = 0; party_idx < disagreement.size(); ++party_idx) {
+    double span = ideal[party_idx] - disagreement[party_idx];
+    // A party whose ideal equals its reservation gains nothing anywhere: fraction 1.
+    double fraction =
+        span > 0 ? (point.utilities[party_idx] - disagreement[party_idx]) / span : 1.0;
+    smallest = std::min(smallest, fraction);
+  }
+  return smallest;
+}
+
+// The smallest gain of any party over its reservation value.
+double SmallestGain(const ParetoPoint& point, const std::vector<double>& disagreement) {
+  double smallest = std::numeric_limits<double>::infinity();
+  for (std::size_t party_idx = 0; party_idx < disagreement.size(); ++party_idx) {
+    smallest = std::min(smallest, point.utilities[party_idx] - disagreement[party_idx]);
+  }
+  return smallest;
+}
+
+double Welfare(const ParetoPoint& point) {
+  double sum = 0;
+  for (double utility : point.utilities) sum += utility;
+  return sum;
+}
+
+// GENIUS's Kalai: smallest sum of pairwise differences; maximising its negation. Ties on that
+// are then narrowed to the largest welfare.
+SolutionPoint ComputeGeniusKalai(const std::vector<const ParetoPoint*>& acceptable,
+                                 std::size_t num_parties) {
+  SolutionPoint genius = Maximise(
+      acceptable, AnyPoint,
+      [num_parties](const ParetoPoint& point) {
+        double spread = 0;
+        for (std::size_t a = 0; a < num_parties; ++a) {
+          for (std::size_t b = a + 1; b < num_parties; ++b) {
+            spread += std::fabs(point.utilities[a] - point.utilities[b]);
+          }
+        }
+        return -spread;
+      },
+      kNoneAcceptable);
+  if (genius.defined && genius.points.size() > 1) {
+    std::vector<const ParetoPoint*> tied;
+    for (const ParetoPoint& point : genius.points) tied.push_back(&point);
+    SolutionPoint narrowed = Maximise(tied, AnyPoint, Welfare, kNoneAcceptable);
+    genius.points = narrowed.points;
+  }
+  return genius;
+}
+
 }  // namespace
 
 std::vector<ParetoPoint> AcceptablePoints(const ParetoFrontier& frontier,
@@ -85,90 +160,20 @@ BargainingSolutions ComputeBargainingSolutions(const ParetoFrontier& frontier,
           std::max(solutions.ideal[party_idx], point->utilities[party_idx]);
     }
   }
-  const std::string none_acceptable =
-      "no outcome on the frontier gives every party at least its reservation value";
-  auto any = [](const ParetoPoint&) { return true; };
-
+  const std::vector<double>& ideal = solutions.ideal;
   solutions.nash = Maximise(
-      acceptable,
-      [&](const ParetoPoint& point) {
-        for (std::size_t party_idx = 0; party_idx < num_parties; ++party_idx) {
-          if (point.utilities[party_idx] <= disagreement[party_idx]) return false;
-        }
-        return true;
-      },
-      [&](const ParetoPoint& point) {
-        double product = 1.0;
-        for (std::size_t party_idx = 0; party_idx < num_parties; ++party_idx) {
-          product *= point.utilities[party_idx] - disagreement[party_idx];
-        }
-        return product;
-      },
+      acceptable, [&](const ParetoPoint& point) { return GainsForEveryParty(point, disagreement); },
+      [&](const ParetoPoint& point) { return NashProduct(point, disagreement); },
       "no outcome gives every party more than its reservation value");
-
   solutions.kalai_smorodinsky = Maximise(
-      acceptable, any,
-      [&](const ParetoPoint& point) {
-        double smallest = std::numeric_limits<double>::infinity();
-        for (std::size_t party_idx = 0; party_idx < num_parties; ++party_idx) {
-          double span = solutions.ideal[party_idx] - disagreement[party_idx];
-          // A party whose ideal equals its reservation gains nothing anywhere: fraction 1.
-          double fraction =
-              span > 0 ? (point.utilities[party_idx] - disagreement[party_idx]) / span : 1.0;
-          smallest = std::min(smallest, fraction);
-        }
-        return smallest;
-      },
-      none_acceptable);
-
+      acceptable, AnyPoint,
+      [&](const ParetoPoint& point) { return SmallestShareOfGain(point, disagreement, ideal); },
+      kNoneAcceptable);
   solutions.egalitarian = Maximise(
-      acceptable, any,
-      [&](const ParetoPoint& point) {
-        double smallest = std::numeric_limits<double>::infinity();
-        for (std::size_t party_idx = 0; party_idx < num_parties; ++party_idx) {
-          smallest = std::min(smallest, point.utilities[party_idx] - disagreement[party_idx]);
-        }
-        return smallest;
-      },
-      none_acceptable);
-
-  solutions.utilitarian = Maximise(
-      acceptable, any,
-      [&](const ParetoPoint& point) {
-        double sum = 0;
-        for (double utility : point.utilities) sum += utility;
-        return sum;
-      },
-      none_acceptable);
-
-  // GENIUS's Kalai: smallest sum of pairwise differences; maximising its negation. Ties on that
-  // are then narrowed to the largest welfare.
-  SolutionPoint genius = Maximise(
-      acceptable, any,
-      [&](const ParetoPoint& point) {
-        double spread = 0;
-        for (std::size_t a = 0; a < num_parties; ++a) {
-          for (std::size_t b = a + 1; b < num_parties; ++b) {
-            spread += std::fabs(point.utilities[a] - point.utilities[b]);
-          }
-        }
-        return -spread;
-      },
-      none_acceptable);
-  if (genius.defined && genius.points.size() > 1) {
-    std::vector<const ParetoPoint*> tied;
-    for (const ParetoPoint& point : genius.points) tied.push_back(&point);
-    SolutionPoint narrowed = Maximise(
-        tied, any,
-        [](const ParetoPoint& point) {
-          double sum = 0;
-          for (double utility : point.utilities) sum += utility;
-          return sum;
-        },
-        none_acceptable);
-    genius.points = narrowed.points;
-  }
-  solutions.genius_kalai = genius;
+      acceptable, AnyPoint,
+      [&](const ParetoPoint& point) { return SmallestGain(point, disagreement); }, kNoneAcceptable);
+  solutions.utilitarian = Maximise(acceptable, AnyPoint, Welfare, kNoneAcceptable);
+  solutions.genius_kalai = ComputeGeniusKalai(acceptable, num_parties);
   return solutions;
 }
 

@@ -318,31 +318,13 @@ bool InZopa(const model::Scenario& scenario, const std::vector<std::size_t>& par
   return true;
 }
 
-Result<Zopa> ComputeZopa(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
-                         const ZopaOptions& options) {
-  for (std::size_t party_idx : parties) {
-    if (party_idx >= scenario.parties.size() || !scenario.parties[party_idx].preferences) {
-      return InvalidInput("zone of agreement: every analysed party needs preferences");
-    }
-  }
-  Zopa zopa;
-  zopa.parties = parties;
-  model::OutcomeSpace space = scenario.BuildOutcomeSpace();
-  const BigCount& total = space.Count();
-  auto finish_exact = [&](BigCount count, ZopaMethod method) {
-    zopa.method = method;
-    zopa.exact = true;
-    zopa.fraction = total == BigCount(0) ? 0.0 : count.ToDouble() / total.ToDouble();
-    if (total.FitsUint64() && count.FitsUint64() && total > BigCount(0)) {
-      zopa.fraction =
-          static_cast<double>(*count.ToUint64()) / static_cast<double>(*total.ToUint64());
-    }
-    zopa.fraction_low = zopa.fraction_high = zopa.fraction;
-    zopa.count = std::move(count);
-    return zopa;
-  };
-  if (total == BigCount(0)) return finish_exact(BigCount(0), ZopaMethod::kEnumeration);
+namespace {
 
+// Whether an exact Pareto frontier, when a cheap one exists, shows that no outcome is acceptable
+// to every party (false when it shows one is, or there is no cheap exact frontier).
+Result<bool> FrontierRulesOutZone(const model::Scenario& scenario,
+                                  const std::vector<std::size_t>& parties,
+                                  const ZopaOptions& options) {
   // An acceptable outcome exists exactly when an acceptable frontier point does. Acceptability is
   // checked here, within the tolerance, rather than by the frontier's own reservation filter,
   // which compares exactly and would miss an outcome a rounding step below a reservation.
@@ -368,19 +350,21 @@ Result<Zopa> ComputeZopa(const model::Scenario& scenario, const std::vector<std:
         break;
       }
     }
-    if (!any_acceptable) return finish_exact(BigCount(0), ZopaMethod::kFrontier);
+    if (!any_acceptable) return true;
   }
   if (!frontier.ok() && frontier.status().code() == ErrorCode::kCancelled) {
     return frontier.status();
   }
+  return false;
+}
 
-  if (space.IsEnumerable(options.enumeration_limit)) {
-    PARLEY_ASSIGN_OR_RETURN(std::uint64_t count,
-                            CountByEnumeration(scenario, parties, space, options.stop));
-    zopa.outcomes_examined = *space.Count64();
-    return finish_exact(BigCount(count), ZopaMethod::kEnumeration);
-  }
-
+// The exact count by meeting in the middle (two parties with additive utilities whose issues
+// split into halves the red lines do not straddle), or nothing when that does not apply.
+std::optional<std::uint64_t> CountByMeetingInTheMiddle(const model::Scenario& scenario,
+                                                       const std::vector<std::size_t>& parties,
+                                                       const model::OutcomeSpace& space,
+                                                       const ZopaOptions& options,
+                                                       std::uint64_t& outcomes_examined) {
   std::vector<const model::AdditiveUtility*> additive = AdditiveUtilities(scenario, parties);
   std::vector<const model::RedLine*> red_lines = CollectRedLines(scenario, parties);
   Half first;
@@ -395,11 +379,17 @@ Result<Zopa> ComputeZopa(const model::Scenario& scenario, const std::vector<std:
       for (double& sum : first_sums[party]) sum += additive[party]->offset();
     }
     std::uint64_t count = CountPairs(first_sums, second_sums, Thresholds(scenario, parties));
-    zopa.outcomes_examined = first.size + second.size;
-    return finish_exact(BigCount(count), ZopaMethod::kMeetInTheMiddle);
+    outcomes_examined = first.size + second.size;
+    return count;
   }
+  return std::nullopt;
+}
 
-  // Sampling: uniform outcomes, Wilson score interval at 95%.
+// An estimate from uniform samples, with a Wilson score interval at 95%.
+Status EstimateBySampling(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
+                          const model::OutcomeSpace& space, const ZopaOptions& options,
+                          Zopa& zopa) {
+  const BigCount& total = space.Count();
   std::mt19937_64 rng(options.seed);
   std::uint64_t hits = 0;
   model::Outcome outcome(space.NumIssues());
@@ -424,6 +414,53 @@ Result<Zopa> ComputeZopa(const model::Scenario& scenario, const std::vector<std:
   zopa.fraction_high = std::min(1.0, center + half_width);
   zopa.outcomes_examined = options.samples;
   zopa.count = EstimateCount(total, p);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Zopa> ComputeZopa(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
+                         const ZopaOptions& options) {
+  for (std::size_t party_idx : parties) {
+    if (party_idx >= scenario.parties.size() || !scenario.parties[party_idx].preferences) {
+      return InvalidInput("zone of agreement: every analysed party needs preferences");
+    }
+  }
+  Zopa zopa;
+  zopa.parties = parties;
+  model::OutcomeSpace space = scenario.BuildOutcomeSpace();
+  const BigCount& total = space.Count();
+  auto finish_exact = [&](BigCount count, ZopaMethod method) {
+    zopa.method = method;
+    zopa.exact = true;
+    zopa.fraction = total == BigCount(0) ? 0.0 : count.ToDouble() / total.ToDouble();
+    if (total.FitsUint64() && count.FitsUint64() && total > BigCount(0)) {
+      zopa.fraction =
+          static_cast<double>(*count.ToUint64()) / static_cast<double>(*total.ToUint64());
+    }
+    zopa.fraction_low = zopa.fraction_high = zopa.fraction;
+    zopa.count = std::move(count);
+    return zopa;
+  };
+  if (total == BigCount(0)) return finish_exact(BigCount(0), ZopaMethod::kEnumeration);
+
+  PARLEY_ASSIGN_OR_RETURN(bool ruled_out, FrontierRulesOutZone(scenario, parties, options));
+  if (ruled_out) return finish_exact(BigCount(0), ZopaMethod::kFrontier);
+
+  if (space.IsEnumerable(options.enumeration_limit)) {
+    PARLEY_ASSIGN_OR_RETURN(std::uint64_t count,
+                            CountByEnumeration(scenario, parties, space, options.stop));
+    zopa.outcomes_examined = *space.Count64();
+    return finish_exact(BigCount(count), ZopaMethod::kEnumeration);
+  }
+
+  std::uint64_t examined = 0;
+  if (std::optional<std::uint64_t> count =
+          CountByMeetingInTheMiddle(scenario, parties, space, options, examined)) {
+    zopa.outcomes_examined = examined;
+    return finish_exact(BigCount(*count), ZopaMethod::kMeetInTheMiddle);
+  }
+  PARLEY_RETURN_IF_ERROR(EstimateBySampling(scenario, parties, space, options, zopa));
   return zopa;
 }
 

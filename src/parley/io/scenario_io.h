@@ -28,7 +28,7 @@ struct ScenarioSource {
 Result<model::Scenario> LoadScenario(const ScenarioSource& source);
 Result<model::Scenario> LoadScenario(const std::string& path);
 
-// --- parley's own format (parley_format.cc) ---
+// --- parley's own format (parley_format_reader.cc, parley_format_writer.cc) ---
 // `file_name` is used in error locations only.
 Result<model::Scenario> ReadParleyYaml(const std::string& text, const std::string& file_name);
 Result<model::Scenario> ReadParleyJson(const std::string& text, const std::string& file_name);

@@ -111,98 +111,157 @@ std::string DescribeCloud(const OutcomeCloud& cloud) {
   return "all " + GroupThousands(cloud.placed) + " outcomes" + (cloud.dots ? "" : " (density)");
 }
 
-std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace& space,
-                            const session::Trace* trace, const std::string& id) {
-  const std::size_t x_party = space.parties[0];
-  const std::size_t y_party = space.parties[1];
-  const analysis::ScenarioAnalysis& analysis = space.analysis;
-  const OutcomeCloud& cloud = space.cloud;
-  const std::vector<double>& reservations = analysis.solutions.disagreement;
-  const std::string x_name = PartyLabel(scenario, x_party);
-  const std::string y_name = PartyLabel(scenario, y_party);
+namespace {
 
-  // The domain holds every outcome placed, [0, 1], reservations, frontiers and offers.
+// The two parties whose utilities are the axes.
+struct Axes {
+  std::size_t x_party;
+  std::size_t y_party;
+  std::string x_name;
+  std::string y_name;
+};
+
+// A session's offers (and agreement) placed at their utilities for the two parties.
+struct PlacedOffers {
+  std::vector<PartyOffers> offers;
+  std::vector<std::vector<Point>> points;  // per entry of `offers`
+  std::optional<Point> agreement;
+};
+
+PlacedOffers PlaceOffers(const model::Scenario& scenario, const session::Trace* trace,
+                         const Axes& axes) {
+  PlacedOffers placed;
+  if (trace == nullptr) return placed;
+  placed.offers = OffersByParty(*trace);
+  for (const PartyOffers& party_offers : placed.offers) {
+    std::vector<Point> points;
+    points.reserve(party_offers.offers.size());
+    for (const session::TraceEvent* event : party_offers.offers) {
+      points.push_back({EventUtility(scenario, *trace, *event, axes.x_party),
+                        EventUtility(scenario, *trace, *event, axes.y_party)});
+    }
+    placed.points.push_back(std::move(points));
+  }
+  if (trace->result.agreement && trace->result.outcome) {
+    const model::Outcome& outcome = *trace->result.outcome;
+    placed.agreement =
+        Point{scenario.parties[axes.x_party].preferences->utility->Evaluate(outcome),
+              scenario.parties[axes.y_party].preferences->utility->Evaluate(outcome)};
+  }
+  return placed;
+}
+
+// The domains hold every outcome placed, [0, 1], reservations, frontiers and offers.
+std::pair<Domain, Domain> UtilityDomains(const UtilitySpace& space, const PlacedOffers& placed) {
   Domain x{0, 1};
   Domain y{0, 1};
-  Include(x, cloud.x.low);
-  Include(x, cloud.x.high);
-  Include(y, cloud.y.low);
-  Include(y, cloud.y.high);
-  if (reservations.size() == 2) {
-    Include(x, reservations[0]);
-    Include(y, reservations[1]);
-  }
-  for (const analysis::ParetoPoint& point : analysis.pareto.points) {
-    Include(x, point.utilities[0]);
-    Include(y, point.utilities[1]);
+  auto include = [&](double x_value, double y_value) {
+    Include(x, x_value);
+    Include(y, y_value);
+  };
+  include(space.cloud.x.low, space.cloud.y.low);
+  include(space.cloud.x.high, space.cloud.y.high);
+  const std::vector<double>& reservations = space.analysis.solutions.disagreement;
+  if (reservations.size() == 2) include(reservations[0], reservations[1]);
+  for (const analysis::ParetoPoint& point : space.analysis.pareto.points) {
+    include(point.utilities[0], point.utilities[1]);
   }
   if (space.frontier_ignoring_red_lines) {
     for (const analysis::ParetoPoint& point : space.frontier_ignoring_red_lines->points) {
-      Include(x, point.utilities[0]);
-      Include(y, point.utilities[1]);
+      include(point.utilities[0], point.utilities[1]);
     }
   }
-  std::vector<PartyOffers> offers;
-  std::vector<std::vector<Point>> offer_points;
-  if (trace != nullptr) {
-    offers = OffersByParty(*trace);
-    for (const PartyOffers& party_offers : offers) {
-      std::vector<Point> points;
-      points.reserve(party_offers.offers.size());
-      for (const session::TraceEvent* event : party_offers.offers) {
-        points.push_back({EventUtility(scenario, *trace, *event, x_party),
-                          EventUtility(scenario, *trace, *event, y_party)});
-        Include(x, points.back().x);
-        Include(y, points.back().y);
-      }
-      offer_points.push_back(std::move(points));
-    }
+  for (const std::vector<Point>& points : placed.points) {
+    for (const Point& point : points) include(point.x, point.y);
   }
-  std::optional<Point> agreement;
-  if (trace != nullptr && trace->result.agreement && trace->result.outcome) {
-    agreement =
-        Point{scenario.parties[x_party].preferences->utility->Evaluate(*trace->result.outcome),
-              scenario.parties[y_party].preferences->utility->Evaluate(*trace->result.outcome)};
-    Include(x, agreement->x);
-    Include(y, agreement->y);
-  }
+  if (placed.agreement) include(placed.agreement->x, placed.agreement->y);
+  return {x, y};
+}
 
+ChartOptions UtilitySpaceChartOptions(const UtilitySpace& space, const Axes& axes, bool has_trace,
+                                      const std::string& id) {
+  const OutcomeCloud& cloud = space.cloud;
   ChartOptions options;
   options.id = id;
-  options.title = "Utility space: " + x_name + " and " + y_name;
+  options.title = "Utility space: " + axes.x_name + " and " + axes.y_name;
   std::string subtitle = DescribeCloud(cloud);
   subtitle[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(subtitle[0])));
   if (cloud.placed > 0 && cloud.allowed == 0) subtitle += "; a red line forbids every one";
-  if (trace != nullptr) subtitle += "; offers made in the session";
+  if (has_trace) subtitle += "; offers made in the session";
   options.subtitle = subtitle;
   options.description =
-      "Each outcome placed by its utility for " + x_name + " (across) and " + y_name +
+      "Each outcome placed by its utility for " + axes.x_name + " (across) and " + axes.y_name +
       " (up), with the Pareto frontier, the fair points and the zone of agreement.";
-  options.x_label = "Utility of " + x_name;
-  options.y_label = "Utility of " + y_name;
+  options.x_label = "Utility of " + axes.x_name;
+  options.y_label = "Utility of " + axes.y_name;
   options.width = 800;
   options.legend_width = 262;
   options.height = 610;
-  Chart chart(options, svg::NiceDomain(x), svg::NiceDomain(y));
+  return options;
+}
+
+// Zone of agreement: both parties at or above their reservation values.
+void DrawZone(Chart& chart, const analysis::ScenarioAnalysis& analysis, const Axes& axes) {
+  const std::vector<double>& reservations = analysis.solutions.disagreement;
   const Domain& shown_x = chart.x_domain();
   const Domain& shown_y = chart.y_domain();
-
-  // Zone of agreement: both parties at or above their reservation values.
-  if (reservations.size() == 2 && reservations[0] < shown_x.high &&
-      reservations[1] < shown_y.high) {
-    std::string tooltip =
-        "Zone of agreement: " + x_name + " and " + y_name +
-        " both at or above their reservation values (" + Pair(reservations[0], reservations[1]) +
-        "); " + (analysis.zopa.exact ? "" : "about ") + DescribeCount(analysis.zopa.count) +
-        " outcomes in it that no red line forbids";
-    chart.Rect({reservations[0], reservations[1]}, {shown_x.high, shown_y.high},
-               Style("none", 1, "", svg::kZoneColor, 0.28), Tag("zone", {}, tooltip));
-    chart.AddLegend(LegendEntry(LegendEntry::Kind::kSwatch,
-                                "zone of agreement (both above their reservation value)",
-                                Style("#b8a800", 1, "", svg::kZoneColor, 0.6)));
+  if (reservations.size() != 2 || reservations[0] >= shown_x.high ||
+      reservations[1] >= shown_y.high) {
+    return;
   }
+  std::string tooltip = "Zone of agreement: " + axes.x_name + " and " + axes.y_name +
+                        " both at or above their reservation values (" +
+                        Pair(reservations[0], reservations[1]) + "); " +
+                        (analysis.zopa.exact ? "" : "about ") + DescribeCount(analysis.zopa.count) +
+                        " outcomes in it that no red line forbids";
+  chart.Rect({reservations[0], reservations[1]}, {shown_x.high, shown_y.high},
+             Style("none", 1, "", svg::kZoneColor, 0.28), Tag("zone", {}, tooltip));
+  chart.AddLegend(LegendEntry(LegendEntry::Kind::kSwatch,
+                              "zone of agreement (both above their reservation value)",
+                              Style("#b8a800", 1, "", svg::kZoneColor, 0.6)));
+}
 
-  // The outcomes: one dot each, or a density.
+// The cloud's outcomes as a density: cells of a bins x bins grid, darker with more outcomes.
+void DrawDensity(Chart& chart, const OutcomeCloud& cloud, const Tag& forbidden_tag,
+                 const Tag& allowed_tag) {
+  double x_low = cloud.x.low;
+  double x_span = cloud.x.high - cloud.x.low;
+  double y_low = cloud.y.low;
+  double y_span = cloud.y.high - cloud.y.low;
+  if (x_span < 1e-9) {
+    x_low -= 0.005;
+    x_span = 0.01;
+  }
+  if (y_span < 1e-9) {
+    y_low -= 0.005;
+    y_span = 0.01;
+  }
+  double cell_width = x_span / cloud.bins;
+  double cell_height = y_span / cloud.bins;
+  std::uint32_t most = 1;
+  for (std::uint32_t count : cloud.allowed_counts) most = std::max(most, count);
+  for (std::uint32_t count : cloud.forbidden_counts) most = std::max(most, count);
+  auto cells = [&](const std::vector<std::uint32_t>& counts) {
+    std::vector<svg::Cell> out;
+    for (int row = 0; row < cloud.bins; ++row) {
+      for (int column = 0; column < cloud.bins; ++column) {
+        std::uint32_t count =
+            counts[static_cast<std::size_t>(row) * static_cast<std::size_t>(cloud.bins) +
+                   static_cast<std::size_t>(column)];
+        if (count == 0) continue;
+        out.push_back(svg::Cell{x_low + column * cell_width, y_low + row * cell_height,
+                                x_low + (column + 1) * cell_width, y_low + (row + 1) * cell_height,
+                                std::log1p(count) / std::log1p(most)});
+      }
+    }
+    return out;
+  };
+  chart.Cells(cells(cloud.forbidden_counts), kForbiddenColor, 0.75, forbidden_tag);
+  chart.Cells(cells(cloud.allowed_counts), kAllowedColor, 0.85, allowed_tag);
+}
+
+// The outcomes: one dot each, or a density.
+void DrawCloud(Chart& chart, const OutcomeCloud& cloud, const Axes& axes) {
   std::string count_text = DescribeCloud(cloud);
   std::uint64_t forbidden = cloud.placed - cloud.allowed;
   Tag forbidden_tag("outcomes forbidden",
@@ -210,7 +269,7 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
                      {"placed", std::to_string(cloud.placed)},
                      {"sampled", cloud.sampled ? "true" : "false"}},
                     GroupThousands(forbidden) + " of " + count_text +
-                        " are forbidden by a red line of " + x_name + " or " + y_name);
+                        " are forbidden by a red line of " + axes.x_name + " or " + axes.y_name);
   Tag allowed_tag("outcomes allowed",
                   {{"count", std::to_string(cloud.allowed)},
                    {"placed", std::to_string(cloud.placed)},
@@ -221,41 +280,7 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
     chart.Dots(cloud.forbidden_points, 2.4, kForbiddenColor, 1, forbidden_tag);
     chart.Dots(cloud.allowed_points, 2.4, kAllowedColor, 0.9, allowed_tag);
   } else if (cloud.bins > 0) {
-    double x_low = cloud.x.low;
-    double x_span = cloud.x.high - cloud.x.low;
-    double y_low = cloud.y.low;
-    double y_span = cloud.y.high - cloud.y.low;
-    if (x_span < 1e-9) {
-      x_low -= 0.005;
-      x_span = 0.01;
-    }
-    if (y_span < 1e-9) {
-      y_low -= 0.005;
-      y_span = 0.01;
-    }
-    double cell_width = x_span / cloud.bins;
-    double cell_height = y_span / cloud.bins;
-    std::uint32_t most = 1;
-    for (std::uint32_t count : cloud.allowed_counts) most = std::max(most, count);
-    for (std::uint32_t count : cloud.forbidden_counts) most = std::max(most, count);
-    auto cells = [&](const std::vector<std::uint32_t>& counts) {
-      std::vector<svg::Cell> out;
-      for (int row = 0; row < cloud.bins; ++row) {
-        for (int column = 0; column < cloud.bins; ++column) {
-          std::uint32_t count =
-              counts[static_cast<std::size_t>(row) * static_cast<std::size_t>(cloud.bins) +
-                     static_cast<std::size_t>(column)];
-          if (count == 0) continue;
-          out.push_back(svg::Cell{x_low + column * cell_width, y_low + row * cell_height,
-                                  x_low + (column + 1) * cell_width,
-                                  y_low + (row + 1) * cell_height,
-                                  std::log1p(count) / std::log1p(most)});
-        }
-      }
-      return out;
-    };
-    chart.Cells(cells(cloud.forbidden_counts), kForbiddenColor, 0.75, forbidden_tag);
-    chart.Cells(cells(cloud.allowed_counts), kAllowedColor, 0.85, allowed_tag);
+    DrawDensity(chart, cloud, forbidden_tag, allowed_tag);
   }
   std::string shape_word = cloud.dots ? "" : " (darker: more outcomes)";
   LegendEntry::Kind cloud_kind =
@@ -270,34 +295,39 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
                                 Style("none", 1, "", kForbiddenColor), Shape::kCircle,
                                 cloud.dots ? 5 : 9));
   }
+}
 
-  // Reservation values.
-  if (reservations.size() == 2) {
-    Style dashed(svg::kInk, 1.2, "5 4");
-    chart.VerticalLine(reservations[0], dashed,
-                       Tag("reservation", {{"party", scenario.parties[x_party].id}},
-                           x_name + "'s reservation value: " + Fixed(reservations[0])));
-    chart.HorizontalLine(reservations[1], dashed,
-                         Tag("reservation", {{"party", scenario.parties[y_party].id}},
-                             y_name + "'s reservation value: " + Fixed(reservations[1])));
-    chart.AddLegend(LegendEntry(
-        LegendEntry::Kind::kLine,
-        "reservation values (" + Fixed(reservations[0]) + ", " + Fixed(reservations[1]) + ")",
-        dashed));
+void DrawReservations(Chart& chart, const model::Scenario& scenario,
+                      const std::vector<double>& reservations, const Axes& axes) {
+  if (reservations.size() != 2) return;
+  Style dashed(svg::kInk, 1.2, "5 4");
+  chart.VerticalLine(reservations[0], dashed,
+                     Tag("reservation", {{"party", scenario.parties[axes.x_party].id}},
+                         axes.x_name + "'s reservation value: " + Fixed(reservations[0])));
+  chart.HorizontalLine(reservations[1], dashed,
+                       Tag("reservation", {{"party", scenario.parties[axes.y_party].id}},
+                           axes.y_name + "'s reservation value: " + Fixed(reservations[1])));
+  chart.AddLegend(LegendEntry(
+      LegendEntry::Kind::kLine,
+      "reservation values (" + Fixed(reservations[0]) + ", " + Fixed(reservations[1]) + ")",
+      dashed));
+}
+
+// A frontier's vertices: its distinct utility pairs, in frontier order.
+std::vector<Point> FrontierVertices(const analysis::ParetoFrontier& frontier) {
+  std::vector<Point> points;
+  for (const analysis::ParetoPoint& point : frontier.points) {
+    Point next{point.utilities[0], point.utilities[1]};
+    if (!points.empty() && points.back().x == next.x && points.back().y == next.y) continue;
+    points.push_back(next);
   }
+  return points;
+}
 
-  // Pareto frontiers: the vertices are the frontier's distinct utility pairs, in frontier order.
-  auto frontier_points = [](const analysis::ParetoFrontier& frontier) {
-    std::vector<Point> points;
-    for (const analysis::ParetoPoint& point : frontier.points) {
-      Point next{point.utilities[0], point.utilities[1]};
-      if (!points.empty() && points.back().x == next.x && points.back().y == next.y) continue;
-      points.push_back(next);
-    }
-    return points;
-  };
+// The Pareto frontier, and the one with red lines ignored when the space has it.
+void DrawFrontiers(Chart& chart, const UtilitySpace& space) {
   if (space.frontier_ignoring_red_lines) {
-    std::vector<Point> points = frontier_points(*space.frontier_ignoring_red_lines);
+    std::vector<Point> points = FrontierVertices(*space.frontier_ignoring_red_lines);
     Style style(kIgnoringColor, 1.8, "7 4");
     chart.Path(points, style,
                Tag("frontier-ignoring-red-lines", {{"points", std::to_string(points.size())}},
@@ -306,92 +336,104 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
     chart.AddLegend(
         LegendEntry(LegendEntry::Kind::kLine, "Pareto frontier if red lines were ignored", style));
   }
-  const analysis::ParetoFrontier& frontier = analysis.pareto;
-  std::vector<Point> frontier_vertices = frontier_points(frontier);
-  if (!frontier_vertices.empty()) {
-    Style style("#000000", 2.4);
-    std::string approximate = frontier.exact ? "" : " (approximate: found by search)";
-    chart.Path(frontier_vertices, style,
-               Tag("frontier",
-                   {{"points", std::to_string(frontier_vertices.size())},
-                    {"exact", frontier.exact ? "true" : "false"}},
-                   "Pareto frontier" + approximate + ": " +
-                       std::to_string(frontier_vertices.size()) + " points"));
-    if (frontier_vertices.size() <= 400) {
-      chart.Dots(frontier_vertices, 2.8, "#000000", 1, Tag("frontier-points"));
-    }
-    chart.AddLegend(
-        LegendEntry(LegendEntry::Kind::kLineAndMarker, "Pareto frontier" + approximate, style));
+  const analysis::ParetoFrontier& frontier = space.analysis.pareto;
+  std::vector<Point> frontier_vertices = FrontierVertices(frontier);
+  if (frontier_vertices.empty()) return;
+  Style style("#000000", 2.4);
+  std::string approximate = frontier.exact ? "" : " (approximate: found by search)";
+  chart.Path(frontier_vertices, style,
+             Tag("frontier",
+                 {{"points", std::to_string(frontier_vertices.size())},
+                  {"exact", frontier.exact ? "true" : "false"}},
+                 "Pareto frontier" + approximate + ": " + std::to_string(frontier_vertices.size()) +
+                     " points"));
+  if (frontier_vertices.size() <= 400) {
+    chart.Dots(frontier_vertices, 2.8, "#000000", 1, Tag("frontier-points"));
   }
+  chart.AddLegend(
+      LegendEntry(LegendEntry::Kind::kLineAndMarker, "Pareto frontier" + approximate, style));
+}
 
-  // Each party's offers over time, as a path from its first offer (open circle) to its last
-  // (filled).
-  for (std::size_t series_idx = 0; series_idx < offers.size(); ++series_idx) {
-    const PartyOffers& party_offers = offers[series_idx];
-    const std::vector<Point>& points = offer_points[series_idx];
-    const std::string name = PartyLabel(scenario, party_offers.party_idx);
-    const std::string party_id = scenario.parties[party_offers.party_idx].id;
-    const std::string color = PartyColor(party_offers.party_idx);
-    bool principal = IsPrincipal(scenario, party_offers.party_idx);
-    Style style(color, principal ? 1.9 : 1.3, principal ? "" : "4 3", "none", 0.85);
-    int first_round = party_offers.offers.front()->message.round + 1;
-    int last_round = party_offers.offers.back()->message.round + 1;
-    chart.Path(points, style,
-               Tag("offers", {{"party", party_id}, {"offers", std::to_string(points.size())}},
-                   std::to_string(points.size()) + " offers by " + name + ", rounds " +
-                       std::to_string(first_round) + " to " + std::to_string(last_round)));
-    if (points.size() <= kMaxVertexDots) {
-      chart.Dots(points, 2.1, color, 0.9, Tag("offer-points", {{"party", party_id}}));
-    }
-    const session::TraceEvent& first = *party_offers.offers.front();
-    const session::TraceEvent& last = *party_offers.offers.back();
-    chart.Marker(points.front(), Shape::kCircle, 11, Style(color, 2.2, "", "#ffffff"),
-                 Tag("offers-start", {{"party", party_id}},
-                     "First offer by " + name + " (round " + std::to_string(first_round) +
-                         "): " + scenario.DescribeOutcomeInWords(*first.message.outcome) + " " +
-                         Pair(points.front().x, points.front().y)));
-    chart.Marker(points.back(), Shape::kCircle, 11, Style("#ffffff", 1.5, "", color),
-                 Tag("offers-end", {{"party", party_id}},
-                     "Last offer by " + name + " (round " + std::to_string(last_round) +
-                         "): " + scenario.DescribeOutcomeInWords(*last.message.outcome) + " " +
-                         Pair(points.back().x, points.back().y)));
-    chart.AddLegend(
-        LegendEntry(LegendEntry::Kind::kLineAndMarker,
-                    "offers by " + name + " (" + std::to_string(points.size()) +
-                        (principal ? ""
-                                   : ", " + std::string(model::RoleName(
-                                                scenario.parties[party_offers.party_idx].role))) +
-                        ")",
-                    Style(color, style.stroke_width, style.dash)));
+// One party's offers over time, as a path from its first offer (open circle) to its last
+// (filled).
+void DrawPartyOffers(Chart& chart, const model::Scenario& scenario, const PartyOffers& party_offers,
+                     const std::vector<Point>& points) {
+  const std::string name = PartyLabel(scenario, party_offers.party_idx);
+  const std::string party_id = scenario.parties[party_offers.party_idx].id;
+  const std::string color = PartyColor(party_offers.party_idx);
+  bool principal = IsPrincipal(scenario, party_offers.party_idx);
+  Style style(color, principal ? 1.9 : 1.3, principal ? "" : "4 3", "none", 0.85);
+  int first_round = party_offers.offers.front()->message.round + 1;
+  int last_round = party_offers.offers.back()->message.round + 1;
+  chart.Path(points, style,
+             Tag("offers", {{"party", party_id}, {"offers", std::to_string(points.size())}},
+                 std::to_string(points.size()) + " offers by " + name + ", rounds " +
+                     std::to_string(first_round) + " to " + std::to_string(last_round)));
+  if (points.size() <= kMaxVertexDots) {
+    chart.Dots(points, 2.1, color, 0.9, Tag("offer-points", {{"party", party_id}}));
   }
-  if (!offers.empty()) {
-    chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker, "first offer",
-                                Style(svg::kMuted, 2, "", "#ffffff"), Shape::kCircle));
-    chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker, "last offer",
-                                Style("#ffffff", 1, "", svg::kMuted), Shape::kCircle));
-  }
+  const session::TraceEvent& first = *party_offers.offers.front();
+  const session::TraceEvent& last = *party_offers.offers.back();
+  chart.Marker(points.front(), Shape::kCircle, 11, Style(color, 2.2, "", "#ffffff"),
+               Tag("offers-start", {{"party", party_id}},
+                   "First offer by " + name + " (round " + std::to_string(first_round) +
+                       "): " + scenario.DescribeOutcomeInWords(*first.message.outcome) + " " +
+                       Pair(points.front().x, points.front().y)));
+  chart.Marker(points.back(), Shape::kCircle, 11, Style("#ffffff", 1.5, "", color),
+               Tag("offers-end", {{"party", party_id}},
+                   "Last offer by " + name + " (round " + std::to_string(last_round) +
+                       "): " + scenario.DescribeOutcomeInWords(*last.message.outcome) + " " +
+                       Pair(points.back().x, points.back().y)));
+  chart.AddLegend(LegendEntry(
+      LegendEntry::Kind::kLineAndMarker,
+      "offers by " + name + " (" + std::to_string(points.size()) +
+          (principal ? ""
+                     : ", " + std::string(
+                                  model::RoleName(scenario.parties[party_offers.party_idx].role))) +
+          ")",
+      Style(color, style.stroke_width, style.dash)));
+}
 
-  // Fair points: red lines respected, or (when no outcome allows them) with red lines ignored.
-  const analysis::BargainingSolutions& solutions = analysis.solutions;
+void DrawOffers(Chart& chart, const model::Scenario& scenario, const PlacedOffers& placed) {
+  for (std::size_t series_idx = 0; series_idx < placed.offers.size(); ++series_idx) {
+    DrawPartyOffers(chart, scenario, placed.offers[series_idx], placed.points[series_idx]);
+  }
+  if (placed.offers.empty()) return;
+  chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker, "first offer",
+                              Style(svg::kMuted, 2, "", "#ffffff"), Shape::kCircle));
+  chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker, "last offer",
+                              Style("#ffffff", 1, "", svg::kMuted), Shape::kCircle));
+}
+
+// Fair points: red lines respected, or (when no outcome allows them) with red lines ignored.
+std::vector<SolutionMark> FairPointMarks(const UtilitySpace& space) {
+  const analysis::BargainingSolutions& solutions = space.analysis.solutions;
   std::vector<SolutionMark> marks = {
       {"utilitarian", "utilitarian", "utilitarian point (largest sum)", Shape::kSquare, 12,
        &solutions.utilitarian, false},
       {"kalai-smorodinsky", "KS", "Kalai-Smorodinsky point", Shape::kTriangle, 13,
        &solutions.kalai_smorodinsky, false},
       {"nash", "Nash", "Nash bargaining point", Shape::kDiamond, 13, &solutions.nash, false}};
-  if (space.solutions_ignoring_red_lines) {
-    const analysis::BargainingSolutions& ignoring = *space.solutions_ignoring_red_lines;
-    const analysis::SolutionPoint* alternatives[] = {&ignoring.utilitarian,
-                                                     &ignoring.kalai_smorodinsky, &ignoring.nash};
-    for (std::size_t mark_idx = 0; mark_idx < marks.size(); ++mark_idx) {
-      if (!marks[mark_idx].point->defined && alternatives[mark_idx]->defined) {
-        marks[mark_idx].point = alternatives[mark_idx];
-        marks[mark_idx].ignoring_red_lines = true;
-      }
+  if (!space.solutions_ignoring_red_lines) return marks;
+  const analysis::BargainingSolutions& ignoring = *space.solutions_ignoring_red_lines;
+  const analysis::SolutionPoint* alternatives[] = {&ignoring.utilitarian,
+                                                   &ignoring.kalai_smorodinsky, &ignoring.nash};
+  for (std::size_t mark_idx = 0; mark_idx < marks.size(); ++mark_idx) {
+    if (!marks[mark_idx].point->defined && alternatives[mark_idx]->defined) {
+      marks[mark_idx].point = alternatives[mark_idx];
+      marks[mark_idx].ignoring_red_lines = true;
     }
   }
+  return marks;
+}
+
+// Draws the fair points' markers and legend entries; returns their labels, one per distinct
+// point (points at the same place share a label: "KS = Nash").
+std::vector<std::pair<Point, std::string>> DrawFairPoints(Chart& chart,
+                                                          const model::Scenario& scenario,
+                                                          const UtilitySpace& space) {
   std::vector<std::pair<Point, std::string>> labels;
-  for (const SolutionMark& mark : marks) {
+  for (const SolutionMark& mark : FairPointMarks(space)) {
     if (!mark.point->defined) continue;
     const analysis::ParetoPoint& point = mark.point->points.front();
     Point at{point.utilities[0], point.utilities[1]};
@@ -415,26 +457,35 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
       labels.emplace_back(at, label);
     }
   }
-  // Each label goes to the first corner of its point where it overlaps no label placed before
-  // and stays inside the chart.
+  return labels;
+}
+
+// Each label goes to the first corner of its point where it overlaps no label placed before and
+// stays inside the chart.
+void PlaceFairPointLabels(Chart& chart, const ChartOptions& options,
+                          const std::vector<std::pair<Point, std::string>>& labels) {
   struct Box {
     double x0, y0, x1, y1;
   };
+  struct Corner {
+    double dx, dy;
+    bool end;
+  };
+  const double plot_width = options.width - options.legend_width;
   std::vector<Box> placed;
   for (const auto& [at, text] : labels) {
     double width = svg::EstimateTextWidth(text, 12);
     double px = chart.X(at.x);
     double py = chart.Y(at.y);
-    struct Corner {
-      double dx, dy;
-      bool end;
-    };
     const Corner corners[] = {{10, -9, false}, {10, 18, false}, {-10, -9, true}, {-10, 18, true}};
-    Corner chosen = corners[px + 10 + width > options.width - options.legend_width ? 2 : 0];
-    for (const Corner& corner : corners) {
+    auto box_at = [&](const Corner& corner) {
       double x0 = corner.end ? px + corner.dx - width : px + corner.dx;
-      Box box{x0, py + corner.dy - 12, x0 + width, py + corner.dy + 3};
-      bool inside = box.x0 >= 0 && box.x1 <= options.width - options.legend_width && box.y0 >= 0;
+      return Box{x0, py + corner.dy - 12, x0 + width, py + corner.dy + 3};
+    };
+    Corner chosen = corners[px + 10 + width > plot_width ? 2 : 0];
+    for (const Corner& corner : corners) {
+      Box box = box_at(corner);
+      bool inside = box.x0 >= 0 && box.x1 <= plot_width && box.y0 >= 0;
       bool overlaps = std::any_of(placed.begin(), placed.end(), [&](const Box& other) {
         return box.x0 < other.x1 && other.x0 < box.x1 && box.y0 < other.y1 && other.y0 < box.y1;
       });
@@ -443,26 +494,44 @@ std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace&
         break;
       }
     }
-    double x0 = chosen.end ? px + chosen.dx - width : px + chosen.dx;
-    placed.push_back(Box{x0, py + chosen.dy - 12, x0 + width, py + chosen.dy + 3});
+    placed.push_back(box_at(chosen));
     chart.Label(at, text, chosen.dx, chosen.dy, chosen.end ? "end" : "start", Tag("solution-label"),
                 12);
   }
+}
 
-  if (agreement) {
-    int round = trace->result.rounds;
-    chart.Marker(
-        *agreement, Shape::kStar, 22, Style("#ffffff", 1.2, "", "#000000"),
-        Tag("agreement",
-            {{"utility-x", svg::Number(agreement->x, 6)},
-             {"utility-y", svg::Number(agreement->y, 6)}},
-            "Agreement in round " + std::to_string(round) + " " + Pair(agreement->x, agreement->y) +
-                ": " + scenario.DescribeOutcomeInWords(*trace->result.outcome)));
-    chart.Label(*agreement, "agreement", 0, 22, "middle", Tag("agreement-label"), 12);
-    chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker,
-                                "agreement (round " + std::to_string(round) + ")",
-                                Style("none", 1, "", "#000000"), Shape::kStar));
-  }
+void DrawAgreement(Chart& chart, const model::Scenario& scenario, const session::Trace& trace,
+                   const Point& agreement) {
+  int round = trace.result.rounds;
+  chart.Marker(
+      agreement, Shape::kStar, 22, Style("#ffffff", 1.2, "", "#000000"),
+      Tag("agreement",
+          {{"utility-x", svg::Number(agreement.x, 6)}, {"utility-y", svg::Number(agreement.y, 6)}},
+          "Agreement in round " + std::to_string(round) + " " + Pair(agreement.x, agreement.y) +
+              ": " + scenario.DescribeOutcomeInWords(*trace.result.outcome)));
+  chart.Label(agreement, "agreement", 0, 22, "middle", Tag("agreement-label"), 12);
+  chart.AddLegend(LegendEntry(LegendEntry::Kind::kMarker,
+                              "agreement (round " + std::to_string(round) + ")",
+                              Style("none", 1, "", "#000000"), Shape::kStar));
+}
+
+}  // namespace
+
+std::string UtilitySpaceSvg(const model::Scenario& scenario, const UtilitySpace& space,
+                            const session::Trace* trace, const std::string& id) {
+  const Axes axes{space.parties[0], space.parties[1], PartyLabel(scenario, space.parties[0]),
+                  PartyLabel(scenario, space.parties[1])};
+  const PlacedOffers placed = PlaceOffers(scenario, trace, axes);
+  const auto [x, y] = UtilityDomains(space, placed);
+  const ChartOptions options = UtilitySpaceChartOptions(space, axes, trace != nullptr, id);
+  Chart chart(options, svg::NiceDomain(x), svg::NiceDomain(y));
+  DrawZone(chart, space.analysis, axes);
+  DrawCloud(chart, space.cloud, axes);
+  DrawReservations(chart, scenario, space.analysis.solutions.disagreement, axes);
+  DrawFrontiers(chart, space);
+  DrawOffers(chart, scenario, placed);
+  PlaceFairPointLabels(chart, options, DrawFairPoints(chart, scenario, space));
+  if (placed.agreement) DrawAgreement(chart, scenario, *trace, *placed.agreement);
   return chart.Render();
 }
 

@@ -297,8 +297,8 @@ std::string RedLinesCell(const model::Scenario& scenario, const model::Party& pa
   return out + "</ul>";
 }
 
-std::string PartiesAndIssuesSection(const model::Scenario& scenario) {
-  std::string out = "<section id=\"parties-issues\">\n<h2>Parties and issues</h2>\n";
+// Each party's role, reservation value, discount and red lines.
+std::string PartiesTable(const model::Scenario& scenario) {
   std::vector<std::vector<std::string>> rows;
   for (std::size_t party_idx = 0; party_idx < scenario.parties.size(); ++party_idx) {
     const model::Party& party = scenario.parties[party_idx];
@@ -321,26 +321,36 @@ std::string PartiesAndIssuesSection(const model::Scenario& scenario) {
     }
     rows.push_back({name, role, reservation, discount, RedLinesCell(scenario, party)});
   }
-  out += html::Table({"party", "role", "reservation value", "discount", "red lines"}, rows);
+  return html::Table({"party", "role", "reservation value", "discount", "red lines"}, rows);
+}
+
+// An issue's options: a numeric range, or each option in words (with its label when it differs).
+std::string IssueOptionsCell(const model::Issue& issue) {
+  std::string options;
+  if (issue.IsNumeric()) {
+    options = Text(issue.OptionLabel(0)) + " to " +
+              Text(issue.OptionLabel(issue.NumOptions() - 1)) +
+              (issue.unit.empty() ? "" : " " + Text(issue.unit)) + " (" +
+              std::to_string(issue.NumOptions()) + " values)";
+  } else {
+    // In words, with the label files and --outcome use when it differs.
+    for (std::size_t option_idx = 0; option_idx < issue.options.size(); ++option_idx) {
+      std::string words = issue.OptionDisplayName(option_idx);
+      options += (option_idx > 0 ? "<br/>" : "") + Text(words);
+      if (words != issue.options[option_idx]) {
+        options += " <span class=\"muted\">" + Code(issue.options[option_idx]) + "</span>";
+      }
+    }
+    if (issue.ordered) options += " <span class=\"muted\">(ordered)</span>";
+  }
+  return options;
+}
+
+// Each issue's options, phase and source.
+std::string IssuesTable(const model::Scenario& scenario) {
   std::vector<std::vector<std::string>> issue_rows;
   for (const model::Issue& issue : scenario.issues) {
-    std::string options;
-    if (issue.IsNumeric()) {
-      options = Text(issue.OptionLabel(0)) + " to " +
-                Text(issue.OptionLabel(issue.NumOptions() - 1)) +
-                (issue.unit.empty() ? "" : " " + Text(issue.unit)) + " (" +
-                std::to_string(issue.NumOptions()) + " values)";
-    } else {
-      // In words, with the label files and --outcome use when it differs.
-      for (std::size_t option_idx = 0; option_idx < issue.options.size(); ++option_idx) {
-        std::string words = issue.OptionDisplayName(option_idx);
-        options += (option_idx > 0 ? "<br/>" : "") + Text(words);
-        if (words != issue.options[option_idx]) {
-          options += " <span class=\"muted\">" + Code(issue.options[option_idx]) + "</span>";
-        }
-      }
-      if (issue.ordered) options += " <span class=\"muted\">(ordered)</span>";
-    }
+    std::string options = IssueOptionsCell(issue);
     std::string phase = "&#8212;";
     if (std::optional<std::size_t> phase_idx = scenario.FindPhase(issue.phase)) {
       const model::Phase& found = scenario.phases[*phase_idx];
@@ -357,8 +367,51 @@ std::string PartiesAndIssuesSection(const model::Scenario& scenario) {
     }
     issue_rows.push_back({name, options, phase, source});
   }
-  out += html::Table({"issue", "options", "phase", "source"}, issue_rows);
-  out += "</section>\n";
+  return html::Table({"issue", "options", "phase", "source"}, issue_rows);
+}
+
+std::string PartiesAndIssuesSection(const model::Scenario& scenario) {
+  return "<section id=\"parties-issues\">\n<h2>Parties and issues</h2>\n" + PartiesTable(scenario) +
+         IssuesTable(scenario) + "</section>\n";
+}
+
+// Where the figures come from: counts by source, and the tagged values by source.
+std::string ProvenanceLists(const model::Scenario& scenario) {
+  std::string out;
+  std::array<std::vector<std::pair<std::string, const model::Provenance*>>, 4> by_source;
+  for (const auto& [path, provenance] : scenario.provenance) {
+    by_source[static_cast<std::size_t>(provenance.source)].emplace_back(path, &provenance);
+  }
+  const auto& reported = by_source[static_cast<std::size_t>(model::Source::kReport)];
+  const auto& assumed = by_source[static_cast<std::size_t>(model::Source::kAssumption)];
+  const auto& derived = by_source[static_cast<std::size_t>(model::Source::kDerived)];
+  if (reported.empty() && assumed.empty() && derived.empty()) {
+    out +=
+        "<p>The scenario does not say where its figures come from (no value is tagged report, "
+        "assumption or derived): treat every weight, value and reservation as an "
+        "assumption.</p>\n";
+  } else {
+    out += "<h3>Where the figures come from</h3>\n<p>" + std::to_string(reported.size()) +
+           " values are taken from public reporting " + html::SourceTag(model::Source::kReport) +
+           ", " + std::to_string(assumed.size()) + " are modelling assumptions " +
+           html::SourceTag(model::Source::kAssumption) + " and " + std::to_string(derived.size()) +
+           " are derived " + html::SourceTag(model::Source::kDerived) + ".</p>\n";
+    auto list = [&](std::string_view summary,
+                    const std::vector<std::pair<std::string, const model::Provenance*>>& entries,
+                    bool open) {
+      if (entries.empty()) return std::string();
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& [path, provenance] : entries) {
+        rows.push_back({Code(path), Text(provenance->note)});
+      }
+      return std::string("<details") + (open ? " open=\"open\"" : "") + "><summary>" +
+             Text(summary) + " (" + std::to_string(entries.size()) + ")</summary>\n" +
+             html::Table({"value", "note"}, rows) + "</details>\n";
+    };
+    out += list("The assumptions", assumed, true);
+    out += list("Values from public reporting", reported, false);
+    out += list("Derived values", derived, false);
+  }
   return out;
 }
 
@@ -412,48 +465,15 @@ std::string AssumptionsSection(const model::Scenario& scenario, const UtilitySpa
            (trace->use_discount ? "discounted" : "undiscounted") + ".</li>\n";
   }
   out += "</ul>\n";
-
-  std::array<std::vector<std::pair<std::string, const model::Provenance*>>, 4> by_source;
-  for (const auto& [path, provenance] : scenario.provenance) {
-    by_source[static_cast<std::size_t>(provenance.source)].emplace_back(path, &provenance);
-  }
-  const auto& reported = by_source[static_cast<std::size_t>(model::Source::kReport)];
-  const auto& assumed = by_source[static_cast<std::size_t>(model::Source::kAssumption)];
-  const auto& derived = by_source[static_cast<std::size_t>(model::Source::kDerived)];
-  if (reported.empty() && assumed.empty() && derived.empty()) {
-    out +=
-        "<p>The scenario does not say where its figures come from (no value is tagged report, "
-        "assumption or derived): treat every weight, value and reservation as an "
-        "assumption.</p>\n";
-  } else {
-    out += "<h3>Where the figures come from</h3>\n<p>" + std::to_string(reported.size()) +
-           " values are taken from public reporting " + html::SourceTag(model::Source::kReport) +
-           ", " + std::to_string(assumed.size()) + " are modelling assumptions " +
-           html::SourceTag(model::Source::kAssumption) + " and " + std::to_string(derived.size()) +
-           " are derived " + html::SourceTag(model::Source::kDerived) + ".</p>\n";
-    auto list = [&](std::string_view summary,
-                    const std::vector<std::pair<std::string, const model::Provenance*>>& entries,
-                    bool open) {
-      if (entries.empty()) return std::string();
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& [path, provenance] : entries) {
-        rows.push_back({Code(path), Text(provenance->note)});
-      }
-      return std::string("<details") + (open ? " open=\"open\"" : "") + "><summary>" +
-             Text(summary) + " (" + std::to_string(entries.size()) + ")</summary>\n" +
-             html::Table({"value", "note"}, rows) + "</details>\n";
-    };
-    out += list("The assumptions", assumed, true);
-    out += list("Values from public reporting", reported, false);
-    out += list("Derived values", derived, false);
-  }
+  out += ProvenanceLists(scenario);
   out += "</section>\n";
   return out;
 }
 
-std::string SessionSection(const model::Scenario& scenario, const session::Trace& trace) {
+// Whether the session agreed, with a warning when the agreement crosses a principal's limits.
+std::string SessionVerdict(const model::Scenario& scenario, const session::Trace& trace) {
   const session::SessionResult& result = trace.result;
-  std::string out = "<section id=\"session\">\n<h2>How the session ended</h2>\n";
+  std::string out;
   if (result.agreement) {
     out += "<p class=\"verdict yes\">Agreement in round " + std::to_string(result.rounds) + " of " +
            std::to_string(trace.rounds) + ".</p>\n";
@@ -477,9 +497,13 @@ std::string SessionSection(const model::Scenario& scenario, const session::Trace
            std::to_string(result.rounds) + " of " + std::to_string(trace.rounds) +
            " rounds).</p>\n";
   }
-  out += "<p>Protocol " + Code(trace.protocol) + ", deadline " + std::to_string(trace.rounds) +
-         " rounds, seed " + std::to_string(trace.seed) + ", " +
-         std::to_string(trace.events.size()) + " messages.</p>\n";
+  return out;
+}
+
+// Each scored party's strategy, utility and reservation value, then the other parties that
+// played a strategy.
+std::string SessionPartiesTable(const model::Scenario& scenario, const session::Trace& trace) {
+  const session::SessionResult& result = trace.result;
   std::vector<std::vector<std::string>> rows;
   for (std::size_t position = 0; position < result.scored_parties.size(); ++position) {
     std::size_t party_idx = result.scored_parties[position];
@@ -501,10 +525,15 @@ std::string SessionSection(const model::Scenario& scenario, const session::Trace
                     Text(model::RoleName(scenario.parties[party_idx].role)), Code(spec), "&#8212;",
                     "&#8212;", "&#8212;"});
   }
-  out += html::Table(
+  return html::Table(
       {"party", "role", "strategy", result.agreement ? "utility" : "utility (reservation value)",
        "undiscounted", "reservation value"},
       rows, {3, 4, 5});
+}
+
+// Welfare and the distances to the frontier and the fair points.
+std::string SessionDistances(const model::Scenario& scenario,
+                             const session::SessionResult& result) {
   std::string distances;
   if (result.distance_to_pareto) {
     auto shown = [](const std::optional<double>& value) {
@@ -522,8 +551,19 @@ std::string SessionSection(const model::Scenario& scenario, const session::Trace
                 shown(result.distance_to_kalai_smorodinsky) +
                 (result.agreement ? "" : " (from the disagreement point)");
   }
-  out += "<p id=\"distances\">Welfare (sum over principals) " + Fixed(result.welfare) +
+  return "<p id=\"distances\">Welfare (sum over principals) " + Fixed(result.welfare) +
          Text(distances) + ".</p>\n";
+}
+
+std::string SessionSection(const model::Scenario& scenario, const session::Trace& trace) {
+  const session::SessionResult& result = trace.result;
+  std::string out = "<section id=\"session\">\n<h2>How the session ended</h2>\n";
+  out += SessionVerdict(scenario, trace);
+  out += "<p>Protocol " + Code(trace.protocol) + ", deadline " + std::to_string(trace.rounds) +
+         " rounds, seed " + std::to_string(trace.seed) + ", " +
+         std::to_string(trace.events.size()) + " messages.</p>\n";
+  out += SessionPartiesTable(scenario, trace);
+  out += SessionDistances(scenario, result);
   if (result.agreement && result.outcome) {
     std::vector<std::vector<std::string>> outcome_rows;
     for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {

@@ -531,46 +531,61 @@ void Chart::AddLegend(LegendEntry entry) { legend_.push_back(std::move(entry)); 
 
 void Chart::Raw(std::string svg) { marks_.push_back(std::move(svg)); }
 
-std::string Chart::RenderAxes() const {
-  std::string out;
-  double left = PlotLeft();
-  double right = PlotRight();
-  double top = PlotTop();
-  double bottom = PlotBottom();
-  std::vector<std::pair<double, std::string>> x_ticks = x_tick_labels_;
+std::vector<std::pair<double, std::string>> Chart::XTicks() const {
+  std::vector<std::pair<double, std::string>> ticks = x_tick_labels_;
   if (!x_categories_ && options_.integer_x) {
     for (double tick : NiceIntegerTicks(x_, options_.max_ticks)) {
-      x_ticks.emplace_back(tick, Number(tick, 0));
+      ticks.emplace_back(tick, Number(tick, 0));
     }
   } else if (!x_categories_) {
     for (double tick : NiceTicks(x_, options_.max_ticks)) {
-      x_ticks.emplace_back(tick, TickLabel(tick, x_, options_.max_ticks));
+      ticks.emplace_back(tick, TickLabel(tick, x_, options_.max_ticks));
     }
   }
-  std::vector<std::pair<double, std::string>> y_ticks = y_tick_labels_;
+  return ticks;
+}
+
+std::vector<std::pair<double, std::string>> Chart::YTicks() const {
+  std::vector<std::pair<double, std::string>> ticks = y_tick_labels_;
   if (!y_categories_) {
     for (double tick : NiceTicks(y_, options_.max_ticks)) {
-      y_ticks.emplace_back(tick, TickLabel(tick, y_, options_.max_ticks));
+      ticks.emplace_back(tick, TickLabel(tick, y_, options_.max_ticks));
     }
   }
-  if (options_.grid) {
-    out += "<g class=\"grid\"" + Attribute("stroke", kGridColor) +
-           NumberAttribute("stroke-width", 1) + ">";
-    if (!x_categories_) {
-      for (const auto& [tick, label] : x_ticks) {
-        out += "<line" + NumberAttribute("x1", X(tick)) + NumberAttribute("x2", X(tick)) +
-               NumberAttribute("y1", top) + NumberAttribute("y2", bottom) + "/>";
-      }
+  return ticks;
+}
+
+std::string Chart::RenderGrid(const std::vector<std::pair<double, std::string>>& x_ticks,
+                              const std::vector<std::pair<double, std::string>>& y_ticks) const {
+  const double left = PlotLeft();
+  const double right = PlotRight();
+  const double top = PlotTop();
+  const double bottom = PlotBottom();
+  std::string out;
+  out += "<g class=\"grid\"" + Attribute("stroke", kGridColor) +
+         NumberAttribute("stroke-width", 1) + ">";
+  if (!x_categories_) {
+    for (const auto& [tick, label] : x_ticks) {
+      out += "<line" + NumberAttribute("x1", X(tick)) + NumberAttribute("x2", X(tick)) +
+             NumberAttribute("y1", top) + NumberAttribute("y2", bottom) + "/>";
     }
-    if (!y_categories_) {
-      for (const auto& [tick, label] : y_ticks) {
-        out += "<line" + NumberAttribute("x1", left) + NumberAttribute("x2", right) +
-               NumberAttribute("y1", Y(tick)) + NumberAttribute("y2", Y(tick)) + "/>";
-      }
-    }
-    out += "</g>";
   }
-  // X axis: line, ticks, labels, title.
+  if (!y_categories_) {
+    for (const auto& [tick, label] : y_ticks) {
+      out += "<line" + NumberAttribute("x1", left) + NumberAttribute("x2", right) +
+             NumberAttribute("y1", Y(tick)) + NumberAttribute("y2", Y(tick)) + "/>";
+    }
+  }
+  out += "</g>";
+  return out;
+}
+
+// X axis: line, ticks, labels, title.
+std::string Chart::RenderXAxis(const std::vector<std::pair<double, std::string>>& x_ticks) const {
+  const double left = PlotLeft();
+  const double right = PlotRight();
+  const double bottom = PlotBottom();
+  std::string out;
   out += "<g class=\"axis x-axis\"" + Attribute("fill", kInk) + ">";
   out += "<line" + NumberAttribute("x1", left) + NumberAttribute("x2", right) +
          NumberAttribute("y1", bottom) + NumberAttribute("y2", bottom) + Attribute("stroke", kInk) +
@@ -588,7 +603,14 @@ std::string Chart::RenderAxes() const {
                        Attribute("class", "axis-label") + Attribute("font-weight", "600"));
   }
   out += "</g>";
-  // Y axis.
+  return out;
+}
+
+std::string Chart::RenderYAxis(const std::vector<std::pair<double, std::string>>& y_ticks) const {
+  const double left = PlotLeft();
+  const double top = PlotTop();
+  const double bottom = PlotBottom();
+  std::string out;
   out += "<g class=\"axis y-axis\"" + Attribute("fill", kInk) + ">";
   out += "<line" + NumberAttribute("x1", left) + NumberAttribute("x2", left) +
          NumberAttribute("y1", top) + NumberAttribute("y2", bottom) + Attribute("stroke", kInk) +
@@ -616,6 +638,16 @@ std::string Chart::RenderAxes() const {
                            Attribute("transform", "rotate(-90 " + Coordinates(x, y) + ")"));
   }
   out += "</g>";
+  return out;
+}
+
+std::string Chart::RenderAxes() const {
+  const std::vector<std::pair<double, std::string>> x_ticks = XTicks();
+  const std::vector<std::pair<double, std::string>> y_ticks = YTicks();
+  std::string out;
+  if (options_.grid) out += RenderGrid(x_ticks, y_ticks);
+  out += RenderXAxis(x_ticks);
+  out += RenderYAxis(y_ticks);
   return out;
 }
 

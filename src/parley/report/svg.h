@@ -202,6 +202,12 @@ class Chart {
 
  private:
   std::string RenderAxes() const;
+  std::vector<std::pair<double, std::string>> XTicks() const;
+  std::vector<std::pair<double, std::string>> YTicks() const;
+  std::string RenderGrid(const std::vector<std::pair<double, std::string>>& x_ticks,
+                         const std::vector<std::pair<double, std::string>>& y_ticks) const;
+  std::string RenderXAxis(const std::vector<std::pair<double, std::string>>& x_ticks) const;
+  std::string RenderYAxis(const std::vector<std::pair<double, std::string>>& y_ticks) const;
   std::string RenderLegend() const;
   double PlotLeft() const { return options_.margin_left; }
   double PlotRight() const {

@@ -97,9 +97,9 @@ struct ScenarioFigures {
   std::map<std::string, std::vector<double>> utility_by_strategy;
 };
 
-std::string ScenarioSection(const std::vector<tournament::SessionRecord>& records,
-                            const std::vector<std::string>& strategies) {
-  std::map<std::string, ScenarioFigures> scenarios;
+// Each scenario's figures, and the scenarios in the order the records first name them.
+std::vector<std::string> GatherScenarios(const std::vector<tournament::SessionRecord>& records,
+                                         std::map<std::string, ScenarioFigures>& scenarios) {
   std::vector<std::string> order;
   for (const tournament::SessionRecord& record : records) {
     auto [it, inserted] = scenarios.emplace(record.scenario_path, ScenarioFigures{});
@@ -114,35 +114,91 @@ std::string ScenarioSection(const std::vector<tournament::SessionRecord>& record
       if (party.utility) figures.utility_by_strategy[party.strategy].push_back(*party.utility);
     }
   }
+  return order;
+}
+
+// The best mean utility on a scenario with its strategy, or "tie" when several share it.
+std::string BestMeanCell(const ScenarioFigures& figures) {
+  double best_mean = -std::numeric_limits<double>::infinity();
+  for (const auto& [strategy, utilities] : figures.utility_by_strategy) {
+    best_mean = std::max(best_mean, Mean(utilities));
+  }
+  std::vector<std::string> best_strategies;
+  for (const auto& [strategy, utilities] : figures.utility_by_strategy) {
+    if (Mean(utilities) >= best_mean - kTieTolerance * std::max(1.0, std::fabs(best_mean))) {
+      best_strategies.push_back(strategy);
+    }
+  }
+  if (best_strategies.empty()) return "&#8212;";
+  if (best_strategies.size() == 1) {
+    return Spec(best_strategies.front()) + " (" + Fixed(best_mean) + ")";
+  }
+  if (best_strategies.size() == figures.utility_by_strategy.size()) {
+    return "tie: all " + std::to_string(best_strategies.size()) + " strategies (" +
+           Fixed(best_mean) + ")";
+  }
+  std::string cell = "tie: ";
+  for (std::size_t position = 0; position < best_strategies.size(); ++position) {
+    cell += (position > 0 ? ", " : "") + Spec(best_strategies[position]);
+  }
+  return cell + " (" + Fixed(best_mean) + ")";
+}
+
+// Mean utility of each strategy on each scenario, shaded within each scenario (column): the
+// best strategy there darkest, the worst lightest, so differences of 0.01 show as clearly as
+// differences of 0.5.
+std::string StrategyScenarioMatrix(const std::vector<std::string>& order,
+                                   const std::map<std::string, ScenarioFigures>& scenarios,
+                                   const std::vector<std::string>& strategies) {
+  std::vector<std::string> header = {"strategy"};
+  for (const std::string& key : order) header.push_back(Text(scenarios.at(key).name));
+  std::map<std::string, std::pair<double, double>> range;  // per scenario: lowest, highest mean
+  for (const std::string& key : order) {
+    double low = std::numeric_limits<double>::infinity();
+    double high = -std::numeric_limits<double>::infinity();
+    for (const auto& [strategy, utilities] : scenarios.at(key).utility_by_strategy) {
+      if (utilities.empty()) continue;
+      low = std::min(low, Mean(utilities));
+      high = std::max(high, Mean(utilities));
+    }
+    range[key] = {low, high};
+  }
+  std::vector<std::vector<std::string>> matrix;
+  for (const std::string& strategy : strategies) {
+    std::vector<std::string> row = {Spec(strategy)};
+    for (const std::string& key : order) {
+      const auto& by_strategy = scenarios.at(key).utility_by_strategy;
+      auto it = by_strategy.find(strategy);
+      if (it == by_strategy.end() || it->second.empty()) {
+        row.push_back("&#8212;");
+        continue;
+      }
+      double mean = Mean(it->second);
+      auto [low, high] = range[key];
+      double position = high - low > kTieTolerance ? (mean - low) / (high - low) : 0.5;
+      double alpha = kLightestShade + (kDarkestShade - kLightestShade) * position;
+      row.push_back("<span class=\"shade\" data-alpha=\"" + svg::Number(alpha, 3) +
+                    "\" style=\"display:block;background:rgba(0,114,178," + svg::Number(alpha, 3) +
+                    ")" + (alpha > 0.45 ? ";color:#ffffff" : "") + "\">" + Fixed(mean) + "</span>");
+    }
+    matrix.push_back(std::move(row));
+  }
+  std::vector<std::size_t> numeric;
+  for (std::size_t column = 1; column <= order.size(); ++column) numeric.push_back(column);
+  return "<h3>Mean utility of each strategy on each scenario</h3>\n"
+         "<p>Shaded within each scenario: the darkest cell is the best strategy on that scenario, "
+         "the lightest the worst (equal means share a shade).</p>\n" +
+         html::Table(header, matrix, numeric, "matrix");
+}
+
+std::string ScenarioSection(const std::vector<tournament::SessionRecord>& records,
+                            const std::vector<std::string>& strategies) {
+  std::map<std::string, ScenarioFigures> scenarios;
+  const std::vector<std::string> order = GatherScenarios(records, scenarios);
   std::string out = "<section id=\"scenarios\">\n<h2>By scenario</h2>\n";
   std::vector<std::vector<std::string>> rows;
   for (const std::string& key : order) {
     const ScenarioFigures& figures = scenarios[key];
-    // The best mean utility, or "tie" when several strategies share it.
-    double best_mean = -std::numeric_limits<double>::infinity();
-    for (const auto& [strategy, utilities] : figures.utility_by_strategy) {
-      best_mean = std::max(best_mean, Mean(utilities));
-    }
-    std::vector<std::string> best_strategies;
-    for (const auto& [strategy, utilities] : figures.utility_by_strategy) {
-      if (Mean(utilities) >= best_mean - kTieTolerance * std::max(1.0, std::fabs(best_mean))) {
-        best_strategies.push_back(strategy);
-      }
-    }
-    std::string best_cell = "&#8212;";
-    if (best_strategies.size() == 1) {
-      best_cell = Spec(best_strategies.front()) + " (" + Fixed(best_mean) + ")";
-    } else if (best_strategies.size() == figures.utility_by_strategy.size() &&
-               !best_strategies.empty()) {
-      best_cell = "tie: all " + std::to_string(best_strategies.size()) + " strategies (" +
-                  Fixed(best_mean) + ")";
-    } else if (!best_strategies.empty()) {
-      best_cell = "tie: ";
-      for (std::size_t position = 0; position < best_strategies.size(); ++position) {
-        best_cell += (position > 0 ? ", " : "") + Spec(best_strategies[position]);
-      }
-      best_cell += " (" + Fixed(best_mean) + ")";
-    }
     std::string name = Text(figures.name);
     // A scenario's path can be longer than the column: it wraps anywhere rather than widening the
     // table past the page (a checkout under /check/work/... did at 1024 px).
@@ -153,59 +209,204 @@ std::string ScenarioSection(const std::vector<tournament::SessionRecord>& record
         {name, std::to_string(figures.sessions),
          Percent(static_cast<double>(figures.agreements) / static_cast<double>(figures.sessions)),
          Fixed(Mean(figures.welfare)), figures.nash.empty() ? "&#8212;" : Fixed(Mean(figures.nash)),
-         best_cell});
+         BestMeanCell(figures)});
   }
   out += html::Table({"scenario", "sessions", "agreements", "mean welfare", "mean distance to Nash",
                       "best mean utility"},
                      rows, {1, 2, 3, 4});
-  // Mean utility of each strategy on each scenario, shaded within each scenario (column): the
-  // best strategy there darkest, the worst lightest, so differences of 0.01 show as clearly as
-  // differences of 0.5.
   if (order.size() <= 16 && !strategies.empty()) {
-    std::vector<std::string> header = {"strategy"};
-    for (const std::string& key : order) header.push_back(Text(scenarios[key].name));
-    std::map<std::string, std::pair<double, double>> range;  // per scenario: lowest, highest mean
-    for (const std::string& key : order) {
-      double low = std::numeric_limits<double>::infinity();
-      double high = -std::numeric_limits<double>::infinity();
-      for (const auto& [strategy, utilities] : scenarios[key].utility_by_strategy) {
-        if (utilities.empty()) continue;
-        low = std::min(low, Mean(utilities));
-        high = std::max(high, Mean(utilities));
-      }
-      range[key] = {low, high};
-    }
-    std::vector<std::vector<std::string>> matrix;
-    for (const std::string& strategy : strategies) {
-      std::vector<std::string> row = {Spec(strategy)};
-      for (const std::string& key : order) {
-        const auto& by_strategy = scenarios[key].utility_by_strategy;
-        auto it = by_strategy.find(strategy);
-        if (it == by_strategy.end() || it->second.empty()) {
-          row.push_back("&#8212;");
-          continue;
-        }
-        double mean = Mean(it->second);
-        auto [low, high] = range[key];
-        double position = high - low > kTieTolerance ? (mean - low) / (high - low) : 0.5;
-        double alpha = kLightestShade + (kDarkestShade - kLightestShade) * position;
-        row.push_back("<span class=\"shade\" data-alpha=\"" + svg::Number(alpha, 3) +
-                      "\" style=\"display:block;background:rgba(0,114,178," +
-                      svg::Number(alpha, 3) + ")" + (alpha > 0.45 ? ";color:#ffffff" : "") + "\">" +
-                      Fixed(mean) + "</span>");
-      }
-      matrix.push_back(std::move(row));
-    }
-    std::vector<std::size_t> numeric;
-    for (std::size_t column = 1; column <= order.size(); ++column) numeric.push_back(column);
-    out +=
-        "<h3>Mean utility of each strategy on each scenario</h3>\n"
-        "<p>Shaded within each scenario: the darkest cell is the best strategy on that scenario, "
-        "the lightest the worst (equal means share a shade).</p>\n" +
-        html::Table(header, matrix, numeric, "matrix");
+    out += StrategyScenarioMatrix(order, scenarios, strategies);
   }
   out += "</section>\n";
   return out;
+}
+
+// What the report shows of the sessions: observations (one principal in one session) by strategy
+// and counts over the sessions.
+struct Observations {
+  std::map<std::string, std::vector<double>> utility;
+  std::map<std::string, std::vector<double>> advantage;
+  std::map<std::string, std::vector<double>> welfare;
+  std::map<std::string, std::vector<double>> nash;
+  std::map<std::string, std::vector<double>> mediator_welfare;
+  std::set<std::string> scenarios;
+  std::set<std::string> protocols;
+  std::set<std::string> configs;
+  std::size_t sessions = 0;
+  std::size_t agreements = 0;
+  std::size_t with_illegal_actions = 0;
+  int repetitions = 0;
+};
+
+Observations Observe(const std::vector<tournament::SessionRecord>& records) {
+  Observations seen;
+  seen.sessions = records.size();
+  for (const tournament::SessionRecord& record : records) {
+    seen.scenarios.insert(record.scenario_path);
+    seen.protocols.insert(record.protocol);
+    seen.configs.insert(record.config);
+    seen.agreements += record.agreement ? 1 : 0;
+    seen.with_illegal_actions += record.illegal_actions > 0 ? 1 : 0;
+    seen.repetitions = std::max(seen.repetitions, record.repetition);
+    if (!record.mediator.empty()) seen.mediator_welfare[record.mediator].push_back(record.welfare);
+    for (const tournament::PartyRecord& party : record.parties) {
+      if (party.utility) seen.utility[party.strategy].push_back(*party.utility);
+      if (party.advantage) seen.advantage[party.strategy].push_back(*party.advantage);
+      seen.welfare[party.strategy].push_back(record.welfare);
+      if (record.distance_to_nash) seen.nash[party.strategy].push_back(*record.distance_to_nash);
+    }
+  }
+  return seen;
+}
+
+std::string ReportHeader(const Observations& seen, std::size_t principal_strategies,
+                         std::size_t mediator_strategies) {
+  std::string body = "<header>\n<p class=\"kind\">parley &#183; tournament report</p>\n";
+  body += "<h1>Tournament results</h1>\n<p class=\"subtitle\">" + std::to_string(seen.sessions) +
+          " sessions &#183; " + std::to_string(seen.scenarios.size()) + " scenario" +
+          (seen.scenarios.size() == 1 ? "" : "s") + " &#183; " +
+          std::to_string(principal_strategies) + " principal strateg" +
+          (principal_strategies == 1 ? "y" : "ies");
+  if (mediator_strategies > 0) {
+    body += " &#183; " + std::to_string(mediator_strategies) + " mediator strateg" +
+            (mediator_strategies == 1 ? "y" : "ies");
+  }
+  body += " &#183; protocol ";
+  std::size_t protocol_idx = 0;
+  for (const std::string& protocol : seen.protocols) {
+    body += (protocol_idx++ > 0 ? ", " : "") + Code(protocol);
+  }
+  body += " &#183; up to " + std::to_string(seen.repetitions) + " repetition" +
+          (seen.repetitions == 1 ? "" : "s") + "</p>\n</header>\n";
+  return body;
+}
+
+// The verdict on the best principal strategy (or the tie), the agreement count and the table.
+std::string RankingSection(const std::vector<tournament::StrategySummary>& summary,
+                           const Observations& seen, double confidence) {
+  std::string body = "<section id=\"ranking\">\n<h2>Strategy ranking</h2>\n";
+  const tournament::StrategySummary& best = summary.front();
+  std::vector<std::string> tied;
+  for (const tournament::StrategySummary& entry : summary) {
+    if (entry.role == "principal" && entry.rank == best.rank) tied.push_back(entry.strategy);
+  }
+  if (best.role == "principal" && best.mean_utility && tied.size() > 1) {
+    body += "<p class=\"verdict yes\">Highest mean utility: a tie between ";
+    for (std::size_t position = 0; position < tied.size(); ++position) {
+      if (position > 0) body += position + 1 == tied.size() ? " and " : ", ";
+      body += Spec(tied[position]);
+    }
+    body += ", " + Fixed(*best.mean_utility) + ".</p>\n";
+  } else if (best.role == "principal" && best.mean_utility) {
+    body += "<p class=\"verdict yes\">Highest mean utility: " + Spec(best.strategy) + ", " +
+            Fixed(*best.mean_utility);
+    if (best.utility_ci_low && best.utility_ci_high) {
+      body += fmt::format(" ({:.0f}% interval ", 100 * confidence) + Fixed(*best.utility_ci_low) +
+              " to " + Fixed(*best.utility_ci_high) + ")";
+    }
+    body += " over " + std::to_string(best.observations) + " observations.</p>\n";
+  }
+  body += "<p>Agreements in " + std::to_string(seen.agreements) + " of " +
+          std::to_string(seen.sessions) + " sessions (" +
+          Percent(static_cast<double>(seen.agreements) / static_cast<double>(seen.sessions)) +
+          "). Strategies are ranked by mean utility; equal means share a rank. Overlapping "
+          "intervals mean the data do not separate the strategies.</p>\n";
+  body += RankingTable(summary, confidence);
+  body += "</section>\n";
+  return body;
+}
+
+// Box plots of utility, advantage, welfare and distance to Nash by strategy, agreement rates,
+// and welfare by mediator strategy.
+std::string DistributionsSection(const std::vector<tournament::StrategySummary>& summary,
+                                 const Observations& seen,
+                                 const std::vector<std::string>& principal_strategies,
+                                 const std::vector<std::string>& mediator_strategies) {
+  std::string body = "<section id=\"distributions\">\n<h2>Distributions</h2>\n";
+  std::string box_note =
+      "box: middle half; thick line: median; diamond: mean; whiskers: 1.5 interquartile ranges; "
+      "circles: outliers";
+  body += html::Figure(
+      BoxPlotSvg("Utility by strategy", box_note, "Utility",
+                 Groups(principal_strategies, seen.utility), "utility-boxplot"),
+      "Each principal's utility in each session it played (its discounted agreement utility, or "
+      "its reservation value without agreement), by strategy, in rank order.");
+  if (!seen.advantage.empty()) {
+    body += html::Figure(
+        BoxPlotSvg("Advantage over the reservation value by strategy", box_note,
+                   "Utility minus reservation value", Groups(principal_strategies, seen.advantage),
+                   "advantage-boxplot"),
+        "How much better than walking away each principal did; below 0 it would have done "
+        "better without the deal.");
+  }
+  body += html::Figure(
+      BoxPlotSvg("Welfare of the sessions each strategy played", box_note,
+                 "Welfare (sum of the principals' utilities)",
+                 Groups(principal_strategies, seen.welfare), "welfare-boxplot"),
+      "The sum of the principals' utilities in each session, counted once for each principal "
+      "that played the strategy.");
+  if (!seen.nash.empty()) {
+    body += html::Figure(
+        BoxPlotSvg("Distance to the Nash point", box_note,
+                   "Distance in the principals' utility space (0 = the Nash point)",
+                   Groups(principal_strategies, seen.nash), "nash-boxplot"),
+        "How far each session's result lies from the Nash bargaining point (sessions where it "
+        "is defined).");
+  }
+  std::vector<Bar> bars;
+  for (const tournament::StrategySummary& entry : summary) {
+    if (entry.role != "principal") continue;
+    bars.push_back(Bar{entry.strategy, entry.agreement_rate,
+                       entry.strategy + ": agreements in " + Percent(entry.agreement_rate) +
+                           " of " + std::to_string(entry.observations) + " observations"});
+  }
+  body += html::Figure(BarChartSvg("Agreement rate by strategy",
+                                   "share of observations ending "
+                                   "in an agreement",
+                                   "Agreement rate", bars, "agreement-bars", svg::Domain{0, 1}),
+                       "The share of sessions each strategy played that ended in an agreement.");
+  if (!seen.mediator_welfare.empty()) {
+    body += html::Figure(
+        BoxPlotSvg("Welfare by mediator strategy", box_note, "Welfare",
+                   Groups(mediator_strategies, seen.mediator_welfare), "mediator-boxplot"),
+        "The welfare of each session, by the mediators' strategy.");
+  }
+  body += "</section>\n";
+  return body;
+}
+
+std::string AssumptionsSection(const Observations& seen, bool torn_last_line, double confidence) {
+  std::string body = "<section id=\"assumptions\">\n<h2>What these results depend on</h2>\n";
+  body += "<ul class=\"findings\">\n";
+  body +=
+      "<li>An observation is one principal in one session; a strategy playing against itself "
+      "gives two.</li>\n"
+      "<li>A principal's utility is its agreement utility" +
+      std::string(" (discounted when the tournament applies discounts)") +
+      ", or its reservation value without agreement (0 when none is stated).</li>\n";
+  body += fmt::format(
+      "<li>Intervals are {:.0f}% confidence intervals on the mean (Student's t); with few "
+      "observations they are wide, and sessions of one scenario are not independent of its "
+      "difficulty.</li>\n",
+      100 * confidence);
+  body +=
+      "<li>The ranking holds for these scenarios, this protocol and these opponents only; other "
+      "pools of strategies can rank differently.</li>\n";
+  if (seen.with_illegal_actions > 0) {
+    body += "<li>" + std::to_string(seen.with_illegal_actions) +
+            " sessions had illegal actions replaced by the protocol's fallback.</li>\n";
+  }
+  if (seen.configs.size() > 1) {
+    body += "<li>The rows come from " + std::to_string(seen.configs.size()) +
+            " different tournament configurations.</li>\n";
+  }
+  if (torn_last_line) {
+    body +=
+        "<li>The file's last row was incomplete (a tournament still running or killed) and is "
+        "left out.</li>\n";
+  }
+  body += "</ul>\n</section>\n";
+  return body;
 }
 
 }  // namespace
@@ -236,166 +437,12 @@ Result<std::string> TournamentReportHtml(const tournament::ResultsTable& results
     (entry.role == "mediator" ? mediator_strategies : principal_strategies)
         .push_back(entry.strategy);
   }
-
-  // Observations: one principal in one session.
-  std::map<std::string, std::vector<double>> utility;
-  std::map<std::string, std::vector<double>> advantage;
-  std::map<std::string, std::vector<double>> welfare;
-  std::map<std::string, std::vector<double>> nash;
-  std::map<std::string, std::vector<double>> mediator_welfare;
-  std::set<std::string> scenarios;
-  std::set<std::string> protocols;
-  std::set<std::string> configs;
-  std::size_t agreements = 0;
-  std::size_t with_illegal_actions = 0;
-  int repetitions = 0;
-  for (const tournament::SessionRecord& record : records) {
-    scenarios.insert(record.scenario_path);
-    protocols.insert(record.protocol);
-    configs.insert(record.config);
-    agreements += record.agreement ? 1 : 0;
-    with_illegal_actions += record.illegal_actions > 0 ? 1 : 0;
-    repetitions = std::max(repetitions, record.repetition);
-    if (!record.mediator.empty()) mediator_welfare[record.mediator].push_back(record.welfare);
-    for (const tournament::PartyRecord& party : record.parties) {
-      if (party.utility) utility[party.strategy].push_back(*party.utility);
-      if (party.advantage) advantage[party.strategy].push_back(*party.advantage);
-      welfare[party.strategy].push_back(record.welfare);
-      if (record.distance_to_nash) nash[party.strategy].push_back(*record.distance_to_nash);
-    }
-  }
-
-  std::string body = "<header>\n<p class=\"kind\">parley &#183; tournament report</p>\n";
-  body += "<h1>Tournament results</h1>\n<p class=\"subtitle\">" + std::to_string(records.size()) +
-          " sessions &#183; " + std::to_string(scenarios.size()) + " scenario" +
-          (scenarios.size() == 1 ? "" : "s") + " &#183; " +
-          std::to_string(principal_strategies.size()) + " principal strateg" +
-          (principal_strategies.size() == 1 ? "y" : "ies");
-  if (!mediator_strategies.empty()) {
-    body += " &#183; " + std::to_string(mediator_strategies.size()) + " mediator strateg" +
-            (mediator_strategies.size() == 1 ? "y" : "ies");
-  }
-  body += " &#183; protocol ";
-  std::size_t protocol_idx = 0;
-  for (const std::string& protocol : protocols) {
-    body += (protocol_idx++ > 0 ? ", " : "") + Code(protocol);
-  }
-  body += " &#183; up to " + std::to_string(repetitions) + " repetition" +
-          (repetitions == 1 ? "" : "s") + "</p>\n</header>\n";
-
-  body += "<section id=\"ranking\">\n<h2>Strategy ranking</h2>\n";
-  const tournament::StrategySummary& best = summary.front();
-  std::vector<std::string> tied;
-  for (const tournament::StrategySummary& entry : summary) {
-    if (entry.role == "principal" && entry.rank == best.rank) tied.push_back(entry.strategy);
-  }
-  if (best.role == "principal" && best.mean_utility && tied.size() > 1) {
-    body += "<p class=\"verdict yes\">Highest mean utility: a tie between ";
-    for (std::size_t position = 0; position < tied.size(); ++position) {
-      if (position > 0) body += position + 1 == tied.size() ? " and " : ", ";
-      body += Spec(tied[position]);
-    }
-    body += ", " + Fixed(*best.mean_utility) + ".</p>\n";
-  } else if (best.role == "principal" && best.mean_utility) {
-    body += "<p class=\"verdict yes\">Highest mean utility: " + Spec(best.strategy) + ", " +
-            Fixed(*best.mean_utility);
-    if (best.utility_ci_low && best.utility_ci_high) {
-      body += fmt::format(" ({:.0f}% interval ", 100 * options.confidence) +
-              Fixed(*best.utility_ci_low) + " to " + Fixed(*best.utility_ci_high) + ")";
-    }
-    body += " over " + std::to_string(best.observations) + " observations.</p>\n";
-  }
-  body += "<p>Agreements in " + std::to_string(agreements) + " of " +
-          std::to_string(records.size()) + " sessions (" +
-          Percent(static_cast<double>(agreements) / static_cast<double>(records.size())) +
-          "). Strategies are ranked by mean utility; equal means share a rank. Overlapping "
-          "intervals mean the data do not separate the strategies.</p>\n";
-  body += RankingTable(summary, options.confidence);
-  body += "</section>\n";
-
-  body += "<section id=\"distributions\">\n<h2>Distributions</h2>\n";
-  std::string box_note =
-      "box: middle half; thick line: median; diamond: mean; whiskers: 1.5 interquartile ranges; "
-      "circles: outliers";
-  body += html::Figure(
-      BoxPlotSvg("Utility by strategy", box_note, "Utility", Groups(principal_strategies, utility),
-                 "utility-boxplot"),
-      "Each principal's utility in each session it played (its discounted agreement utility, or "
-      "its reservation value without agreement), by strategy, in rank order.");
-  if (!advantage.empty()) {
-    body += html::Figure(
-        BoxPlotSvg("Advantage over the reservation value by strategy", box_note,
-                   "Utility minus reservation value", Groups(principal_strategies, advantage),
-                   "advantage-boxplot"),
-        "How much better than walking away each principal did; below 0 it would have done "
-        "better without the deal.");
-  }
-  body += html::Figure(
-      BoxPlotSvg("Welfare of the sessions each strategy played", box_note,
-                 "Welfare (sum of the principals' utilities)",
-                 Groups(principal_strategies, welfare), "welfare-boxplot"),
-      "The sum of the principals' utilities in each session, counted once for each principal "
-      "that played the strategy.");
-  if (!nash.empty()) {
-    body += html::Figure(
-        BoxPlotSvg("Distance to the Nash point", box_note,
-                   "Distance in the principals' utility space (0 = the Nash point)",
-                   Groups(principal_strategies, nash), "nash-boxplot"),
-        "How far each session's result lies from the Nash bargaining point (sessions where it "
-        "is defined).");
-  }
-  std::vector<Bar> bars;
-  for (const tournament::StrategySummary& entry : summary) {
-    if (entry.role != "principal") continue;
-    bars.push_back(Bar{entry.strategy, entry.agreement_rate,
-                       entry.strategy + ": agreements in " + Percent(entry.agreement_rate) +
-                           " of " + std::to_string(entry.observations) + " observations"});
-  }
-  body += html::Figure(BarChartSvg("Agreement rate by strategy",
-                                   "share of observations ending "
-                                   "in an agreement",
-                                   "Agreement rate", bars, "agreement-bars", svg::Domain{0, 1}),
-                       "The share of sessions each strategy played that ended in an agreement.");
-  if (!mediator_welfare.empty()) {
-    body +=
-        html::Figure(BoxPlotSvg("Welfare by mediator strategy", box_note, "Welfare",
-                                Groups(mediator_strategies, mediator_welfare), "mediator-boxplot"),
-                     "The welfare of each session, by the mediators' strategy.");
-  }
-  body += "</section>\n";
-
+  const Observations seen = Observe(records);
+  std::string body = ReportHeader(seen, principal_strategies.size(), mediator_strategies.size());
+  body += RankingSection(summary, seen, options.confidence);
+  body += DistributionsSection(summary, seen, principal_strategies, mediator_strategies);
   body += ScenarioSection(records, principal_strategies);
-
-  body += "<section id=\"assumptions\">\n<h2>What these results depend on</h2>\n";
-  body += "<ul class=\"findings\">\n";
-  body +=
-      "<li>An observation is one principal in one session; a strategy playing against itself "
-      "gives two.</li>\n"
-      "<li>A principal's utility is its agreement utility" +
-      std::string(" (discounted when the tournament applies discounts)") +
-      ", or its reservation value without agreement (0 when none is stated).</li>\n";
-  body += fmt::format(
-      "<li>Intervals are {:.0f}% confidence intervals on the mean (Student's t); with few "
-      "observations they are wide, and sessions of one scenario are not independent of its "
-      "difficulty.</li>\n",
-      100 * options.confidence);
-  body +=
-      "<li>The ranking holds for these scenarios, this protocol and these opponents only; other "
-      "pools of strategies can rank differently.</li>\n";
-  if (with_illegal_actions > 0) {
-    body += "<li>" + std::to_string(with_illegal_actions) +
-            " sessions had illegal actions replaced by the protocol's fallback.</li>\n";
-  }
-  if (configs.size() > 1) {
-    body += "<li>The rows come from " + std::to_string(configs.size()) +
-            " different tournament configurations.</li>\n";
-  }
-  if (results.torn_last_line) {
-    body +=
-        "<li>The file's last row was incomplete (a tournament still running or killed) and is "
-        "left out.</li>\n";
-  }
-  body += "</ul>\n</section>\n";
+  body += AssumptionsSection(seen, results.torn_last_line, options.confidence);
   body += html::Footer(options.source_files);
   return html::Page("Tournament results (parley report)", body);
 }

@@ -163,6 +163,19 @@ class Session::Impl final : public protocols::SessionContext {
         std::shared_ptr<const protocols::ResolvedSpec<protocols::ProtocolDescriptor>> protocol,
         protocols::ProtocolRegistry::Global().ResolveShared(config_.protocol, std::nullopt,
                                                             "protocol"));
+    PARLEY_RETURN_IF_ERROR(CheckSettings());
+    const protocols::ProtocolDescriptor& descriptor = *protocol->descriptor;
+    PARLEY_RETURN_IF_ERROR(CheckSeats(descriptor));
+    StartTrace(protocol->canonical);
+    PARLEY_RETURN_IF_ERROR(CreateStrategies(descriptor));
+    PARLEY_ASSIGN_OR_RETURN(protocol_, descriptor.create(protocol->parameters));
+    PARLEY_RETURN_IF_ERROR(protocol_->Prepare(*this));
+    if (config_.on_start) config_.on_start(trace_);
+    return Status::Ok();
+  }
+
+  // Rounds, time limit, and a stop already requested.
+  Status CheckSettings() const {
     if (config_.rounds < 1) {
       return InvalidInput("rounds must be at least 1, got " + std::to_string(config_.rounds),
                           Location::InField("rounds"));
@@ -173,7 +186,12 @@ class Session::Impl final : public protocols::SessionContext {
                           Location::InField("time_limit"));
     }
     if (config_.stop.stop_requested()) return Status(ErrorCode::kCancelled, "session cancelled");
-    const protocols::ProtocolDescriptor& descriptor = *protocol->descriptor;
+    return Status::Ok();
+  }
+
+  // The protocol's numbers of principals and mediator, and every party a strategy or person is
+  // given for taking part.
+  Status CheckSeats(const protocols::ProtocolDescriptor& descriptor) const {
     int num_principals = static_cast<int>(principals_.size());
     if (num_principals < descriptor.min_principals || num_principals > descriptor.max_principals) {
       return InvalidInput(
@@ -207,8 +225,13 @@ class Session::Impl final : public protocols::SessionContext {
       }
     }
 
+    return Status::Ok();
+  }
+
+  // The trace's header, and a view (with its clock and random stream) for every enabled party.
+  void StartTrace(const std::string& canonical) {
     trace_.scenario_name = scenario_.name;
-    trace_.protocol = protocol->canonical;
+    trace_.protocol = canonical;
     trace_.rounds = config_.rounds;
     trace_.time_limit_seconds = config_.time_limit_seconds;
     trace_.seed = config_.seed;
@@ -218,15 +241,19 @@ class Session::Impl final : public protocols::SessionContext {
     }
     for (std::size_t party_idx = 0; party_idx < scenario_.parties.size(); ++party_idx) {
       if (!scenario_.parties[party_idx].enabled) continue;
-      views_[party_idx] = std::make_unique<PartyView>(party_idx, scenario_, space_, trace_.parties,
-                                                      protocol->canonical);
+      views_[party_idx] =
+          std::make_unique<PartyView>(party_idx, scenario_, space_, trace_.parties, canonical);
       views_[party_idx]->SetClock(clock_);
       views_[party_idx]->mutable_inbox().set_keep_all(config_.keep_inboxes);
     }
     for (std::size_t party_idx = 0; party_idx < scenario_.parties.size(); ++party_idx) {
       party_rngs_.emplace_back(StreamSeed(config_.seed, party_idx + 1));
     }
+  }
 
+  // Each acting party's strategy (the given one, or the registry's default for its role),
+  // unless a person plays it; then every strategy initialised, in party order.
+  Status CreateStrategies(const protocols::ProtocolDescriptor& descriptor) {
     std::vector<std::size_t> acting = principals_;
     acting.insert(acting.end(), mediators_.begin(), mediators_.end());
     std::sort(acting.begin(), acting.end());
@@ -264,9 +291,6 @@ class Session::Impl final : public protocols::SessionContext {
         strategies_[party_idx]->Initialize(*views_[party_idx], party_rngs_[party_idx]);
       }
     }
-    PARLEY_ASSIGN_OR_RETURN(protocol_, descriptor.create(protocol->parameters));
-    PARLEY_RETURN_IF_ERROR(protocol_->Prepare(*this));
-    if (config_.on_start) config_.on_start(trace_);
     return Status::Ok();
   }
 

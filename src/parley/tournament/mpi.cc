@@ -274,105 +274,137 @@ Result<RunReport> RunTournamentMpi(const Tournament& tournament, const RunOption
   return report;
 }
 
-Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, MpiEnvironment& mpi) {
-  std::size_t threads = options.threads == 0 ? ThreadPool::DefaultThreads() : options.threads;
-  std::size_t num_parties = tournament.max_principals();
-  std::stop_source stop;
-  std::mutex mutex;
-  std::deque<std::pair<std::size_t, Result<SessionRecord>>> completed;
-  std::size_t in_flight = 0;
-  double mean_session_ms = 0;
-  bool outstanding = false;  // a request waits for its answer
-  bool no_more = false;
-  bool stopping = false;
-  bool error_sent = false;
-  std::string rows;        // finished rows not yet sent
-  std::string in_transit;  // the request being sent
-  MPI_Request sending = MPI_REQUEST_NULL;
+namespace {
+
+// A worker rank: asks rank 0 for sessions, keeping about kBufferSeconds of them queued on its
+// threads, and sends the finished rows with each request; a failed session is reported once and
+// stops this rank; rank 0 may stop it too.
+class MpiWorker {
+ public:
+  MpiWorker(const Tournament& tournament, const RunOptions& options, MpiEnvironment& mpi)
+      : tournament_(tournament),
+        options_(options),
+        mpi_(mpi),
+        threads_(options.threads == 0 ? ThreadPool::DefaultThreads() : options.threads),
+        num_parties_(tournament.max_principals()) {}
+
+  void Run();
+
+ private:
+  using Completed = std::deque<std::pair<std::size_t, Result<SessionRecord>>>;
+
+  void StopSessions() {
+    stopping_ = true;
+    stop_.request_stop();
+  }
+  // Turns the sessions finished since the last poll into rows; how many finished.
+  std::size_t CollectFinished();
+  // Sessions this rank runs in kBufferSeconds, from the recent sessions' times.
+  std::size_t BufferTarget() const;
+  void RequestWork(std::size_t buffer);
+  // Every message rank 0 has sent: work to submit to `pool`, or a stop.
+  void ReceiveMessages(ThreadPool& pool);
+  // The last rows, then every message until rank 0's goodbye.
+  void Finish();
+
+  const Tournament& tournament_;
+  const RunOptions& options_;
+  MpiEnvironment& mpi_;
+  const std::size_t threads_;
+  const std::size_t num_parties_;
+  std::stop_source stop_;
+  std::mutex mutex_;
+  Completed completed_;  // guarded by mutex_
+  std::size_t in_flight_ = 0;
+  double mean_session_ms_ = 0;
+  bool outstanding_ = false;  // a request waits for its answer
+  bool no_more_ = false;
+  bool stopping_ = false;
+  bool error_sent_ = false;
+  std::string rows_;        // finished rows not yet sent
+  std::string in_transit_;  // the request being sent
+  MPI_Request sending_ = MPI_REQUEST_NULL;
+};
+
+std::size_t MpiWorker::CollectFinished() {
+  Completed arrived;
   {
-    ThreadPool pool(threads);
-    while (true) {
-      std::deque<std::pair<std::size_t, Result<SessionRecord>>> arrived;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        arrived.swap(completed);
-      }
-      for (auto& [index, record] : arrived) {
-        --in_flight;
-        if (record.ok()) {
-          // A moving average of recent sessions' times (not of the rate, which idling lowers).
-          mean_session_ms = mean_session_ms == 0 ? record->elapsed_ms
-                                                 : 0.9 * mean_session_ms + 0.1 * record->elapsed_ms;
-          rows += std::to_string(index) + " " + FormatRow(*record, num_parties, options.format);
-        } else if (record.status().code() != ErrorCode::kCancelled && !error_sent) {
-          std::string text = std::to_string(static_cast<int>(record.status().code())) + " rank " +
-                             std::to_string(mpi.rank()) + ": " + record.status().ToString();
-          SendText(text, 0, kTagError);
-          error_sent = true;
-          stopping = true;
-          stop.request_stop();
-        }
-      }
-      if (!stopping && options.should_stop && options.should_stop(0)) {
-        stopping = true;
-        stop.request_stop();
-      }
-      // Sessions this rank runs in kBufferSeconds, from the recent sessions' times.
-      std::size_t buffer = 4 * threads;
-      if (mean_session_ms > 0) {
-        double sessions = static_cast<double>(threads) * kBufferSeconds * 1000 / mean_session_ms;
-        buffer = std::max(buffer, static_cast<std::size_t>(std::min(sessions, 1e6)));
-      }
-      if (!outstanding && !no_more && !stopping && in_flight <= buffer / 2) {
-        // Non-blocking: a large request waits for rank 0's next poll, and a blocking send would
-        // spin on this rank's cores meanwhile. The previous one has long completed (rank 0
-        // answered it).
-        if (sending != MPI_REQUEST_NULL) MPI_Wait(&sending, MPI_STATUS_IGNORE);
-        in_transit = std::to_string(buffer - in_flight) + "\n";
-        in_transit += rows;
-        rows.clear();
-        MPI_Isend(in_transit.data(), static_cast<int>(in_transit.size()), MPI_CHAR, 0, kTagRequest,
-                  MPI_COMM_WORLD, &sending);
-        outstanding = true;
-      }
-      while (true) {
-        int flag = 0;
-        MPI_Status status;
-        MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status);
-        if (flag == 0) break;
-        if (status.MPI_TAG == kTagWork) {
-          int count = 0;
-          MPI_Get_count(&status, MPI_UINT64_T, &count);
-          std::vector<std::uint64_t> chunk(static_cast<std::size_t>(count));
-          MPI_Recv(chunk.data(), count, MPI_UINT64_T, 0, kTagWork, MPI_COMM_WORLD,
-                   MPI_STATUS_IGNORE);
-          outstanding = false;
-          if (chunk.empty()) no_more = true;
-          for (std::uint64_t index : chunk) {
-            if (stopping || index >= tournament.sessions().size()) continue;
-            ++in_flight;
-            pool.Submit([&, index, token = stop.get_token()] {
-              Result<SessionRecord> record =
-                  tournament.RunSession(static_cast<std::size_t>(index), token);
-              // Collected at the next poll, without waking the main thread.
-              std::lock_guard<std::mutex> lock(mutex);
-              completed.emplace_back(static_cast<std::size_t>(index), std::move(record));
-            });
-          }
-        } else {
-          ReceiveText(0, status.MPI_TAG);
-          if (status.MPI_TAG == kTagStop) {
-            stopping = true;
-            stop.request_stop();
-          }
-        }
-      }
-      if ((no_more || stopping) && !outstanding && in_flight == 0) break;
-      if (arrived.empty()) std::this_thread::sleep_for(outstanding ? kQuickPoll : kPoll);
+    std::lock_guard<std::mutex> lock(mutex_);
+    arrived.swap(completed_);
+  }
+  for (auto& [index, record] : arrived) {
+    --in_flight_;
+    if (record.ok()) {
+      // A moving average of recent sessions' times (not of the rate, which idling lowers).
+      mean_session_ms_ = mean_session_ms_ == 0 ? record->elapsed_ms
+                                               : 0.9 * mean_session_ms_ + 0.1 * record->elapsed_ms;
+      rows_ += std::to_string(index) + " " + FormatRow(*record, num_parties_, options_.format);
+    } else if (record.status().code() != ErrorCode::kCancelled && !error_sent_) {
+      std::string text = std::to_string(static_cast<int>(record.status().code())) + " rank " +
+                         std::to_string(mpi_.rank()) + ": " + record.status().ToString();
+      SendText(text, 0, kTagError);
+      error_sent_ = true;
+      StopSessions();
     }
   }
-  if (sending != MPI_REQUEST_NULL) MPI_Wait(&sending, MPI_STATUS_IGNORE);
-  SendText(rows, 0, kTagFinal);
+  return arrived.size();
+}
+
+std::size_t MpiWorker::BufferTarget() const {
+  std::size_t buffer = 4 * threads_;
+  if (mean_session_ms_ > 0) {
+    double sessions = static_cast<double>(threads_) * kBufferSeconds * 1000 / mean_session_ms_;
+    buffer = std::max(buffer, static_cast<std::size_t>(std::min(sessions, 1e6)));
+  }
+  return buffer;
+}
+
+void MpiWorker::RequestWork(std::size_t buffer) {
+  // Non-blocking: a large request waits for rank 0's next poll, and a blocking send would spin
+  // on this rank's cores meanwhile. The previous one has long completed (rank 0 answered it).
+  if (sending_ != MPI_REQUEST_NULL) MPI_Wait(&sending_, MPI_STATUS_IGNORE);
+  in_transit_ = std::to_string(buffer - in_flight_) + "\n";
+  in_transit_ += rows_;
+  rows_.clear();
+  MPI_Isend(in_transit_.data(), static_cast<int>(in_transit_.size()), MPI_CHAR, 0, kTagRequest,
+            MPI_COMM_WORLD, &sending_);
+  outstanding_ = true;
+}
+
+void MpiWorker::ReceiveMessages(ThreadPool& pool) {
+  while (true) {
+    int flag = 0;
+    MPI_Status status;
+    MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status);
+    if (flag == 0) break;
+    if (status.MPI_TAG != kTagWork) {
+      ReceiveText(0, status.MPI_TAG);
+      if (status.MPI_TAG == kTagStop) StopSessions();
+      continue;
+    }
+    int count = 0;
+    MPI_Get_count(&status, MPI_UINT64_T, &count);
+    std::vector<std::uint64_t> chunk(static_cast<std::size_t>(count));
+    MPI_Recv(chunk.data(), count, MPI_UINT64_T, 0, kTagWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    outstanding_ = false;
+    if (chunk.empty()) no_more_ = true;
+    for (std::uint64_t index : chunk) {
+      if (stopping_ || index >= tournament_.sessions().size()) continue;
+      ++in_flight_;
+      pool.Submit([this, index, token = stop_.get_token()] {
+        Result<SessionRecord> record =
+            tournament_.RunSession(static_cast<std::size_t>(index), token);
+        // Collected at the next poll, without waking the main thread.
+        std::lock_guard<std::mutex> lock(mutex_);
+        completed_.emplace_back(static_cast<std::size_t>(index), std::move(record));
+      });
+    }
+  }
+}
+
+void MpiWorker::Finish() {
+  if (sending_ != MPI_REQUEST_NULL) MPI_Wait(&sending_, MPI_STATUS_IGNORE);
+  SendText(rows_, 0, kTagFinal);
   while (true) {
     MPI_Status status;
     MPI_Probe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
@@ -386,6 +418,30 @@ Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, Mpi
     ReceiveText(0, status.MPI_TAG);
     if (status.MPI_TAG == kTagBye) break;
   }
+}
+
+void MpiWorker::Run() {
+  {
+    ThreadPool pool(threads_);
+    while (true) {
+      const std::size_t arrived = CollectFinished();
+      if (!stopping_ && options_.should_stop && options_.should_stop(0)) StopSessions();
+      const std::size_t buffer = BufferTarget();
+      if (!outstanding_ && !no_more_ && !stopping_ && in_flight_ <= buffer / 2) {
+        RequestWork(buffer);
+      }
+      ReceiveMessages(pool);
+      if ((no_more_ || stopping_) && !outstanding_ && in_flight_ == 0) break;
+      if (arrived == 0) std::this_thread::sleep_for(outstanding_ ? kQuickPoll : kPoll);
+    }
+  }  // every session has finished: the pool's threads end here
+  Finish();
+}
+
+}  // namespace
+
+Status RunMpiWorker(const Tournament& tournament, const RunOptions& options, MpiEnvironment& mpi) {
+  MpiWorker(tournament, options, mpi).Run();
   return Status::Ok();
 }
 

@@ -248,6 +248,172 @@ void Progress::Draw(std::size_t finished, bool final) {
 
 // ------------------------------------------------------------------ RunTournament
 
+namespace {
+
+// The sessions of the schedule the results file does not hold yet, in schedule order; an error
+// for a row of another tournament or a session given twice.
+Result<std::vector<std::size_t>> SessionsToRun(const Tournament& tournament,
+                                               const ResultsFile& file,
+                                               const std::string& results_path) {
+  std::vector<bool> done(tournament.sessions().size(), false);
+  for (const SessionRecord& record : file.existing()) {
+    std::optional<std::size_t> index = tournament.FindSession(record.session);
+    if (!index) {
+      return InvalidInput(
+          "row for session " + record.session + ", which this tournament does not have",
+          Location::InFile(results_path));
+    }
+    if (done[*index]) {
+      return InvalidInput("session " + record.session + " appears twice",
+                          Location::InFile(results_path));
+    }
+    done[*index] = true;
+  }
+  std::vector<std::size_t> todo;
+  todo.reserve(done.size() - file.existing().size());
+  for (std::size_t index = 0; index < done.size(); ++index) {
+    if (!done[index]) todo.push_back(index);
+  }
+  return todo;
+}
+
+// Runs the sessions `sink` hands out on local threads (and on `remote` workers), giving each
+// result to the sink as it arrives, until every session ran, one failed or should_stop said so.
+// Only the calling thread coordinates: the workers take sessions themselves and queue results.
+class SessionRun {
+ public:
+  SessionRun(const Tournament& tournament, const RunOptions& options, RemoteWorkers* remote,
+             ResultSink& sink, std::size_t threads)
+      : tournament_(tournament),
+        options_(options),
+        remote_(remote),
+        sink_(sink),
+        threads_(threads),
+        running_(threads) {}
+
+  // The first failure, if any; `stopped` is set when should_stop ended the run.
+  Status Run(Progress& progress, bool& stopped);
+
+ private:
+  using Completed = std::deque<std::pair<std::size_t, Result<SessionRecord>>>;
+
+  void BeginStop();
+  void Fail(Status status);
+  void WorkerLoop(std::size_t thread_idx, std::stop_token token);
+  // Waits up to one poll interval for results and gives them to the sink; how many arrived.
+  std::size_t CollectArrived();
+
+  const Tournament& tournament_;
+  const RunOptions& options_;
+  RemoteWorkers* remote_;
+  ResultSink& sink_;
+  const std::size_t threads_;
+  std::stop_source stop_;
+  std::mutex mutex_;
+  std::condition_variable finished_one_;
+  Completed completed_;      // guarded by mutex_
+  std::size_t running_;      // worker loops still going (guarded by mutex_)
+  bool local_done_ = false;  // every worker loop has ended
+  bool stopping_ = false;
+  Status failure_;
+};
+
+void SessionRun::BeginStop() {
+  if (stopping_) return;
+  stopping_ = true;
+  sink_.StopHandingOut();
+  stop_.request_stop();
+  if (remote_ != nullptr) remote_->RequestStop();
+}
+
+void SessionRun::Fail(Status status) {
+  if (failure_.ok()) failure_ = std::move(status);
+  BeginStop();
+}
+
+// Each thread takes the next session itself, so no thread ever waits for the coordinator.
+void SessionRun::WorkerLoop(std::size_t thread_idx, std::stop_token token) {
+  while (!token.stop_requested()) {
+    std::optional<std::size_t> index = sink_.TakeOne(sink_.LocalRegion(thread_idx));
+    if (!index) break;
+    Result<SessionRecord> record = tournament_.RunSession(*index, token);
+    // No wake-up per session: the coordinator collects every kLocalWait. Waking it each time
+    // made it preempt a worker and then wait for this lock, thousands of times.
+    std::lock_guard<std::mutex> lock(mutex_);
+    completed_.emplace_back(*index, std::move(record));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --running_;
+  }
+  finished_one_.notify_one();
+}
+
+std::size_t SessionRun::CollectArrived() {
+  Completed arrived;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    finished_one_.wait_for(lock, remote_ != nullptr ? remote_->PollInterval(sink_) : kLocalWait,
+                           [&] { return !completed_.empty() || (running_ == 0 && !local_done_); });
+    arrived.swap(completed_);
+    local_done_ = running_ == 0;
+  }
+  for (auto& [index, record] : arrived) {
+    if (record.ok()) {
+      Status status = sink_.Accept(index, std::move(record).value());
+      if (!status.ok()) Fail(std::move(status));
+    } else if (record.status().code() != ErrorCode::kCancelled) {
+      Fail(record.status());
+    }
+  }
+  return arrived.size();
+}
+
+Status SessionRun::Run(Progress& progress, bool& stopped) {
+  ThreadPool pool(threads_);
+  for (std::size_t thread_idx = 0; thread_idx < threads_; ++thread_idx) {
+    pool.Submit([this, thread_idx, token = stop_.get_token()] { WorkerLoop(thread_idx, token); });
+  }
+  while (true) {
+    if (remote_ != nullptr) {
+      Status status = remote_->Poll(sink_, stopping_);
+      if (!status.ok()) Fail(std::move(status));
+    }
+    const std::size_t arrived = CollectArrived();
+    if (!stopping_ && options_.should_stop && options_.should_stop(sink_.finished())) {
+      stopped = true;
+      BeginStop();
+    }
+    progress.Update(sink_.finished());
+    if (local_done_ && arrived == 0 && (remote_ == nullptr || remote_->Done())) break;
+  }
+  return failure_;
+}
+
+// The report's records (the file's and this run's) in schedule order, so the summary's sums do
+// not depend on the order sessions finished in, and the summary, written to its file.
+Status SummarizeRun(const Tournament& tournament, const ResultsFile& file, ResultSink& sink,
+                    RunReport& report) {
+  report.records = file.existing();
+  std::vector<SessionRecord> added = sink.TakeRecords();
+  report.records.insert(report.records.end(), std::make_move_iterator(added.begin()),
+                        std::make_move_iterator(added.end()));
+  std::vector<std::pair<std::size_t, SessionRecord>> ordered;
+  ordered.reserve(report.records.size());
+  for (SessionRecord& record : report.records) {
+    ordered.emplace_back(tournament.FindSession(record.session).value_or(0), std::move(record));
+  }
+  std::sort(ordered.begin(), ordered.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  report.records.clear();
+  for (auto& [index, record] : ordered) report.records.push_back(std::move(record));
+  report.summary = Summarize(report.records, tournament.config().confidence);
+  return WriteFileAtomically(report.summary_path,
+                             SummaryCsv(report.summary, tournament.config().confidence));
+}
+
+}  // namespace
+
 Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& options,
                                 RemoteWorkers* remote) {
   auto start = Clock::now();
@@ -259,27 +425,9 @@ Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& 
                           ResultsFile::Open(options.results_path, options.format,
                                             tournament.max_principals(), tournament.fingerprint()));
   report.truncated_torn_row = file.truncated_torn_row();
-
-  std::vector<bool> done(tournament.sessions().size(), false);
-  for (const SessionRecord& record : file.existing()) {
-    std::optional<std::size_t> index = tournament.FindSession(record.session);
-    if (!index) {
-      return InvalidInput(
-          "row for session " + record.session + ", which this tournament does not have",
-          Location::InFile(options.results_path));
-    }
-    if (done[*index]) {
-      return InvalidInput("session " + record.session + " appears twice",
-                          Location::InFile(options.results_path));
-    }
-    done[*index] = true;
-  }
+  PARLEY_ASSIGN_OR_RETURN(std::vector<std::size_t> todo,
+                          SessionsToRun(tournament, file, options.results_path));
   report.previously_done = file.existing().size();
-  std::vector<std::size_t> todo;
-  todo.reserve(report.total - report.previously_done);
-  for (std::size_t index = 0; index < done.size(); ++index) {
-    if (!done[index]) todo.push_back(index);
-  }
   std::size_t to_run = todo.size();
 
   std::size_t threads = options.threads == 0 ? ThreadPool::DefaultThreads() : options.threads;
@@ -296,75 +444,8 @@ Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& 
     std::fflush(stderr);
   }
 
-  std::stop_source stop;
-  std::mutex mutex;
-  std::condition_variable finished_one;
-  std::deque<std::pair<std::size_t, Result<SessionRecord>>> completed;
-  std::size_t running = threads;  // worker loops still going (guarded by mutex)
-  bool stopping = false;
-  Status failure;
-  auto begin_stop = [&] {
-    if (stopping) return;
-    stopping = true;
-    sink.StopHandingOut();
-    stop.request_stop();
-    if (remote != nullptr) remote->RequestStop();
-  };
-  auto fail = [&](Status status) {
-    if (failure.ok()) failure = std::move(status);
-    begin_stop();
-  };
-  bool local_done = false;  // every worker loop has ended
-  {
-    ThreadPool pool(threads);
-    // Each thread takes the next session itself, so no thread ever waits for this one.
-    for (std::size_t thread_idx = 0; thread_idx < threads; ++thread_idx) {
-      pool.Submit([&, thread_idx, token = stop.get_token()] {
-        while (!token.stop_requested()) {
-          std::optional<std::size_t> index = sink.TakeOne(sink.LocalRegion(thread_idx));
-          if (!index) break;
-          Result<SessionRecord> record = tournament.RunSession(*index, token);
-          // No wake-up per session: the coordinator collects every kLocalWait. Waking it each
-          // time made it preempt a worker and then wait for this lock, thousands of times.
-          std::lock_guard<std::mutex> lock(mutex);
-          completed.emplace_back(*index, std::move(record));
-        }
-        {
-          std::lock_guard<std::mutex> lock(mutex);
-          --running;
-        }
-        finished_one.notify_one();
-      });
-    }
-    while (true) {
-      if (remote != nullptr) {
-        Status status = remote->Poll(sink, stopping);
-        if (!status.ok()) fail(std::move(status));
-      }
-      std::deque<std::pair<std::size_t, Result<SessionRecord>>> arrived;
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        finished_one.wait_for(lock, remote != nullptr ? remote->PollInterval(sink) : kLocalWait,
-                              [&] { return !completed.empty() || (running == 0 && !local_done); });
-        arrived.swap(completed);
-        local_done = running == 0;
-      }
-      for (auto& [index, record] : arrived) {
-        if (record.ok()) {
-          Status status = sink.Accept(index, std::move(record).value());
-          if (!status.ok()) fail(std::move(status));
-        } else if (record.status().code() != ErrorCode::kCancelled) {
-          fail(record.status());
-        }
-      }
-      if (!stopping && options.should_stop && options.should_stop(sink.finished())) {
-        report.stopped = true;
-        begin_stop();
-      }
-      progress.Update(sink.finished());
-      if (local_done && arrived.empty() && (remote == nullptr || remote->Done())) break;
-    }
-  }
+  Status failure =
+      SessionRun(tournament, options, remote, sink, threads).Run(progress, report.stopped);
   Status flushed = sink.Flush();
   if (failure.ok() && !flushed.ok()) failure = flushed;
   progress.Finish(sink.finished());
@@ -372,24 +453,7 @@ Result<RunReport> RunTournament(const Tournament& tournament, const RunOptions& 
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (!failure.ok()) return failure;
   if (report.previously_done + report.finished < report.total) report.stopped = true;
-
-  report.records = file.existing();
-  std::vector<SessionRecord> added = sink.TakeRecords();
-  report.records.insert(report.records.end(), std::make_move_iterator(added.begin()),
-                        std::make_move_iterator(added.end()));
-  // Schedule order, so the summary's sums do not depend on the order sessions finished in.
-  std::vector<std::pair<std::size_t, SessionRecord>> ordered;
-  ordered.reserve(report.records.size());
-  for (SessionRecord& record : report.records) {
-    ordered.emplace_back(tournament.FindSession(record.session).value_or(0), std::move(record));
-  }
-  std::sort(ordered.begin(), ordered.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  report.records.clear();
-  for (auto& [index, record] : ordered) report.records.push_back(std::move(record));
-  report.summary = Summarize(report.records, tournament.config().confidence);
-  PARLEY_RETURN_IF_ERROR(WriteFileAtomically(
-      report.summary_path, SummaryCsv(report.summary, tournament.config().confidence)));
+  PARLEY_RETURN_IF_ERROR(SummarizeRun(tournament, file, sink, report));
   return report;
 }
 

@@ -162,11 +162,59 @@ Result<std::vector<std::vector<std::uint32_t>>> StrategyAssignments(std::size_t 
   }
 }
 
+namespace {
+
+// The scenario's enabled principals and mediators, checked against what the protocol and the
+// config need.
+Status SeatParties(TournamentScenario& scenario, const protocols::ProtocolDescriptor* protocol,
+                   const TournamentConfig& cfg, const Location& protocol_location) {
+  for (std::size_t party_idx = 0; party_idx < scenario.scenario.parties.size(); ++party_idx) {
+    const model::Party& party = scenario.scenario.parties[party_idx];
+    if (!party.enabled) continue;
+    if (party.role == model::Role::kPrincipal) scenario.principals.push_back(party_idx);
+    if (party.role == model::Role::kMediator) scenario.mediators.push_back(party_idx);
+  }
+  auto num_principals = static_cast<int>(scenario.principals.size());
+  if (num_principals < protocol->min_principals || num_principals > protocol->max_principals) {
+    return InvalidInput(
+        "protocol " + Quote(protocol->name) + " needs " + std::to_string(protocol->min_principals) +
+            " to " + std::to_string(protocol->max_principals) + " principals; scenario " +
+            Quote(scenario.path) + " has " + std::to_string(num_principals) + " enabled",
+        protocol_location);
+  }
+  if (protocol->needs_mediator() && scenario.mediators.empty()) {
+    return InvalidInput("protocol " + Quote(protocol->name) + " needs a mediator; scenario " +
+                            Quote(scenario.path) + " has no enabled mediator",
+                        protocol_location);
+  }
+  if (!cfg.mediators.empty() && scenario.mediators.empty()) {
+    return InvalidInput("mediators are given, but scenario " + Quote(scenario.path) +
+                            " has no enabled mediator to play them",
+                        cfg.mediators.front().location);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Tournament>> Tournament::Prepare(TournamentConfig config) {
   std::unique_ptr<Tournament> tournament(new Tournament());
   tournament->config_ = std::move(config);
-  const TournamentConfig& cfg = tournament->config_;
-  std::vector<TournamentScenario>& scenarios = tournament->scenarios_;
+  PARLEY_RETURN_IF_ERROR(tournament->LoadScenarios());
+  PARLEY_ASSIGN_OR_RETURN(std::size_t total, tournament->PlanSessions());
+  PARLEY_RETURN_IF_ERROR(tournament->Schedule(total));
+  tournament->fingerprint_ =
+      Hex16(StableHash(FingerprintText(tournament->config_, tournament->scenarios_)));
+  for (std::size_t scenario_idx = 0; scenario_idx < tournament->scenarios_.size(); ++scenario_idx) {
+    tournament->references_.push_back(std::make_unique<ReferenceSlot>());
+  }
+  return tournament;
+}
+
+// Every scenario of the config (folders expanded), each once.
+Status Tournament::LoadScenarios() {
+  const TournamentConfig& cfg = config_;
+  std::vector<TournamentScenario>& scenarios = scenarios_;
   for (const ScenarioEntry& entry : cfg.scenarios) {
     PARLEY_RETURN_IF_ERROR(LoadEntry(entry, entry.source, entry.label, 0, scenarios));
   }
@@ -177,7 +225,14 @@ Result<std::unique_ptr<Tournament>> Tournament::Prepare(TournamentConfig config)
                           Location::InFile(cfg.file));
     }
   }
+  return Status::Ok();
+}
 
+// Seats each scenario's parties, makes the strategy assignments for each number of principals
+// and counts the sessions (at most kMaxSessions).
+Result<std::size_t> Tournament::PlanSessions() {
+  const TournamentConfig& cfg = config_;
+  std::vector<TournamentScenario>& scenarios = scenarios_;
   Result<protocols::ResolvedSpec<protocols::ProtocolDescriptor>> protocol_spec =
       protocols::ProtocolRegistry::Global().Resolve(cfg.protocol_canonical);
   PARLEY_CHECK(protocol_spec.ok());  // the config was checked when read
@@ -188,33 +243,9 @@ Result<std::unique_ptr<Tournament>> Tournament::Prepare(TournamentConfig config)
   std::size_t total = 0;
   for (std::size_t scenario_idx = 0; scenario_idx < scenarios.size(); ++scenario_idx) {
     TournamentScenario& scenario = scenarios[scenario_idx];
-    for (std::size_t party_idx = 0; party_idx < scenario.scenario.parties.size(); ++party_idx) {
-      const model::Party& party = scenario.scenario.parties[party_idx];
-      if (!party.enabled) continue;
-      if (party.role == model::Role::kPrincipal) scenario.principals.push_back(party_idx);
-      if (party.role == model::Role::kMediator) scenario.mediators.push_back(party_idx);
-    }
-    auto num_principals = static_cast<int>(scenario.principals.size());
-    if (num_principals < protocol->min_principals || num_principals > protocol->max_principals) {
-      return InvalidInput("protocol " + Quote(protocol->name) + " needs " +
-                              std::to_string(protocol->min_principals) + " to " +
-                              std::to_string(protocol->max_principals) + " principals; scenario " +
-                              Quote(scenario.path) + " has " + std::to_string(num_principals) +
-                              " enabled",
-                          protocol_location);
-    }
-    if (protocol->needs_mediator() && scenario.mediators.empty()) {
-      return InvalidInput("protocol " + Quote(protocol->name) + " needs a mediator; scenario " +
-                              Quote(scenario.path) + " has no enabled mediator",
-                          protocol_location);
-    }
-    if (!cfg.mediators.empty() && scenario.mediators.empty()) {
-      return InvalidInput("mediators are given, but scenario " + Quote(scenario.path) +
-                              " has no enabled mediator to play them",
-                          cfg.mediators.front().location);
-    }
-    tournament->max_principals_ = std::max(tournament->max_principals_, scenario.principals.size());
-    auto& assignments = tournament->assignments_[scenario.principals.size()];
+    PARLEY_RETURN_IF_ERROR(SeatParties(scenario, protocol, cfg, protocol_location));
+    max_principals_ = std::max(max_principals_, scenario.principals.size());
+    auto& assignments = assignments_[scenario.principals.size()];
     if (assignments.empty()) {
       Result<std::vector<std::vector<std::uint32_t>>> made = StrategyAssignments(
           scenario.principals.size(), cfg.strategies.size(), cfg.role_swapping, kMaxSessions);
@@ -233,12 +264,18 @@ Result<std::unique_ptr<Tournament>> Tournament::Prepare(TournamentConfig config)
     }
     total += per_scenario * static_cast<std::size_t>(cfg.repetitions);
   }
+  return total;
+}
 
-  tournament->sessions_.reserve(total);
-  tournament->index_by_key_.reserve(total);
+// Every session, in schedule order: scenario, mediator strategy, assignment, repetition.
+Status Tournament::Schedule(std::size_t total) {
+  const TournamentConfig& cfg = config_;
+  const std::vector<TournamentScenario>& scenarios = scenarios_;
+  sessions_.reserve(total);
+  index_by_key_.reserve(total);
   for (std::size_t scenario_idx = 0; scenario_idx < scenarios.size(); ++scenario_idx) {
     const TournamentScenario& scenario = scenarios[scenario_idx];
-    const auto& assignments = tournament->assignments_.at(scenario.principals.size());
+    const auto& assignments = assignments_.at(scenario.principals.size());
     std::int32_t mediator_begin = cfg.mediators.empty() ? -1 : 0;
     auto mediator_end = static_cast<std::int32_t>(cfg.mediators.size());
     for (std::int32_t mediator_idx = mediator_begin;
@@ -253,21 +290,16 @@ Result<std::unique_ptr<Tournament>> Tournament::Prepare(TournamentConfig config)
           session.mediator_idx = mediator_idx;
           session.assignment_idx = static_cast<std::uint32_t>(assignment_idx);
           session.repetition = repetition;
-          if (!tournament->index_by_key_.emplace(session.key, tournament->sessions_.size())
-                   .second) {
+          if (!index_by_key_.emplace(session.key, sessions_.size()).second) {
             return Internal("two sessions have the same key " + Hex16(session.key));
           }
-          tournament->sessions_.push_back(session);
+          sessions_.push_back(session);
         }
       }
       if (mediator_idx < 0) break;
     }
   }
-  tournament->fingerprint_ = Hex16(StableHash(FingerprintText(cfg, scenarios)));
-  for (std::size_t scenario_idx = 0; scenario_idx < scenarios.size(); ++scenario_idx) {
-    tournament->references_.push_back(std::make_unique<ReferenceSlot>());
-  }
-  return tournament;
+  return Status::Ok();
 }
 
 const std::vector<std::uint32_t>& Tournament::Assignment(const ScheduledSession& session) const {

@@ -84,6 +84,10 @@ class Tournament {
 
  private:
   Tournament() = default;
+  // Prepare(), step by step.
+  Status LoadScenarios();
+  Result<std::size_t> PlanSessions();
+  Status Schedule(std::size_t total);
   std::shared_ptr<const session::ScenarioReference> Reference(std::size_t scenario_idx) const;
 
   struct ReferenceSlot {

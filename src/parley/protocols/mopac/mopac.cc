@@ -75,6 +75,48 @@ std::int64_t OwnMinimum(const MopacVote& vote, const MopacOptions& options) {
 
 }  // namespace
 
+namespace {
+
+// Among the candidates (ascending party order), the best coalition whose power reaches
+// `threshold`: a 0/1 knapsack over their powers (capped by max_power) finds, for every total, the
+// largest and then earliest set reaching it. Without a max_power every candidate joins.
+std::optional<Coalition> BestCoalitionAt(const std::vector<std::size_t>& candidates,
+                                         std::int64_t total, std::int64_t threshold,
+                                         const std::map<std::size_t, std::int64_t>& powers,
+                                         const MopacOptions& options) {
+  if (options.max_power == 0) {
+    // No maximum: every candidate joins, the largest set of all.
+    if (total >= threshold && static_cast<std::int64_t>(candidates.size()) >= options.min_votes) {
+      return Coalition{total, candidates};
+    }
+    return std::nullopt;
+  }
+  const std::int64_t cap = std::min(options.max_power, total);
+  if (cap < threshold) return std::nullopt;
+  std::vector<std::optional<Coalition>> reach(static_cast<std::size_t>(cap) + 1);
+  reach[0] = Coalition{};
+  for (std::size_t party : candidates) {
+    const std::int64_t power = powers.at(party);
+    for (std::int64_t sum = cap; sum >= power; --sum) {
+      const std::optional<Coalition>& from = reach[static_cast<std::size_t>(sum - power)];
+      if (!from) continue;
+      Coalition extended = *from;
+      extended.power = sum;
+      extended.members.push_back(party);
+      std::optional<Coalition>& slot = reach[static_cast<std::size_t>(sum)];
+      if (!slot || Better(extended, *slot)) slot = std::move(extended);
+    }
+  }
+  for (std::int64_t sum = cap; sum >= std::max<std::int64_t>(threshold, 1); --sum) {
+    const std::optional<Coalition>& found = reach[static_cast<std::size_t>(sum)];
+    if (!found || static_cast<std::int64_t>(found->members.size()) < options.min_votes) continue;
+    return found;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::vector<std::size_t>> FindLargestCoalition(
     const std::vector<MopacVote>& votes, const std::map<std::size_t, std::int64_t>& powers,
     const MopacOptions& options) {
@@ -83,8 +125,7 @@ std::optional<std::vector<std::size_t>> FindLargestCoalition(
             [](const MopacVote& a, const MopacVote& b) { return a.party < b.party; });
   std::optional<Coalition> best;
   // A viable coalition's largest own minimum is some voter's; for each such threshold, the voters
-  // who accept it are candidates, and a 0/1 knapsack over their powers (capped by max_power)
-  // finds, for every total, the largest and then earliest set reaching it.
+  // who accept it are candidates.
   std::vector<std::int64_t> thresholds;
   for (const MopacVote& vote : voters) thresholds.push_back(OwnMinimum(vote, options));
   std::sort(thresholds.begin(), thresholds.end());
@@ -98,36 +139,8 @@ std::optional<std::vector<std::size_t>> FindLargestCoalition(
         total += powers.at(vote.party);
       }
     }
-    if (options.max_power == 0) {
-      // No maximum: every candidate joins, the largest set of all.
-      if (total >= threshold && static_cast<std::int64_t>(candidates.size()) >= options.min_votes) {
-        Coalition all{total, candidates};
-        if (!best || Better(all, *best)) best = std::move(all);
-      }
-      continue;
-    }
-    const std::int64_t cap = std::min(options.max_power, total);
-    if (cap < threshold) continue;
-    std::vector<std::optional<Coalition>> reach(static_cast<std::size_t>(cap) + 1);
-    reach[0] = Coalition{};
-    for (std::size_t party : candidates) {
-      const std::int64_t power = powers.at(party);
-      for (std::int64_t sum = cap; sum >= power; --sum) {
-        const std::optional<Coalition>& from = reach[static_cast<std::size_t>(sum - power)];
-        if (!from) continue;
-        Coalition extended = *from;
-        extended.power = sum;
-        extended.members.push_back(party);
-        std::optional<Coalition>& slot = reach[static_cast<std::size_t>(sum)];
-        if (!slot || Better(extended, *slot)) slot = std::move(extended);
-      }
-    }
-    for (std::int64_t sum = cap; sum >= std::max<std::int64_t>(threshold, 1); --sum) {
-      const std::optional<Coalition>& found = reach[static_cast<std::size_t>(sum)];
-      if (!found || static_cast<std::int64_t>(found->members.size()) < options.min_votes) continue;
-      if (!best || Better(*found, *best)) best = found;
-      break;
-    }
+    std::optional<Coalition> found = BestCoalitionAt(candidates, total, threshold, powers, options);
+    if (found && (!best || Better(*found, *best))) best = std::move(found);
   }
   if (!best) return std::nullopt;
   return best->members;
@@ -219,12 +232,34 @@ class MopacTalks {
     offered.supporters.push_back(party);
   }
 
+  // A vote asked of `party` on `offered`, answered later (Take).
+  struct Ballot {
+    std::size_t party;
+    Offered* offered;
+    AskId ask;
+  };
+
+  // One round: offers, votes, opt-in widening, then the outcome with the most powerful coalition
+  // (LargestAgreement). Each step returns false when the round ends early (the deadline, too
+  // few principals left, no offer).
   Task<> PlayRound() {
-    // 1. Offers.
     std::vector<Offered> offers;
+    const bool offered = co_await CollectOffers(offers);
+    if (!offered) co_return;
+    const bool voted = co_await CollectVotes(offers);
+    if (!voted) co_return;
+    if (options_.opt_in) {
+      const bool widened = co_await CollectOptIns(offers);
+      if (!widened) co_return;
+    }
+    AgreeOnLargestCoalition(offers);
+  }
+
+  // 1. Offers: each remaining principal offers, passes or leaves.
+  Task<bool> CollectOffers(std::vector<Offered>& offers) {
     std::vector<std::size_t> leavers;
     for (std::size_t party : std::vector<std::size_t>(remaining_)) {
-      if (context_.Expired()) co_return;
+      if (context_.Expired()) co_return false;
       Request request;
       request.allowed = {ActionType::kOffer, ActionType::kPass, ActionType::kEndNegotiation};
       request.may_address = Others(party);
@@ -246,18 +281,15 @@ class MopacTalks {
       for (std::size_t party : leavers) names += (names.empty() ? "" : ", ") + Id(party);
       context_.Fail("fewer than min_votes principals remain after " + names + " left",
                     leavers.empty() ? std::nullopt : std::optional<std::size_t>(leavers.back()));
-      co_return;
+      co_return false;
     }
-    if (offers.empty()) co_return;
+    co_return !offers.empty();
+  }
 
-    // 2. Votes: collected from everyone before any is shown, so every ballot is asked at once.
-    struct Ballot {
-      std::size_t party;
-      Offered* offered;
-      AskId ask;
-    };
+  // 2. Votes: collected from everyone before any is shown, so every ballot is asked at once.
+  Task<bool> CollectVotes(std::vector<Offered>& offers) {
     std::vector<Ballot> ballots;
-    if (context_.Expired()) co_return;
+    if (context_.Expired()) co_return false;
     for (std::size_t party : remaining_) {
       for (Offered& offered : offers) {
         const Request request = VoteRequest(offered, party, ActionType::kReject);
@@ -267,46 +299,50 @@ class MopacTalks {
     std::vector<std::pair<std::size_t, Action>> votes;
     for (std::size_t ballot_idx = 0; ballot_idx < ballots.size(); ++ballot_idx) {
       const Ballot& ballot = ballots[ballot_idx];
-      if (ballot_idx > 0 && context_.Expired()) co_return;
+      if (ballot_idx > 0 && context_.Expired()) co_return false;
       Action vote = co_await context_.Take(ballot.ask);
       vote.outcome = ballot.offered->outcome;
       if (IsAcceptance(vote)) RecordVote(*ballot.offered, ballot.party, vote);
       votes.emplace_back(ballot.party, std::move(vote));
     }
     for (auto& [party, vote] : votes) Send(party, vote);
+    co_return true;
+  }
 
-    // 3. Opt-in: widen votes after seeing everyone's (asked at once too: nothing is shown until
-    // every widened vote is in).
-    if (options_.opt_in) {
-      ballots.clear();
-      bool asked = false;
-      for (std::size_t party : remaining_) {
-        for (Offered& offered : offers) {
-          if (std::find(offered.supporters.begin(), offered.supporters.end(), party) !=
-              offered.supporters.end()) {
-            continue;
-          }
-          if (!asked && context_.Expired()) co_return;
-          asked = true;
-          const Request request = VoteRequest(offered, party, ActionType::kPass);
-          ballots.push_back(Ballot{party, &offered, context_.Open(party, request)});
+  // 3. Opt-in: widen votes after seeing everyone's (asked at once too: nothing is shown until
+  // every widened vote is in).
+  Task<bool> CollectOptIns(std::vector<Offered>& offers) {
+    std::vector<Ballot> ballots;
+    bool asked = false;
+    for (std::size_t party : remaining_) {
+      for (Offered& offered : offers) {
+        if (std::find(offered.supporters.begin(), offered.supporters.end(), party) !=
+            offered.supporters.end()) {
+          continue;
         }
+        if (!asked && context_.Expired()) co_return false;
+        asked = true;
+        const Request request = VoteRequest(offered, party, ActionType::kPass);
+        ballots.push_back(Ballot{party, &offered, context_.Open(party, request)});
       }
-      std::vector<std::pair<std::size_t, Action>> widened;
-      for (std::size_t ballot_idx = 0; ballot_idx < ballots.size(); ++ballot_idx) {
-        const Ballot& ballot = ballots[ballot_idx];
-        if (ballot_idx > 0 && context_.Expired()) co_return;
-        Action vote = co_await context_.Take(ballot.ask);
-        if (!IsAcceptance(vote)) continue;
-        vote.outcome = ballot.offered->outcome;
-        vote.text = "opt-in";
-        RecordVote(*ballot.offered, ballot.party, vote);
-        widened.emplace_back(ballot.party, std::move(vote));
-      }
-      for (auto& [party, vote] : widened) Send(party, vote);
     }
+    std::vector<std::pair<std::size_t, Action>> widened;
+    for (std::size_t ballot_idx = 0; ballot_idx < ballots.size(); ++ballot_idx) {
+      const Ballot& ballot = ballots[ballot_idx];
+      if (ballot_idx > 0 && context_.Expired()) co_return false;
+      Action vote = co_await context_.Take(ballot.ask);
+      if (!IsAcceptance(vote)) continue;
+      vote.outcome = ballot.offered->outcome;
+      vote.text = "opt-in";
+      RecordVote(*ballot.offered, ballot.party, vote);
+      widened.emplace_back(ballot.party, std::move(vote));
+    }
+    for (auto& [party, vote] : widened) Send(party, vote);
+    co_return true;
+  }
 
-    // 4. Evaluation (LargestAgreement): the outcome with the most powerful coalition.
+  // 4. Evaluation (LargestAgreement): the outcome with the most powerful coalition.
+  void AgreeOnLargestCoalition(const std::vector<Offered>& offers) {
     const Offered* agreed = nullptr;
     std::vector<std::size_t> coalition;
     std::int64_t coalition_power = 0;

@@ -127,7 +127,21 @@ void PrincipalStrategy::Digest(const PartyView& view, const Request& request) {
   }
 }
 
-Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
+// One call of Act: the view, the request, and the offer this party plans, computed at most once
+// (NextOffer may draw random numbers, so it runs only when an answer needs it).
+struct PrincipalStrategy::Turn {
+  const PartyView& view;
+  const Request& request;
+  bool has_standing;  // a standing offer from another party, inside the outcome space
+  std::optional<model::Outcome> next;
+};
+
+const model::Outcome& PrincipalStrategy::PlannedOffer(Turn& turn) {
+  if (!turn.next) turn.next = NextOffer(turn.view, turn.request);
+  return *turn.next;
+}
+
+void PrincipalStrategy::PrepareTurn(const PartyView& view, const Request& request) {
   if (!initialized_) {
     std::mt19937_64 seeded(0);
     Initialize(view, seeded);
@@ -139,59 +153,61 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
     OnConstraintsChanged();
   }
   Digest(view, request);  // after the constraints: received texts are judged under them
+}
 
+// A vote on the standing offer, or its acceptance; nothing when this party neither votes nor
+// accepts it.
+std::optional<Action> PrincipalStrategy::AnswerStandingOffer(Turn& turn) {
+  const Request& request = turn.request;
+  const model::Outcome& standing = *request.standing_offer;
+  std::optional<model::Outcome> judged_copy;
+  if (!bids_.constraints().open_issues.empty()) judged_copy = Judged(standing);
+  const model::Outcome& judged = judged_copy ? *judged_copy : standing;
+  const double standing_utility = bids_.Utility(judged);
+  // Rational(judged), without evaluating the utility again.
+  auto rational = [&] { return standing_utility >= reservation_ && bids_.Allowed(judged); };
+  const bool is_vote =
+      Allows(request, ActionType::kVote) ||
+      (Allows(request, ActionType::kAccept) && Allows(request, ActionType::kReject) &&
+       !Allows(request, ActionType::kOffer));
   Action action;
-  const bool has_standing = request.standing_offer.has_value() &&
-                            request.standing_offer_from != view.self() &&
-                            view.space().Contains(*request.standing_offer);
-  std::optional<model::Outcome> next;
-  auto next_offer = [&]() -> const model::Outcome& {
-    if (!next) next = NextOffer(view, request);
-    return *next;
-  };
-  auto reference_utility = [&]() {
-    const std::optional<model::Outcome>& reference = reference_text();
-    if (reference && reference != request.standing_offer) {
-      return bids_.Utility(Judged(*reference));
-    }
-    return reservation_;
-  };
-
-  if (has_standing) {
-    const model::Outcome& standing = *request.standing_offer;
-    std::optional<model::Outcome> judged_copy;
-    if (!bids_.constraints().open_issues.empty()) judged_copy = Judged(standing);
-    const model::Outcome& judged = judged_copy ? *judged_copy : standing;
-    const double standing_utility = bids_.Utility(judged);
-    // Rational(judged), without evaluating the utility again.
-    auto rational = [&] { return standing_utility >= reservation_ && bids_.Allowed(judged); };
-    const bool is_vote =
-        Allows(request, ActionType::kVote) ||
-        (Allows(request, ActionType::kAccept) && Allows(request, ActionType::kReject) &&
-         !Allows(request, ActionType::kOffer));
-    if (is_vote) {
-      const model::Outcome& planned = next_offer();
-      const bool yes =
-          rational() && VotesFor(view, standing, standing_utility, bids_.Utility(planned));
-      if (Allows(request, ActionType::kVote)) {
-        // No `value`: protocols give it different meanings (MOPAC reads it as a minimum power).
-        action.type = ActionType::kVote;
-        action.accept = yes;
-        return action;
-      }
-      action.type = yes ? ActionType::kAccept : ActionType::kReject;
-      if (yes) action.outcome = standing;
+  if (is_vote) {
+    const model::Outcome& planned = PlannedOffer(turn);
+    const bool yes =
+        rational() && VotesFor(turn.view, standing, standing_utility, bids_.Utility(planned));
+    if (Allows(request, ActionType::kVote)) {
+      // No `value`: protocols give it different meanings (MOPAC reads it as a minimum power).
+      action.type = ActionType::kVote;
+      action.accept = yes;
       return action;
     }
-    if (Allows(request, ActionType::kAccept) && rational()) {
-      const model::Outcome& planned = next_offer();
-      if (AcceptsOffer(view, standing_utility, bids_.Utility(planned))) {
-        action.type = ActionType::kAccept;
-        action.outcome = standing;
-        return action;
-      }
+    action.type = yes ? ActionType::kAccept : ActionType::kReject;
+    if (yes) action.outcome = standing;
+    return action;
+  }
+  if (Allows(request, ActionType::kAccept) && rational()) {
+    const model::Outcome& planned = PlannedOffer(turn);
+    if (AcceptsOffer(turn.view, standing_utility, bids_.Utility(planned))) {
+      action.type = ActionType::kAccept;
+      action.outcome = standing;
+      return action;
     }
   }
+  return std::nullopt;
+}
+
+// The utility feedback is measured from: the reference text's, else the reservation value.
+double PrincipalStrategy::ReferenceUtility(const Request& request) const {
+  const std::optional<model::Outcome>& reference = reference_text();
+  if (reference && reference != request.standing_offer) return bids_.Utility(Judged(*reference));
+  return reservation_;
+}
+
+// Without a vote or an acceptance: an offer (or ending talks that cannot reach the reservation
+// value), else a rejection, a confidence, feedback, or the first neutral action allowed.
+Action PrincipalStrategy::ActOnRequest(Turn& turn) {
+  const Request& request = turn.request;
+  Action action;
   if (Allows(request, ActionType::kOffer)) {
     if (has_preferences() && bids_.MaxUtility() < reservation_ &&
         Allows(request, ActionType::kEndNegotiation)) {
@@ -199,27 +215,27 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
       return action;
     }
     action.type = ActionType::kOffer;
-    next_offer();
-    action.outcome = std::move(next);  // computed above or just now; not needed after this
+    PlannedOffer(turn);
+    action.outcome = std::move(turn.next);  // computed above or just now; not needed after this
     action.recipients = request.may_address;
     OnOffered(*action.outcome);
     return action;
   }
-  if (Allows(request, ActionType::kReject) && has_standing) {
+  if (Allows(request, ActionType::kReject) && turn.has_standing) {
     action.type = ActionType::kReject;
     return action;
   }
   if (Allows(request, ActionType::kConfide)) {
     action.type = ActionType::kConfide;
-    action.outcome = has_standing ? *request.standing_offer : next_offer();
+    action.outcome = turn.has_standing ? *request.standing_offer : PlannedOffer(turn);
     action.value = bids_.Utility(Judged(*action.outcome));
     action.recipients = request.may_address;
     return action;
   }
-  if (Allows(request, ActionType::kFeedback) && has_standing) {
+  if (Allows(request, ActionType::kFeedback) && turn.has_standing) {
     action.type = ActionType::kFeedback;
     action.outcome = *request.standing_offer;
-    action.value = bids_.Utility(Judged(*request.standing_offer)) - reference_utility();
+    action.value = bids_.Utility(Judged(*request.standing_offer)) - ReferenceUtility(request);
     action.recipients = request.may_address;
     return action;
   }
@@ -231,6 +247,18 @@ Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
   }
   action.type = request.fallback;
   return action;
+}
+
+Action PrincipalStrategy::Act(const PartyView& view, const Request& request) {
+  PrepareTurn(view, request);
+  Turn turn{view, request,
+            request.standing_offer.has_value() && request.standing_offer_from != view.self() &&
+                view.space().Contains(*request.standing_offer),
+            std::nullopt};
+  if (turn.has_standing) {
+    if (std::optional<Action> answer = AnswerStandingOffer(turn)) return *answer;
+  }
+  return ActOnRequest(turn);
 }
 
 }  // namespace parley::strategies

@@ -117,6 +117,12 @@ class PrincipalStrategy : public Strategy {
   model::Outcome Judged(const model::Outcome& outcome) const;
 
  private:
+  struct Turn;  // one call of Act (principal.cc)
+  void PrepareTurn(const PartyView& view, const Request& request);
+  const model::Outcome& PlannedOffer(Turn& turn);
+  std::optional<Action> AnswerStandingOffer(Turn& turn);
+  Action ActOnRequest(Turn& turn);
+  double ReferenceUtility(const Request& request) const;
   void Digest(const PartyView& view, const Request& request);
   void Record(const PartyView& view, std::size_t sender, const model::Outcome& outcome, double time,
               int round);

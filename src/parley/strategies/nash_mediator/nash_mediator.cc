@@ -163,55 +163,66 @@ std::optional<model::Outcome> NashMediatorStrategy::Propose(const PartyView& vie
     return RandomOutcome(request);
   }
   PrepareEstimates();
-  std::set<model::Outcome> pool;
-  for (const model::Outcome& outcome : seen_) pool.insert(KeepFixed(outcome, request));
-  if (request.standing_offer && space().Contains(*request.standing_offer)) {
-    pool.insert(KeepFixed(*request.standing_offer, request));
-  }
-  if (last_proposal()) pool.insert(KeepFixed(*last_proposal(), request));
-
-  std::vector<std::pair<double, model::Outcome>> ranked;
-  for (const model::Outcome& outcome : pool) ranked.emplace_back(Score(outcome), outcome);
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  if (ranked.size() > kStarts) ranked.resize(kStarts);
-
   const std::vector<std::size_t> free = FreeIssues(request);
   double best_score = -std::numeric_limits<double>::infinity();
   model::Outcome best;
-  for (auto& [start_score, start] : ranked) {
-    model::Outcome current = start;
-    double current_score = start_score;
-    for (int pass = 0; pass < kPasses; ++pass) {
-      bool improved = false;
-      for (std::size_t issue_idx : free) {
-        const std::uint64_t cardinality = space().Cardinality(issue_idx);
-        const std::uint64_t tries = std::min(cardinality, kOptionsPerIssue);
-        for (std::uint64_t k = 0; k < tries; ++k) {
-          const model::OptionIndex option = static_cast<model::OptionIndex>(
-              cardinality <= kOptionsPerIssue
-                  ? k
-                  : std::uniform_int_distribution<std::uint64_t>(0, cardinality - 1)(rng()));
-          if (option == current[issue_idx]) continue;
-          const model::OptionIndex previous = current[issue_idx];
-          current[issue_idx] = option;
-          const double score = Score(current);
-          if (score > current_score + 1e-12) {
-            current_score = score;
-            improved = true;
-          } else {
-            current[issue_idx] = previous;
-          }
-        }
-      }
-      if (!improved) break;
-    }
+  for (auto& [start_score, start] : RankedStarts(request)) {
+    auto [current, current_score] = Climb(start, start_score, free);
     if (current_score > best_score) {
       best_score = current_score;
       best = current;
     }
   }
   return best;
+}
+
+// The best-scoring (at most kStarts) of the outcomes seen, the standing offer and the last
+// proposal, with the fixed issues kept, best first.
+std::vector<std::pair<double, model::Outcome>> NashMediatorStrategy::RankedStarts(
+    const Request& request) const {
+  std::set<model::Outcome> pool;
+  for (const model::Outcome& outcome : seen_) pool.insert(KeepFixed(outcome, request));
+  if (request.standing_offer && space().Contains(*request.standing_offer)) {
+    pool.insert(KeepFixed(*request.standing_offer, request));
+  }
+  if (last_proposal()) pool.insert(KeepFixed(*last_proposal(), request));
+  std::vector<std::pair<double, model::Outcome>> ranked;
+  for (const model::Outcome& outcome : pool) ranked.emplace_back(Score(outcome), outcome);
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  if (ranked.size() > kStarts) ranked.resize(kStarts);
+  return ranked;
+}
+
+// Coordinate ascent of the score over the free issues (kOptionsPerIssue options tried per
+// issue, at random beyond that), from `start`: the outcome reached and its score.
+std::pair<model::Outcome, double> NashMediatorStrategy::Climb(
+    model::Outcome current, double current_score, const std::vector<std::size_t>& free) {
+  for (int pass = 0; pass < kPasses; ++pass) {
+    bool improved = false;
+    for (std::size_t issue_idx : free) {
+      const std::uint64_t cardinality = space().Cardinality(issue_idx);
+      const std::uint64_t tries = std::min(cardinality, kOptionsPerIssue);
+      for (std::uint64_t k = 0; k < tries; ++k) {
+        const model::OptionIndex option = static_cast<model::OptionIndex>(
+            cardinality <= kOptionsPerIssue
+                ? k
+                : std::uniform_int_distribution<std::uint64_t>(0, cardinality - 1)(rng()));
+        if (option == current[issue_idx]) continue;
+        const model::OptionIndex previous = current[issue_idx];
+        current[issue_idx] = option;
+        const double score = Score(current);
+        if (score > current_score + 1e-12) {
+          current_score = score;
+          improved = true;
+        } else {
+          current[issue_idx] = previous;
+        }
+      }
+    }
+    if (!improved) break;
+  }
+  return {std::move(current), current_score};
 }
 
 namespace {

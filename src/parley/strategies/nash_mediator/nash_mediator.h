@@ -68,6 +68,9 @@ class NashMediatorStrategy : public MediatorStrategy {
   double Modelled(const Knowledge& knowledge, const model::Outcome& outcome) const;
   void PrepareEstimates();
   double Score(const model::Outcome& outcome) const;
+  std::vector<std::pair<double, model::Outcome>> RankedStarts(const Request& request) const;
+  std::pair<model::Outcome, double> Climb(model::Outcome current, double current_score,
+                                          const std::vector<std::size_t>& free);
 
   std::map<std::size_t, Knowledge> knowledge_;
   std::set<model::Outcome> seen_;

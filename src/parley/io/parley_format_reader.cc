@@ -1,17 +1,13 @@
-// parley's own scenario format (docs/scenario-format.md), read from YAML or JSON and written to
-// either.
+// Reading parley's own scenario format (docs/scenario-format.md) from YAML or JSON.
 //
-// Reading: the text is parsed with yaml-cpp, which gives a line and column for every node (JSON
-// is read through yaml-cpp too, after nlohmann::json has checked that it is strict JSON; when
-// yaml-cpp cannot reproduce the JSON exactly, the nlohmann tree is used without positions). The
-// reader walks the tree with the schema in hand, remembering the position of every field path it
-// meets, builds the Scenario and runs model::ValidateScenario, translating the field paths of
-// its errors back into positions. Every failure is a kInvalidInput Status naming file, line,
-// column and field; no exception escapes and nothing is returned half-built.
-//
-// Writing: the scenario becomes one nlohmann::ordered_json tree in the documented key order,
-// dumped as JSON or emitted as block-style YAML with yaml-cpp's Emitter. Numbers are written in
-// their shortest round-trip form, so reading the output back gives the same utilities.
+// The text is parsed with yaml-cpp, which gives a line and column for every node (JSON is read
+// through yaml-cpp too, after nlohmann::json has checked that it is strict JSON; when yaml-cpp
+// cannot reproduce the JSON exactly, the nlohmann tree is used without positions: see
+// parley_format_json_bridge.cc). The reader walks the tree with the schema in hand, remembering
+// the position of every field path it meets, builds the Scenario and runs
+// model::ValidateScenario, translating the field paths of its errors back into positions. Every
+// failure is a kInvalidInput Status naming file, line, column and field; no exception escapes
+// and nothing is returned half-built.
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -19,7 +15,6 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
@@ -35,6 +30,7 @@
 
 #include "parley/base/names.h"
 #include "parley/base/numbers.h"
+#include "parley/io/internal/parley_format.h"
 #include "parley/io/json_limits.h"
 #include "parley/io/limits.h"
 #include "parley/io/scenario_io.h"
@@ -45,6 +41,15 @@
 namespace parley::io {
 namespace {
 
+using internal::Child;
+using internal::Element;
+using internal::IssuePath;
+using internal::LowerCase;
+using internal::OrderedJson;
+using internal::PartyPath;
+using internal::PhasePath;
+using internal::PreferencesPath;
+using internal::RedLinePath;
 using model::AdditiveUtility;
 using model::HyperRectangleUtility;
 using model::Issue;
@@ -57,39 +62,12 @@ using model::RedLine;
 using model::Scenario;
 using model::ValueFunction;
 using model::ValueFunctionForm;
-using OrderedJson = nlohmann::ordered_json;
 
 // Value functions are tabulated per option; larger numeric issues cannot carry preferences.
 constexpr std::uint64_t kMaxTabulatedOptions = 10'000'000;
 // Utilities may exceed [0, 1] by rounding error (weights normalised by their sum...).
 constexpr double kUtilityTolerance = 1e-9;
 
-// ---------------------------------------------------------------------------------------------
-// Field paths, shared by the reader (provenance, positions) and the writer.
-
-std::string Child(const std::string& path, std::string_view key) {
-  if (path.empty()) return std::string(key);
-  return path + "." + std::string(key);
-}
-std::string Element(const std::string& path, std::size_t index) {
-  return path + "[" + std::to_string(index) + "]";
-}
-std::string IssuePath(const std::string& id) { return "issues." + id; }
-std::string PartyPath(const std::string& id) { return "parties." + id; }
-std::string PhasePath(const std::string& id) { return "phases." + id; }
-std::string PreferencesPath(const std::string& party_id) {
-  return PartyPath(party_id) + ".preferences";
-}
-std::string RedLinePath(const std::string& party_id, std::size_t index) {
-  return Element(PartyPath(party_id) + ".red_lines", index);
-}
-
-std::string LowerCase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Number parsing: the whole scalar must be a finite number (quoted numbers are accepted).
 
 std::optional<std::int64_t> ParseInteger(std::string_view text) {
@@ -101,9 +79,6 @@ std::optional<std::int64_t> ParseInteger(std::string_view text) {
   }
   return std::nullopt;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Reading
 
 std::string DescribeNode(const YAML::Node& node) {
   switch (node.Type()) {
@@ -139,6 +114,12 @@ struct MapView {
     }
     return nullptr;
   }
+};
+
+// For each issue: the phase that lists it and where.
+struct PhaseListing {
+  std::vector<std::optional<std::size_t>> listed_by;
+  std::vector<YAML::Mark> listed_at;
 };
 
 class ParleyReader {
@@ -225,22 +206,60 @@ class ParleyReader {
   Status ReadEntityProvenance(const MapView& map, const std::string& path);
 
   // --- schema ---
+  Status ReadHeader(const MapView& top, Scenario& scenario);
+  Status ReadIssues(const YAML::Node& root, const MapView& top, Scenario& scenario,
+                    std::vector<YAML::Node>& issue_phase_nodes);
+  Status ReadParties(const YAML::Node& root, const MapView& top, Scenario& scenario);
   Status ReadMeta(const YAML::Node& node, model::Meta& meta);
   Status ReadImportedFrom(const YAML::Node& node, Scenario& scenario);
   Result<Issue> ReadIssue(const YAML::Node& node, std::size_t issue_idx, YAML::Node& phase_node);
+  Status ReadIssueDomain(const YAML::Node& node, const MapView& map, const std::string& path,
+                         Issue& issue);
+  Status ReadIntegerRange(const Entry& range, const Entry* step,
+                          const std::vector<YAML::Node>& bounds, const std::string& path,
+                          Issue& issue);
+  Status ReadRealRange(const YAML::Node& node, const Entry& range, const Entry* step,
+                       const std::vector<YAML::Node>& bounds, const std::string& path,
+                       Issue& issue);
   Status ReadIssueOptions(const YAML::Node& node, const std::string& path, Issue& issue);
   Status ReadPhases(const YAML::Node& node, Scenario& scenario,
                     const std::vector<YAML::Node>& issue_phase_nodes);
+  Result<Phase> ReadPhase(const YAML::Node& node, std::size_t phase_idx, const Scenario& scenario,
+                          std::map<std::string, YAML::Mark>& phase_ids, PhaseListing& listing);
+  Status ReadPhaseIssues(const YAML::Node& node, const std::string& issues_path,
+                         std::size_t phase_idx, const Scenario& scenario, PhaseListing& listing,
+                         Phase& phase);
+  Status ReconcileIssuePhases(Scenario& scenario, const std::vector<YAML::Node>& issue_phase_nodes,
+                              PhaseListing& listing) const;
   Result<Party> ReadParty(const YAML::Node& node, std::size_t party_idx, const Scenario& scenario);
   Result<Preferences> ReadPreferences(const YAML::Node& node, const std::string& party_id,
                                       const Scenario& scenario);
   Result<std::shared_ptr<const model::UtilityFunction>> ReadAdditive(const MapView& map,
                                                                      const std::string& party_id,
                                                                      const Scenario& scenario);
+  Result<std::vector<double>> ReadWeights(const MapView& map, const std::string& party_id,
+                                          const Scenario& scenario,
+                                          const std::vector<std::string>& issue_ids);
+  Result<std::vector<ValueFunction>> ReadValueFunctions(const MapView& map, const std::string& path,
+                                                        const Scenario& scenario,
+                                                        const std::vector<std::string>& issue_ids);
   Result<std::shared_ptr<const model::UtilityFunction>> ReadHyperRectangles(
       const MapView& map, const std::string& path, const Scenario& scenario);
+  Result<model::RectangleSet> ReadRectangleSet(const YAML::Node& node, const std::string& set_path,
+                                               const std::vector<std::string>& issue_ids);
+  Result<model::HyperRectangle> ReadRectangle(const YAML::Node& node,
+                                              const std::string& rectangle_path,
+                                              const std::vector<std::string>& issue_ids);
+  Status ReadRectangleBounds(const YAML::Node& node, const std::string& bounds_path,
+                             const std::vector<std::string>& issue_ids,
+                             std::vector<model::RectangleBound>& bounds);
   Result<ValueFunction> ReadValueFunction(const YAML::Node& node, const std::string& path,
                                           const Issue& issue);
+  Status ReadValueFunctionForm(const YAML::Node& node, const std::string& path, const Issue& issue,
+                               const std::string& type, const std::vector<std::string>& keys,
+                               ValueFunction& function);
+  Status ReadPoints(const YAML::Node& node, const std::string& points_path,
+                    ValueFunction& function);
   Status ReadTableEntries(const MapView& map, const std::string& path, const Issue& issue,
                           bool skip_provenance_keys, ValueFunction& function);
   Status ReadReservation(const YAML::Node& node, const std::string& path, const Scenario& scenario,
@@ -574,6 +593,27 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
                                                {"parley", "name", "meta", "imported_from", "phases",
                                                 "issues", "parties"}));
   Scenario scenario;
+  PARLEY_RETURN_IF_ERROR(ReadHeader(top, scenario));
+  std::vector<YAML::Node> issue_phase_nodes;
+  PARLEY_RETURN_IF_ERROR(ReadIssues(root, top, scenario, issue_phase_nodes));
+  if (const Entry* phases = top.Find("phases")) {
+    Remember("phases", phases->value);
+    PARLEY_RETURN_IF_ERROR(ReadPhases(phases->value, scenario, issue_phase_nodes));
+  } else {
+    PARLEY_RETURN_IF_ERROR(
+        ReadPhases(YAML::Node(YAML::NodeType::Sequence), scenario, issue_phase_nodes));
+  }
+  PARLEY_RETURN_IF_ERROR(ReadParties(root, top, scenario));
+
+  Status valid = model::ValidateScenario(scenario);
+  if (!valid.ok()) return ErrorFromValidation(valid);
+  scenario.provenance = std::move(provenance_);
+  scenario.uncertainty = std::move(uncertainty_);
+  return scenario;
+}
+
+// The format version, the name (the file's stem by default), imported_from and meta.
+Status ParleyReader::ReadHeader(const MapView& top, Scenario& scenario) {
   if (const Entry* version = top.Find("parley")) {
     PARLEY_ASSIGN_OR_RETURN(std::int64_t number, ReadInteger(version->value, "parley"));
     if (number != 1) {
@@ -593,7 +633,12 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
   if (const Entry* meta = top.Find("meta")) {
     PARLEY_RETURN_IF_ERROR(ReadMeta(meta->value, scenario.meta));
   }
+  return Status::Ok();
+}
 
+// The issues, with ids used once; `issue_phase_nodes` receives each issue's `phase` node.
+Status ParleyReader::ReadIssues(const YAML::Node& root, const MapView& top, Scenario& scenario,
+                                std::vector<YAML::Node>& issue_phase_nodes) {
   const Entry* issues = top.Find("issues");
   if (issues == nullptr) return ErrorAt(root, "issues", "the scenario needs 'issues'");
   PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> issue_nodes,
@@ -603,7 +648,7 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
       budget_.issues.Charge(issue_nodes.size(), LocationOf(issues->value, "issues")));
   Remember("issues", issues->value);
   std::map<std::string, YAML::Mark> issue_ids;
-  std::vector<YAML::Node> issue_phase_nodes(issue_nodes.size());
+  issue_phase_nodes.resize(issue_nodes.size());
   for (std::size_t issue_idx = 0; issue_idx < issue_nodes.size(); ++issue_idx) {
     PARLEY_ASSIGN_OR_RETURN(
         Issue issue, ReadIssue(issue_nodes[issue_idx], issue_idx, issue_phase_nodes[issue_idx]));
@@ -616,15 +661,11 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
     issue_index_.emplace(issue.id, scenario.issues.size());
     scenario.issues.push_back(std::move(issue));
   }
+  return Status::Ok();
+}
 
-  if (const Entry* phases = top.Find("phases")) {
-    Remember("phases", phases->value);
-    PARLEY_RETURN_IF_ERROR(ReadPhases(phases->value, scenario, issue_phase_nodes));
-  } else {
-    PARLEY_RETURN_IF_ERROR(
-        ReadPhases(YAML::Node(YAML::NodeType::Sequence), scenario, issue_phase_nodes));
-  }
-
+// The parties (at most kMaxParties), with ids used once.
+Status ParleyReader::ReadParties(const YAML::Node& root, const MapView& top, Scenario& scenario) {
   const Entry* parties = top.Find("parties");
   if (parties == nullptr) return ErrorAt(root, "parties", "the scenario needs 'parties'");
   PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> party_nodes,
@@ -650,12 +691,7 @@ Result<Scenario> ParleyReader::Read(const YAML::Node& root) {
     }
     scenario.parties.push_back(std::move(party));
   }
-
-  Status valid = model::ValidateScenario(scenario);
-  if (!valid.ok()) return ErrorFromValidation(valid);
-  scenario.provenance = std::move(provenance_);
-  scenario.uncertainty = std::move(uncertainty_);
-  return scenario;
+  return Status::Ok();
 }
 
 Status ParleyReader::ReadImportedFrom(const YAML::Node& node, Scenario& scenario) {
@@ -761,6 +797,13 @@ Result<Issue> ParleyReader::ReadIssue(const YAML::Node& node, std::size_t issue_
     phase_node = phase->value;
     Remember(Child(path, "phase"), phase->value);
   }
+  PARLEY_RETURN_IF_ERROR(ReadIssueDomain(node, map, path, issue));
+  return issue;
+}
+
+// What an issue's options are: a list (discrete) or a range (integer; real, with a step).
+Status ParleyReader::ReadIssueDomain(const YAML::Node& node, const MapView& map,
+                                     const std::string& path, Issue& issue) {
   const Entry* options = map.Find("options");
   const Entry* range = map.Find("range");
   const Entry* step = map.Find("step");
@@ -778,8 +821,7 @@ Result<Issue> ParleyReader::ReadIssue(const YAML::Node& node, std::size_t issue_
     if (ordered != nullptr) {
       PARLEY_ASSIGN_OR_RETURN(issue.ordered, ReadBool(ordered->value, Child(path, "ordered")));
     }
-    PARLEY_RETURN_IF_ERROR(ReadIssueOptions(options->value, path, issue));
-    return issue;
+    return ReadIssueOptions(options->value, path, issue);
   }
   for (const Entry* discrete_only : {options, ordered}) {
     if (discrete_only != nullptr) {
@@ -796,29 +838,41 @@ Result<Issue> ParleyReader::ReadIssue(const YAML::Node& node, std::size_t issue_
   const std::string range_path = Child(path, "range");
   PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> bounds,
                           ReadPair(range->value, range_path, "[lower, upper]"));
-  if (issue.kind == IssueKind::kInteger) {
-    if (step != nullptr) {
-      return ErrorAt(step->key_node, Child(path, "step"),
-                     "'step' applies to real issues; integer issues take every integer");
-    }
-    PARLEY_ASSIGN_OR_RETURN(issue.integer_lower, ReadInteger(bounds[0], Element(range_path, 0)));
-    PARLEY_ASSIGN_OR_RETURN(issue.integer_upper, ReadInteger(bounds[1], Element(range_path, 1)));
-    if (issue.integer_lower > issue.integer_upper) {
-      return ErrorAt(range->value, range_path,
-                     "lower bound " + std::to_string(issue.integer_lower) +
-                         " is above upper bound " + std::to_string(issue.integer_upper));
-    }
-    if (static_cast<std::uint64_t>(issue.integer_upper) -
-            static_cast<std::uint64_t>(issue.integer_lower) >=
-        (std::uint64_t{1} << 32)) {
-      return ErrorAt(range->value, range_path, "the range holds more than 2^32 values");
-    }
-    return issue;
+  if (issue.kind == IssueKind::kInteger) return ReadIntegerRange(*range, step, bounds, path, issue);
+  return ReadRealRange(node, *range, step, bounds, path, issue);
+}
+
+Status ParleyReader::ReadIntegerRange(const Entry& range, const Entry* step,
+                                      const std::vector<YAML::Node>& bounds,
+                                      const std::string& path, Issue& issue) {
+  const std::string range_path = Child(path, "range");
+  if (step != nullptr) {
+    return ErrorAt(step->key_node, Child(path, "step"),
+                   "'step' applies to real issues; integer issues take every integer");
   }
+  PARLEY_ASSIGN_OR_RETURN(issue.integer_lower, ReadInteger(bounds[0], Element(range_path, 0)));
+  PARLEY_ASSIGN_OR_RETURN(issue.integer_upper, ReadInteger(bounds[1], Element(range_path, 1)));
+  if (issue.integer_lower > issue.integer_upper) {
+    return ErrorAt(range.value, range_path,
+                   "lower bound " + std::to_string(issue.integer_lower) + " is above upper bound " +
+                       std::to_string(issue.integer_upper));
+  }
+  if (static_cast<std::uint64_t>(issue.integer_upper) -
+          static_cast<std::uint64_t>(issue.integer_lower) >=
+      (std::uint64_t{1} << 32)) {
+    return ErrorAt(range.value, range_path, "the range holds more than 2^32 values");
+  }
+  return Status::Ok();
+}
+
+Status ParleyReader::ReadRealRange(const YAML::Node& node, const Entry& range, const Entry* step,
+                                   const std::vector<YAML::Node>& bounds, const std::string& path,
+                                   Issue& issue) {
+  const std::string range_path = Child(path, "range");
   PARLEY_ASSIGN_OR_RETURN(issue.real_lower, ReadNumber(bounds[0], Element(range_path, 0), false));
   PARLEY_ASSIGN_OR_RETURN(issue.real_upper, ReadNumber(bounds[1], Element(range_path, 1), false));
   if (issue.real_lower > issue.real_upper) {
-    return ErrorAt(range->value, range_path,
+    return ErrorAt(range.value, range_path,
                    "lower bound " + model::FormatNumber(issue.real_lower) +
                        " is above upper bound " + model::FormatNumber(issue.real_upper));
   }
@@ -834,7 +888,7 @@ Result<Issue> ParleyReader::ReadIssue(const YAML::Node& node, std::size_t issue_
       static_cast<double>(std::uint64_t{1} << 32)) {
     return ErrorAt(step->value, Child(path, "step"), "the range holds more than 2^32 steps");
   }
-  return issue;
+  return Status::Ok();
 }
 
 Status ParleyReader::ReadIssueOptions(const YAML::Node& node, const std::string& path,
@@ -896,82 +950,107 @@ Status ParleyReader::ReadPhases(const YAML::Node& node, Scenario& scenario,
                        " phases; parley reads at most " + std::to_string(kMaxPhases));
   }
   std::map<std::string, YAML::Mark> phase_ids;
-  // For each issue: the phase that lists it and where.
-  std::vector<std::optional<std::size_t>> listed_by(scenario.issues.size());
-  std::vector<YAML::Mark> listed_at(scenario.issues.size(), YAML::Mark::null_mark());
+  PhaseListing listing;
+  listing.listed_by.resize(scenario.issues.size());
+  listing.listed_at.assign(scenario.issues.size(), YAML::Mark::null_mark());
   for (std::size_t phase_idx = 0; phase_idx < items.size(); ++phase_idx) {
-    const std::string index_path = Element("phases", phase_idx);
-    PARLEY_ASSIGN_OR_RETURN(MapView map,
-                            ReadMap(items[phase_idx], index_path, "a phase",
-                                    {"id", "label", "description", "issues", "source", "note"}));
-    const Entry* id = map.Find("id");
-    if (id == nullptr) return ErrorAt(items[phase_idx], index_path, "a phase needs an 'id'");
-    Phase phase;
-    PARLEY_ASSIGN_OR_RETURN(phase.id, ReadName(id->value, Child(index_path, "id"), "a phase id"));
-    const std::string path = PhasePath(phase.id);
-    auto [previous, inserted] = phase_ids.emplace(phase.id, id->value.Mark());
-    if (!inserted) {
-      return ErrorAt(id->value, path,
-                     "phase id " + Quote(phase.id) + " is used twice" + FirstAt(previous->second));
-    }
-    Remember(path, items[phase_idx]);
-    PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
-    if (const Entry* label = map.Find("label")) {
-      PARLEY_ASSIGN_OR_RETURN(phase.label, ReadText(label->value, Child(path, "label")));
-    }
-    if (const Entry* description = map.Find("description")) {
-      PARLEY_ASSIGN_OR_RETURN(phase.description,
-                              ReadText(description->value, Child(path, "description")));
-    }
-    if (const Entry* issues = map.Find("issues")) {
-      const std::string issues_path = Child(path, "issues");
-      Remember(issues_path, issues->value);
-      PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> references,
-                              ReadList(issues->value, issues_path, "a list of issue ids"));
-      for (const YAML::Node& reference : references) {
-        PARLEY_ASSIGN_OR_RETURN(std::size_t issue_idx,
-                                ReadIssueReference(reference, issues_path, scenario));
-        if (listed_by[issue_idx]) {
-          std::string where = *listed_by[issue_idx] == phase_idx
-                                  ? " is listed twice in this phase"
-                                  : " is already settled by phase " +
-                                        Quote(scenario.phases[*listed_by[issue_idx]].id);
-          return ErrorAt(reference, issues_path,
-                         "issue " + Quote(scenario.issues[issue_idx].id) + where +
-                             FirstAt(listed_at[issue_idx]) +
-                             "; an issue is settled by at most one phase");
-        }
-        listed_by[issue_idx] = phase_idx;
-        listed_at[issue_idx] = reference.Mark();
-        phase.issue_indices.push_back(issue_idx);
-      }
-    }
+    PARLEY_ASSIGN_OR_RETURN(Phase phase,
+                            ReadPhase(items[phase_idx], phase_idx, scenario, phase_ids, listing));
     scenario.phases.push_back(std::move(phase));
   }
-  // Issues may name their phase instead; both ways must agree.
+  return ReconcileIssuePhases(scenario, issue_phase_nodes, listing);
+}
+
+Result<Phase> ParleyReader::ReadPhase(const YAML::Node& node, std::size_t phase_idx,
+                                      const Scenario& scenario,
+                                      std::map<std::string, YAML::Mark>& phase_ids,
+                                      PhaseListing& listing) {
+  const std::string index_path = Element("phases", phase_idx);
+  PARLEY_ASSIGN_OR_RETURN(MapView map,
+                          ReadMap(node, index_path, "a phase",
+                                  {"id", "label", "description", "issues", "source", "note"}));
+  const Entry* id = map.Find("id");
+  if (id == nullptr) return ErrorAt(node, index_path, "a phase needs an 'id'");
+  Phase phase;
+  PARLEY_ASSIGN_OR_RETURN(phase.id, ReadName(id->value, Child(index_path, "id"), "a phase id"));
+  const std::string path = PhasePath(phase.id);
+  auto [previous, inserted] = phase_ids.emplace(phase.id, id->value.Mark());
+  if (!inserted) {
+    return ErrorAt(id->value, path,
+                   "phase id " + Quote(phase.id) + " is used twice" + FirstAt(previous->second));
+  }
+  Remember(path, node);
+  PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
+  if (const Entry* label = map.Find("label")) {
+    PARLEY_ASSIGN_OR_RETURN(phase.label, ReadText(label->value, Child(path, "label")));
+  }
+  if (const Entry* description = map.Find("description")) {
+    PARLEY_ASSIGN_OR_RETURN(phase.description,
+                            ReadText(description->value, Child(path, "description")));
+  }
+  if (const Entry* issues = map.Find("issues")) {
+    PARLEY_RETURN_IF_ERROR(
+        ReadPhaseIssues(issues->value, Child(path, "issues"), phase_idx, scenario, listing, phase));
+  }
+  return phase;
+}
+
+// The issues a phase lists: each settled by at most one phase.
+Status ParleyReader::ReadPhaseIssues(const YAML::Node& node, const std::string& issues_path,
+                                     std::size_t phase_idx, const Scenario& scenario,
+                                     PhaseListing& listing, Phase& phase) {
+  Remember(issues_path, node);
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> references,
+                          ReadList(node, issues_path, "a list of issue ids"));
+  for (const YAML::Node& reference : references) {
+    PARLEY_ASSIGN_OR_RETURN(std::size_t issue_idx,
+                            ReadIssueReference(reference, issues_path, scenario));
+    if (listing.listed_by[issue_idx]) {
+      std::string where = *listing.listed_by[issue_idx] == phase_idx
+                              ? " is listed twice in this phase"
+                              : " is already settled by phase " +
+                                    Quote(scenario.phases[*listing.listed_by[issue_idx]].id);
+      return ErrorAt(reference, issues_path,
+                     "issue " + Quote(scenario.issues[issue_idx].id) + where +
+                         FirstAt(listing.listed_at[issue_idx]) +
+                         "; an issue is settled by at most one phase");
+    }
+    listing.listed_by[issue_idx] = phase_idx;
+    listing.listed_at[issue_idx] = reference.Mark();
+    phase.issue_indices.push_back(issue_idx);
+  }
+  return Status::Ok();
+}
+
+// Issues may name their phase instead of (or as well as) being listed by it; both ways must
+// agree.
+Status ParleyReader::ReconcileIssuePhases(Scenario& scenario,
+                                          const std::vector<YAML::Node>& issue_phase_nodes,
+                                          PhaseListing& listing) const {
   std::vector<std::string> phase_names;
   for (const Phase& phase : scenario.phases) phase_names.push_back(phase.id);
   for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
     Issue& issue = scenario.issues[issue_idx];
     const std::string field = IssuePath(issue.id) + ".phase";
-    if (!issue.phase.empty()) {
-      std::optional<std::size_t> phase_idx = scenario.FindPhase(issue.phase);
-      if (!phase_idx) {
-        return ErrorAt(issue_phase_nodes[issue_idx], field,
-                       UnknownName("phase", issue.phase, "phases", phase_names));
-      }
-      if (listed_by[issue_idx] && *listed_by[issue_idx] != *phase_idx) {
-        return ErrorAt(issue_phase_nodes[issue_idx], field,
-                       "issue " + Quote(issue.id) + " names phase " + Quote(issue.phase) +
-                           " but phase " + Quote(scenario.phases[*listed_by[issue_idx]].id) +
-                           " lists it" + AtLine(listed_at[issue_idx]));
-      }
-      if (!listed_by[issue_idx]) {
-        scenario.phases[*phase_idx].issue_indices.push_back(issue_idx);
-        listed_by[issue_idx] = *phase_idx;
-      }
-    } else if (listed_by[issue_idx]) {
-      issue.phase = scenario.phases[*listed_by[issue_idx]].id;
+    std::optional<std::size_t>& listed_by = listing.listed_by[issue_idx];
+    if (issue.phase.empty()) {
+      if (listed_by) issue.phase = scenario.phases[*listed_by].id;
+      continue;
+    }
+    std::optional<std::size_t> phase_idx = scenario.FindPhase(issue.phase);
+    if (!phase_idx) {
+      return ErrorAt(issue_phase_nodes[issue_idx], field,
+                     UnknownName("phase", issue.phase, "phases", phase_names));
+    }
+    if (listed_by && *listed_by != *phase_idx) {
+      return ErrorAt(issue_phase_nodes[issue_idx], field,
+                     "issue " + Quote(issue.id) + " names phase " + Quote(issue.phase) +
+                         " but phase " + Quote(scenario.phases[*listed_by].id) + " lists it" +
+                         AtLine(listing.listed_at[issue_idx]));
+    }
+    if (!listed_by) {
+      scenario.phases[*phase_idx].issue_indices.push_back(issue_idx);
+      listed_by = *phase_idx;
     }
   }
   return Status::Ok();
@@ -1111,10 +1190,43 @@ std::vector<std::string> MissingIssues(const std::vector<Issue>& issues,
 Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadAdditive(
     const MapView& map, const std::string& party_id, const Scenario& scenario) {
   const std::string path = PreferencesPath(party_id);
-  const std::size_t num_issues = scenario.issues.size();
   std::vector<std::string> issue_ids;
   for (const Issue& issue : scenario.issues) issue_ids.push_back(issue.id);
+  PARLEY_ASSIGN_OR_RETURN(std::vector<double> weights,
+                          ReadWeights(map, party_id, scenario, issue_ids));
+  double offset = 0;
+  if (const Entry* entry = map.Find("offset")) {
+    PARLEY_ASSIGN_OR_RETURN(offset,
+                            ReadUncertainNumber(entry->value, Child(path, "offset"), "offset",
+                                                -std::numeric_limits<double>::infinity(),
+                                                std::numeric_limits<double>::infinity()));
+  }
+  PARLEY_ASSIGN_OR_RETURN(std::vector<ValueFunction> values,
+                          ReadValueFunctions(map, path, scenario, issue_ids));
+  auto utility = std::make_shared<AdditiveUtility>(std::move(weights), std::move(values), offset);
+  if (!relaxed_) {
+    model::UtilityRange range = model::ComputeUtilityRange(*utility, scenario.BuildOutcomeSpace());
+    if (range.min < -kUtilityTolerance || range.max > 1 + kUtilityTolerance) {
+      bool low = range.min < -kUtilityTolerance;
+      return ErrorAt(map.node, path,
+                     "utilities range from " + model::FormatNumber(range.min) + " to " +
+                         model::FormatNumber(range.max) + " but must lie in [0, 1]; " +
+                         (low ? "lowest" : "highest") + " at " +
+                         scenario.DescribeOutcome(low ? range.argmin : range.argmax) +
+                         " (check weights, offset and normalize_weights)");
+    }
+  }
+  return std::shared_ptr<const model::UtilityFunction>(std::move(utility));
+}
 
+// One weight per issue, normalised by their sum unless normalize_weights is false; the scale
+// is kept for writing ranges back as they were written.
+Result<std::vector<double>> ParleyReader::ReadWeights(const MapView& map,
+                                                      const std::string& party_id,
+                                                      const Scenario& scenario,
+                                                      const std::vector<std::string>& issue_ids) {
+  const std::string path = PreferencesPath(party_id);
+  const std::size_t num_issues = scenario.issues.size();
   const Entry* weights_entry = map.Find("weights");
   if (weights_entry == nullptr) {
     return ErrorAt(map.node, path, "additive preferences need 'weights' (one per issue)");
@@ -1169,14 +1281,14 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadAdditive
       break;
     }
   }
-  double offset = 0;
-  if (const Entry* entry = map.Find("offset")) {
-    PARLEY_ASSIGN_OR_RETURN(offset,
-                            ReadUncertainNumber(entry->value, Child(path, "offset"), "offset",
-                                                -std::numeric_limits<double>::infinity(),
-                                                std::numeric_limits<double>::infinity()));
-  }
+  return weights;
+}
 
+// One value function per issue.
+Result<std::vector<ValueFunction>> ParleyReader::ReadValueFunctions(
+    const MapView& map, const std::string& path, const Scenario& scenario,
+    const std::vector<std::string>& issue_ids) {
+  const std::size_t num_issues = scenario.issues.size();
   const Entry* values_entry = map.Find("values");
   if (values_entry == nullptr) {
     return ErrorAt(map.node, path, "additive preferences need 'values' (one function per issue)");
@@ -1198,27 +1310,14 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadAdditive
         ReadValueFunction(entry.value, Child(values_path, entry.key), scenario.issues[*issue_idx]));
     has_values[*issue_idx] = true;
   }
-  missing = MissingIssues(scenario.issues, has_values);
+  std::vector<std::string> missing = MissingIssues(scenario.issues, has_values);
   if (!missing.empty()) {
     return ErrorAt(values_entry->value, values_path,
                    "no value function for issue(s) " + ListNames(missing) +
                        " (every issue needs one; {type: constant, value: 0} if it does not "
                        "matter)");
   }
-  auto utility = std::make_shared<AdditiveUtility>(std::move(weights), std::move(values), offset);
-  if (!relaxed_) {
-    model::UtilityRange range = model::ComputeUtilityRange(*utility, scenario.BuildOutcomeSpace());
-    if (range.min < -kUtilityTolerance || range.max > 1 + kUtilityTolerance) {
-      bool low = range.min < -kUtilityTolerance;
-      return ErrorAt(map.node, path,
-                     "utilities range from " + model::FormatNumber(range.min) + " to " +
-                         model::FormatNumber(range.max) + " but must lie in [0, 1]; " +
-                         (low ? "lowest" : "highest") + " at " +
-                         scenario.DescribeOutcome(low ? range.argmin : range.argmax) +
-                         " (check weights, offset and normalize_weights)");
-    }
-  }
-  return std::shared_ptr<const model::UtilityFunction>(std::move(utility));
+  return values;
 }
 
 Result<ValueFunction> ParleyReader::ReadValueFunction(const YAML::Node& node,
@@ -1265,8 +1364,16 @@ Result<ValueFunction> ParleyReader::ReadValueFunction(const YAML::Node& node,
                    "a " + type + " value function needs a numeric issue; issue " + Quote(issue.id) +
                        " is discrete (use a table)");
   }
-  PARLEY_ASSIGN_OR_RETURN(MapView map,
-                          ReadMap(node, path, "a " + type + " value function", keys->second));
+  PARLEY_RETURN_IF_ERROR(ReadValueFunctionForm(node, path, issue, type, keys->second, function));
+  return function;
+}
+
+// A value function given with its `type` (allowed keys: `keys`): the form, tabulated.
+Status ParleyReader::ReadValueFunctionForm(const YAML::Node& node, const std::string& path,
+                                           const Issue& issue, const std::string& type,
+                                           const std::vector<std::string>& keys,
+                                           ValueFunction& function) {
+  PARLEY_ASSIGN_OR_RETURN(MapView map, ReadMap(node, path, "a " + type + " value function", keys));
   PARLEY_RETURN_IF_ERROR(ReadEntityProvenance(map, path));
   auto require = [&](const char* key) -> Result<const Entry*> {
     const Entry* entry = map.Find(key);
@@ -1279,8 +1386,7 @@ Result<ValueFunction> ParleyReader::ReadValueFunction(const YAML::Node& node,
     PARLEY_ASSIGN_OR_RETURN(const Entry* values, require("values"));
     PARLEY_ASSIGN_OR_RETURN(MapView table,
                             ReadAnyMap(values->value, Child(path, "values"), "option values"));
-    PARLEY_RETURN_IF_ERROR(ReadTableEntries(table, path, issue, false, function));
-    return function;
+    return ReadTableEntries(table, path, issue, false, function);
   }
 
   const double lower = issue.NumericValue(0);
@@ -1296,32 +1402,7 @@ Result<ValueFunction> ParleyReader::ReadValueFunction(const YAML::Node& node,
     function.points = {{lower, value_lower}, {upper, value_upper}};
   } else if (type == "piecewise_linear") {
     PARLEY_ASSIGN_OR_RETURN(const Entry* points, require("points"));
-    const std::string points_path = Child(path, "points");
-    PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
-                            ReadList(points->value, points_path, "a list of [x, value] points"));
-    if (items.empty()) return ErrorAt(points->value, points_path, "at least one point is needed");
-    function.form = ValueFunctionForm::kPiecewiseLinear;
-    for (std::size_t point_idx = 0; point_idx < items.size(); ++point_idx) {
-      const std::string point_path = Element(points_path, point_idx);
-      PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> pair,
-                              ReadList(items[point_idx], point_path, "a point [x, value]"));
-      if (pair.size() != 2) {
-        return ErrorAt(items[point_idx], point_path,
-                       "a point is [x, value], got a list of " + std::to_string(pair.size()));
-      }
-      PARLEY_ASSIGN_OR_RETURN(double x, ReadNumber(pair[0], point_path, false));
-      PARLEY_ASSIGN_OR_RETURN(double value, ReadNumber(pair[1], point_path, false));
-      if (!relaxed_ && (value < 0 || value > 1)) {
-        return ErrorAt(pair[1], point_path,
-                       "a value must lie in [0, 1], got " + model::FormatNumber(value));
-      }
-      if (!function.points.empty() && x < function.points.back().first) {
-        return ErrorAt(pair[0], point_path,
-                       "points must be listed by increasing x; " + model::FormatNumber(x) +
-                           " comes after " + model::FormatNumber(function.points.back().first));
-      }
-      function.points.emplace_back(x, value);
-    }
+    PARLEY_RETURN_IF_ERROR(ReadPoints(points->value, Child(path, "points"), function));
   } else if (type == "triangular") {
     PARLEY_ASSIGN_OR_RETURN(const Entry* lower_entry, require("lower"));
     PARLEY_ASSIGN_OR_RETURN(const Entry* peak_entry, require("peak"));
@@ -1345,7 +1426,38 @@ Result<ValueFunction> ParleyReader::ReadValueFunction(const YAML::Node& node,
     function.points = {{0.0, value}};
   }
   function.Tabulate(issue);
-  return function;
+  return Status::Ok();
+}
+
+// The points of a piecewise-linear value function: [x, value] by increasing x.
+Status ParleyReader::ReadPoints(const YAML::Node& node, const std::string& points_path,
+                                ValueFunction& function) {
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
+                          ReadList(node, points_path, "a list of [x, value] points"));
+  if (items.empty()) return ErrorAt(node, points_path, "at least one point is needed");
+  function.form = ValueFunctionForm::kPiecewiseLinear;
+  for (std::size_t point_idx = 0; point_idx < items.size(); ++point_idx) {
+    const std::string point_path = Element(points_path, point_idx);
+    PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> pair,
+                            ReadList(items[point_idx], point_path, "a point [x, value]"));
+    if (pair.size() != 2) {
+      return ErrorAt(items[point_idx], point_path,
+                     "a point is [x, value], got a list of " + std::to_string(pair.size()));
+    }
+    PARLEY_ASSIGN_OR_RETURN(double x, ReadNumber(pair[0], point_path, false));
+    PARLEY_ASSIGN_OR_RETURN(double value, ReadNumber(pair[1], point_path, false));
+    if (!relaxed_ && (value < 0 || value > 1)) {
+      return ErrorAt(pair[1], point_path,
+                     "a value must lie in [0, 1], got " + model::FormatNumber(value));
+    }
+    if (!function.points.empty() && x < function.points.back().first) {
+      return ErrorAt(pair[0], point_path,
+                     "points must be listed by increasing x; " + model::FormatNumber(x) +
+                         " comes after " + model::FormatNumber(function.points.back().first));
+    }
+    function.points.emplace_back(x, value);
+  }
+  return Status::Ok();
 }
 
 Status ParleyReader::ReadTableEntries(const MapView& map, const std::string& path,
@@ -1572,80 +1684,97 @@ Result<std::shared_ptr<const model::UtilityFunction>> ParleyReader::ReadHyperRec
   for (const Issue& issue : scenario.issues) issue_ids.push_back(issue.id);
   std::vector<model::RectangleSet> sets;
   for (std::size_t set_idx = 0; set_idx < set_nodes.size(); ++set_idx) {
-    const std::string set_path = Element(sets_path, set_idx);
-    PARLEY_ASSIGN_OR_RETURN(MapView set_map,
-                            ReadMap(set_nodes[set_idx], set_path, "a rectangle set",
-                                    {"weight", "aggregation", "rectangles"}));
-    model::RectangleSet set;
-    if (const Entry* weight = set_map.Find("weight")) {
-      PARLEY_ASSIGN_OR_RETURN(set.weight, ReadNumber(weight->value, Child(set_path, "weight")));
-    }
-    if (const Entry* aggregation = set_map.Find("aggregation")) {
-      PARLEY_ASSIGN_OR_RETURN(
-          std::string text,
-          ReadName(aggregation->value, Child(set_path, "aggregation"), "an aggregation"));
-      std::optional<model::Aggregation> parsed = model::ParseAggregation(text);
-      if (!parsed) {
-        return ErrorAt(aggregation->value, Child(set_path, "aggregation"),
-                       UnknownName("aggregation", text, "aggregations", {"sum", "min", "max"}));
-      }
-      set.aggregation = *parsed;
-    }
-    const Entry* rectangles = set_map.Find("rectangles");
-    if (rectangles == nullptr) {
-      return ErrorAt(set_nodes[set_idx], set_path, "a rectangle set needs 'rectangles'");
-    }
-    const std::string rectangles_path = Child(set_path, "rectangles");
-    PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> rectangle_nodes,
-                            ReadList(rectangles->value, rectangles_path, "a list of rectangles"));
-    PARLEY_RETURN_IF_ERROR(budget_.rectangles.Charge(
-        rectangle_nodes.size(), LocationOf(rectangles->value, rectangles_path)));
-    for (std::size_t rectangle_idx = 0; rectangle_idx < rectangle_nodes.size(); ++rectangle_idx) {
-      const std::string rectangle_path = Element(rectangles_path, rectangle_idx);
-      PARLEY_ASSIGN_OR_RETURN(MapView rectangle_map,
-                              ReadMap(rectangle_nodes[rectangle_idx], rectangle_path, "a rectangle",
-                                      {"utility", "includes", "excludes"}));
-      model::HyperRectangle rectangle;
-      const Entry* utility = rectangle_map.Find("utility");
-      if (utility == nullptr) {
-        return ErrorAt(rectangle_nodes[rectangle_idx], rectangle_path,
-                       "a rectangle needs 'utility'");
-      }
-      PARLEY_ASSIGN_OR_RETURN(rectangle.utility,
-                              ReadNumber(utility->value, Child(rectangle_path, "utility")));
-      for (const char* key : {"includes", "excludes"}) {
-        const Entry* bounds_entry = rectangle_map.Find(key);
-        if (bounds_entry == nullptr) continue;
-        const std::string bounds_path = Child(rectangle_path, key);
-        PARLEY_ASSIGN_OR_RETURN(MapView bounds_map, ReadAnyMap(bounds_entry->value, bounds_path,
-                                                               "{issue: [min, max], ...}"));
-        for (const Entry& entry : bounds_map.entries) {
-          std::optional<std::size_t> issue_idx = FindIssue(entry.key);
-          const std::string bound_path = Child(bounds_path, entry.key);
-          if (!issue_idx) {
-            return ErrorAt(entry.key_node, bound_path,
-                           UnknownName("issue", entry.key, "issues", issue_ids));
-          }
-          PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> pair,
-                                  ReadList(entry.value, bound_path, "[min, max]"));
-          if (pair.size() != 2) {
-            return ErrorAt(entry.value, bound_path,
-                           "expected [min, max], got a list of " + std::to_string(pair.size()));
-          }
-          model::RectangleBound bound;
-          bound.issue_idx = *issue_idx;
-          PARLEY_ASSIGN_OR_RETURN(bound.min, ReadNumber(pair[0], bound_path, false));
-          PARLEY_ASSIGN_OR_RETURN(bound.max, ReadNumber(pair[1], bound_path, false));
-          (std::string_view(key) == "includes" ? rectangle.includes : rectangle.excludes)
-              .push_back(bound);
-        }
-      }
-      set.rectangles.push_back(std::move(rectangle));
-    }
+    PARLEY_ASSIGN_OR_RETURN(
+        model::RectangleSet set,
+        ReadRectangleSet(set_nodes[set_idx], Element(sets_path, set_idx), issue_ids));
     sets.push_back(std::move(set));
   }
   return std::shared_ptr<const model::UtilityFunction>(
       std::make_shared<HyperRectangleUtility>(scenario.issues, std::move(sets), max_utility));
+}
+
+Result<model::RectangleSet> ParleyReader::ReadRectangleSet(
+    const YAML::Node& node, const std::string& set_path,
+    const std::vector<std::string>& issue_ids) {
+  PARLEY_ASSIGN_OR_RETURN(MapView set_map, ReadMap(node, set_path, "a rectangle set",
+                                                   {"weight", "aggregation", "rectangles"}));
+  model::RectangleSet set;
+  if (const Entry* weight = set_map.Find("weight")) {
+    PARLEY_ASSIGN_OR_RETURN(set.weight, ReadNumber(weight->value, Child(set_path, "weight")));
+  }
+  if (const Entry* aggregation = set_map.Find("aggregation")) {
+    PARLEY_ASSIGN_OR_RETURN(
+        std::string text,
+        ReadName(aggregation->value, Child(set_path, "aggregation"), "an aggregation"));
+    std::optional<model::Aggregation> parsed = model::ParseAggregation(text);
+    if (!parsed) {
+      return ErrorAt(aggregation->value, Child(set_path, "aggregation"),
+                     UnknownName("aggregation", text, "aggregations", {"sum", "min", "max"}));
+    }
+    set.aggregation = *parsed;
+  }
+  const Entry* rectangles = set_map.Find("rectangles");
+  if (rectangles == nullptr) return ErrorAt(node, set_path, "a rectangle set needs 'rectangles'");
+  const std::string rectangles_path = Child(set_path, "rectangles");
+  PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> rectangle_nodes,
+                          ReadList(rectangles->value, rectangles_path, "a list of rectangles"));
+  PARLEY_RETURN_IF_ERROR(budget_.rectangles.Charge(rectangle_nodes.size(),
+                                                   LocationOf(rectangles->value, rectangles_path)));
+  for (std::size_t rectangle_idx = 0; rectangle_idx < rectangle_nodes.size(); ++rectangle_idx) {
+    PARLEY_ASSIGN_OR_RETURN(model::HyperRectangle rectangle,
+                            ReadRectangle(rectangle_nodes[rectangle_idx],
+                                          Element(rectangles_path, rectangle_idx), issue_ids));
+    set.rectangles.push_back(std::move(rectangle));
+  }
+  return set;
+}
+
+Result<model::HyperRectangle> ParleyReader::ReadRectangle(
+    const YAML::Node& node, const std::string& rectangle_path,
+    const std::vector<std::string>& issue_ids) {
+  PARLEY_ASSIGN_OR_RETURN(MapView rectangle_map, ReadMap(node, rectangle_path, "a rectangle",
+                                                         {"utility", "includes", "excludes"}));
+  model::HyperRectangle rectangle;
+  const Entry* utility = rectangle_map.Find("utility");
+  if (utility == nullptr) return ErrorAt(node, rectangle_path, "a rectangle needs 'utility'");
+  PARLEY_ASSIGN_OR_RETURN(rectangle.utility,
+                          ReadNumber(utility->value, Child(rectangle_path, "utility")));
+  for (const char* key : {"includes", "excludes"}) {
+    const Entry* bounds_entry = rectangle_map.Find(key);
+    if (bounds_entry == nullptr) continue;
+    PARLEY_RETURN_IF_ERROR(ReadRectangleBounds(
+        bounds_entry->value, Child(rectangle_path, key), issue_ids,
+        std::string_view(key) == "includes" ? rectangle.includes : rectangle.excludes));
+  }
+  return rectangle;
+}
+
+// `{issue: [min, max], ...}`: one bound per issue named, appended to `bounds`.
+Status ParleyReader::ReadRectangleBounds(const YAML::Node& node, const std::string& bounds_path,
+                                         const std::vector<std::string>& issue_ids,
+                                         std::vector<model::RectangleBound>& bounds) {
+  PARLEY_ASSIGN_OR_RETURN(MapView bounds_map,
+                          ReadAnyMap(node, bounds_path, "{issue: [min, max], ...}"));
+  for (const Entry& entry : bounds_map.entries) {
+    std::optional<std::size_t> issue_idx = FindIssue(entry.key);
+    const std::string bound_path = Child(bounds_path, entry.key);
+    if (!issue_idx) {
+      return ErrorAt(entry.key_node, bound_path,
+                     UnknownName("issue", entry.key, "issues", issue_ids));
+    }
+    PARLEY_ASSIGN_OR_RETURN(std::vector<YAML::Node> pair,
+                            ReadList(entry.value, bound_path, "[min, max]"));
+    if (pair.size() != 2) {
+      return ErrorAt(entry.value, bound_path,
+                     "expected [min, max], got a list of " + std::to_string(pair.size()));
+    }
+    model::RectangleBound bound;
+    bound.issue_idx = *issue_idx;
+    PARLEY_ASSIGN_OR_RETURN(bound.min, ReadNumber(pair[0], bound_path, false));
+    PARLEY_ASSIGN_OR_RETURN(bound.max, ReadNumber(pair[1], bound_path, false));
+    bounds.push_back(bound);
+  }
+  return Status::Ok();
 }
 
 Result<Scenario> ReadYamlTree(const YAML::Node& root, const std::string& text,
@@ -1653,699 +1782,6 @@ Result<Scenario> ReadYamlTree(const YAML::Node& root, const std::string& text,
   ParleyReader reader(file_name, text);
   if (check_duplicates) PARLEY_RETURN_IF_ERROR(reader.CheckDuplicateKeys(root));
   return reader.Read(root);
-}
-
-// ---- JSON specifics ----
-
-// True when the yaml-cpp tree holds exactly the JSON value (yaml-cpp reads nearly all JSON the
-// same way; this catches the rest, such as escaped surrogate pairs).
-bool SameTree(const YAML::Node& yaml, const OrderedJson& json) {
-  switch (json.type()) {
-    case OrderedJson::value_t::object: {
-      if (!yaml.IsMap() || yaml.size() != json.size()) return false;
-      auto json_it = json.begin();
-      for (auto it = yaml.begin(); it != yaml.end(); ++it, ++json_it) {
-        if (!it->first.IsScalar() || it->first.Scalar() != json_it.key()) return false;
-        if (!SameTree(it->second, json_it.value())) return false;
-      }
-      return true;
-    }
-    case OrderedJson::value_t::array: {
-      if (!yaml.IsSequence() || yaml.size() != json.size()) return false;
-      std::size_t index = 0;
-      for (auto it = yaml.begin(); it != yaml.end(); ++it, ++index) {
-        if (!SameTree(*it, json[index])) return false;
-      }
-      return true;
-    }
-    case OrderedJson::value_t::string:
-      return yaml.IsScalar() && yaml.Scalar() == json.get_ref<const std::string&>();
-    case OrderedJson::value_t::boolean:
-      return yaml.IsScalar() && yaml.Scalar() == (json.get<bool>() ? "true" : "false");
-    case OrderedJson::value_t::null:
-      return yaml.IsNull();
-    case OrderedJson::value_t::number_integer:
-    case OrderedJson::value_t::number_unsigned:
-    case OrderedJson::value_t::number_float: {
-      if (!yaml.IsScalar()) return false;
-      std::optional<double> number = ParseFiniteDouble(yaml.Scalar());
-      return number && *number == json.get<double>();
-    }
-    default:
-      return false;
-  }
-}
-
-// Builds a yaml-cpp tree (without positions) from JSON that yaml-cpp could not read itself. The
-// recursion is bounded: ParseJson refused anything nested deeper than kMaxNestingDepth.
-YAML::Node JsonToYaml(const OrderedJson& json) {
-  switch (json.type()) {
-    case OrderedJson::value_t::object: {
-      YAML::Node node(YAML::NodeType::Map);
-      for (auto it = json.begin(); it != json.end(); ++it) {
-        node.force_insert(it.key(), JsonToYaml(it.value()));
-      }
-      return node;
-    }
-    case OrderedJson::value_t::array: {
-      YAML::Node node(YAML::NodeType::Sequence);
-      for (const OrderedJson& item : json) {
-        node.push_back(JsonToYaml(item));
-      }
-      return node;
-    }
-    case OrderedJson::value_t::string:
-      return YAML::Node(json.get<std::string>());
-    case OrderedJson::value_t::boolean:
-      return YAML::Node(std::string(json.get<bool>() ? "true" : "false"));
-    case OrderedJson::value_t::number_integer:
-      return YAML::Node(std::to_string(json.get<std::int64_t>()));
-    case OrderedJson::value_t::number_unsigned:
-      return YAML::Node(std::to_string(json.get<std::uint64_t>()));
-    case OrderedJson::value_t::number_float:
-      return YAML::Node(model::FormatNumber(json.get<double>()));
-    default:
-      return YAML::Node(YAML::NodeType::Null);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing
-
-// Integral numbers are written without a fraction ("3", not "3.0").
-OrderedJson Number(double value) {
-  if (std::trunc(value) == value && std::fabs(value) < 1e15) {
-    return static_cast<std::int64_t>(value);
-  }
-  return value;
-}
-
-// Reading divides weights by their sum unless told not to. Finds weights to write such that the
-// reader's division gives back exactly `weights`, as a person would have written them:
-// - the weights themselves, or rounded to fewer digits (0.24999999999999994, normalised from a
-//   file's 0.25 and siblings, is written as 0.25 again; weights summing to exactly 1 as they are);
-// - when `look_for_integers` (scenarios written in parley's format), small integers proportional
-//   to the weights (weights read as 4, 1, 2, 2, 1 are written so again).
-// Returns false (write normalize_weights: false and the weights as they are) when none works;
-// imported scenarios then keep their source's figures.
-bool NormalizableWeights(std::vector<double>& weights, bool look_for_integers) {
-  auto reproduces = [&](const std::vector<double>& candidate) {
-    double sum = 0;
-    for (double weight : candidate) sum += weight;
-    if (!(sum > 0) || !std::isfinite(sum)) return false;
-    for (std::size_t idx = 0; idx < candidate.size(); ++idx) {
-      if (candidate[idx] / sum != weights[idx]) return false;
-    }
-    return true;
-  };
-  for (int digits : {6, 10, 15, 17}) {
-    std::vector<double> rounded;
-    for (double weight : weights) {
-      char buffer[64];
-      std::snprintf(buffer, sizeof buffer, "%.*g", digits, weight);
-      rounded.push_back(std::strtod(buffer, nullptr));
-    }
-    if (reproduces(rounded)) {
-      weights = std::move(rounded);
-      return true;
-    }
-  }
-  if (!look_for_integers) return false;
-  constexpr int kMaxInteger = 100;
-  for (int total = 1; total <= kMaxInteger; ++total) {
-    // Integers proportional to the weights, for a largest weight of `total`.
-    double largest = *std::max_element(weights.begin(), weights.end());
-    if (!(largest > 0)) return false;
-    std::vector<double> integers;
-    bool integral = true;
-    for (double weight : weights) {
-      double scaled = weight / largest * total;
-      double nearest = std::round(scaled);
-      if (std::fabs(scaled - nearest) > 1e-9 * total) integral = false;
-      integers.push_back(nearest);
-    }
-    if (integral && reproduces(integers)) {
-      weights = std::move(integers);
-      return true;
-    }
-  }
-  return false;
-}
-
-// weight * divisor in the fewest digits that divide back to `weight`.
-double ShortestScaled(double weight, double divisor) {
-  const double scaled = weight * divisor;
-  for (int digits : {6, 10, 15}) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*g", digits, scaled);
-    double candidate = std::strtod(buffer, nullptr);
-    if (candidate / divisor == weight) return candidate;
-  }
-  return scaled;
-}
-
-class ParleyWriter {
- public:
-  explicit ParleyWriter(const Scenario& scenario) : scenario_(scenario) {}
-  OrderedJson Write() const;
-
- private:
-  // The value, or {value, source, note} when provenance is recorded at `path`.
-  // Also {value, range, distribution, ...} when the value carries a range.
-  OrderedJson Scalar(const std::string& path, OrderedJson value) const {
-    auto found = scenario_.provenance.find(path);
-    const model::ValueRange* range = scenario_.uncertainty.Find(path);
-    if (found == scenario_.provenance.end() && range == nullptr) return value;
-    OrderedJson wrapped = OrderedJson::object();
-    wrapped["value"] = std::move(value);
-    if (range != nullptr) {
-      wrapped["range"] = {Number(range->low), Number(range->high)};
-      if (range->distribution != model::Distribution::kUniform) {
-        wrapped["distribution"] = std::string(model::DistributionName(range->distribution));
-      }
-    }
-    if (found != scenario_.provenance.end()) AddProvenance(wrapped, found->second);
-    return wrapped;
-  }
-  void AddProvenance(OrderedJson& object, const model::Provenance& provenance) const {
-    if (provenance.source != model::Source::kUnspecified) {
-      object["source"] = std::string(model::SourceName(provenance.source));
-    }
-    if (!provenance.note.empty()) object["note"] = provenance.note;
-  }
-  // Adds `source` / `note` keys for the entity at `path`.
-  void AddEntityProvenance(OrderedJson& object, const std::string& path) const {
-    auto found = scenario_.provenance.find(path);
-    if (found != scenario_.provenance.end()) AddProvenance(object, found->second);
-  }
-  bool HasProvenance(const std::string& path) const { return scenario_.provenance.count(path) > 0; }
-  void AddText(OrderedJson& object, const std::string& path, const char* key,
-               const std::string& text) const {
-    const std::string field = Child(path, key);
-    if (!text.empty() || HasProvenance(field)) object[key] = Scalar(field, text);
-  }
-
-  OrderedJson WriteMeta() const;
-  OrderedJson WriteIssue(const Issue& issue) const;
-  OrderedJson WritePhase(const Phase& phase) const;
-  OrderedJson WriteParty(const Party& party) const;
-  OrderedJson WritePreferences(const Party& party) const;
-  void WriteAdditive(const AdditiveUtility& utility, const std::string& party_id,
-                     OrderedJson& out) const;
-  void WriteHyperRectangles(const HyperRectangleUtility& utility, const std::string& path,
-                            OrderedJson& out) const;
-  OrderedJson WriteValueFunction(const ValueFunction& function, const Issue& issue,
-                                 const std::string& path) const;
-  OrderedJson WriteRedLine(const RedLine& red_line, const std::string& path) const;
-
-  const Scenario& scenario_;
-};
-
-OrderedJson ParleyWriter::Write() const {
-  OrderedJson out = OrderedJson::object();
-  out["parley"] = 1;
-  if (!scenario_.name.empty() || HasProvenance("name")) {
-    out["name"] = Scalar("name", scenario_.name);
-  }
-  if (scenario_.source_format != model::SourceFormat::kParley || !scenario_.source_files.empty()) {
-    OrderedJson imported = OrderedJson::object();
-    imported["format"] = std::string(model::SourceFormatName(scenario_.source_format));
-    if (!scenario_.source_files.empty()) imported["files"] = scenario_.source_files;
-    out["imported_from"] = std::move(imported);
-  }
-  OrderedJson meta = WriteMeta();
-  if (!meta.empty()) out["meta"] = std::move(meta);
-  if (!scenario_.phases.empty()) {
-    OrderedJson phases = OrderedJson::array();
-    for (const Phase& phase : scenario_.phases) phases.push_back(WritePhase(phase));
-    out["phases"] = std::move(phases);
-  }
-  OrderedJson issues = OrderedJson::array();
-  for (const Issue& issue : scenario_.issues) issues.push_back(WriteIssue(issue));
-  out["issues"] = std::move(issues);
-  OrderedJson parties = OrderedJson::array();
-  for (const Party& party : scenario_.parties) parties.push_back(WriteParty(party));
-  out["parties"] = std::move(parties);
-  return out;
-}
-
-OrderedJson ParleyWriter::WriteMeta() const {
-  const model::Meta& meta = scenario_.meta;
-  OrderedJson out = OrderedJson::object();
-  AddText(out, "meta", "title", meta.title);
-  AddText(out, "meta", "description", meta.description);
-  AddText(out, "meta", "as_of", meta.as_of);
-  AddText(out, "meta", "banner", meta.banner);
-  if (!meta.references.empty()) {
-    OrderedJson references = OrderedJson::array();
-    for (std::size_t reference_idx = 0; reference_idx < meta.references.size(); ++reference_idx) {
-      references.push_back(
-          Scalar(Element("meta.references", reference_idx), meta.references[reference_idx]));
-    }
-    out["references"] = std::move(references);
-  }
-  AddEntityProvenance(out, "meta");
-  return out;
-}
-
-OrderedJson ParleyWriter::WritePhase(const Phase& phase) const {
-  const std::string path = PhasePath(phase.id);
-  OrderedJson out = OrderedJson::object();
-  out["id"] = phase.id;
-  AddText(out, path, "label", phase.label);
-  AddText(out, path, "description", phase.description);
-  OrderedJson issues = OrderedJson::array();
-  for (std::size_t issue_idx : phase.issue_indices) {
-    if (issue_idx < scenario_.issues.size()) issues.push_back(scenario_.issues[issue_idx].id);
-  }
-  out["issues"] = std::move(issues);
-  AddEntityProvenance(out, path);
-  return out;
-}
-
-OrderedJson ParleyWriter::WriteIssue(const Issue& issue) const {
-  const std::string path = IssuePath(issue.id);
-  OrderedJson out = OrderedJson::object();
-  out["id"] = issue.id;
-  if (issue.name != issue.id) out["name"] = Scalar(Child(path, "name"), issue.name);
-  AddText(out, path, "description", issue.description);
-  switch (issue.kind) {
-    case IssueKind::kDiscrete: {
-      if (issue.ordered) out["ordered"] = Scalar(Child(path, "ordered"), true);
-      OrderedJson options = OrderedJson::array();
-      for (std::size_t option_idx = 0; option_idx < issue.options.size(); ++option_idx) {
-        const std::string& label = issue.options[option_idx];
-        const std::string option_path = Child(path, "options." + label);
-        std::string description = option_idx < issue.option_descriptions.size()
-                                      ? issue.option_descriptions[option_idx]
-                                      : std::string();
-        if (description.empty() && !HasProvenance(option_path) &&
-            !HasProvenance(Child(option_path, "description"))) {
-          options.push_back(label);
-          continue;
-        }
-        OrderedJson option = OrderedJson::object();
-        option["id"] = label;
-        AddText(option, option_path, "description", description);
-        AddEntityProvenance(option, option_path);
-        options.push_back(std::move(option));
-      }
-      out["options"] = std::move(options);
-      break;
-    }
-    case IssueKind::kInteger:
-      out["type"] = "integer";
-      out["range"] = {issue.integer_lower, issue.integer_upper};
-      break;
-    case IssueKind::kReal:
-      out["type"] = "real";
-      out["range"] = {Number(issue.real_lower), Number(issue.real_upper)};
-      out["step"] = Scalar(Child(path, "step"), Number(issue.real_step));
-      break;
-  }
-  // Phases list their issues; an issue names its phase only when the phase does not list it.
-  if (!issue.phase.empty()) {
-    std::optional<std::size_t> phase_idx = scenario_.FindPhase(issue.phase);
-    std::optional<std::size_t> issue_idx = scenario_.FindIssue(issue.id);
-    bool listed = phase_idx && issue_idx &&
-                  std::count(scenario_.phases[*phase_idx].issue_indices.begin(),
-                             scenario_.phases[*phase_idx].issue_indices.end(), *issue_idx) > 0;
-    if (!listed) out["phase"] = issue.phase;
-  }
-  AddText(out, path, "unit", issue.unit);
-  AddEntityProvenance(out, path);
-  return out;
-}
-
-OrderedJson ParleyWriter::WriteParty(const Party& party) const {
-  const std::string path = PartyPath(party.id);
-  OrderedJson out = OrderedJson::object();
-  out["id"] = party.id;
-  if (party.name != party.id) out["name"] = Scalar(Child(path, "name"), party.name);
-  out["role"] = std::string(model::RoleName(party.role));
-  if (!party.enabled || HasProvenance(Child(path, "enabled"))) {
-    out["enabled"] = Scalar(Child(path, "enabled"), party.enabled);
-  }
-  AddText(out, path, "description", party.description);
-  if (!party.source_file.empty()) out["source_file"] = party.source_file;
-  AddEntityProvenance(out, path);
-  if (party.preferences) out["preferences"] = WritePreferences(party);
-  return out;
-}
-
-OrderedJson ParleyWriter::WritePreferences(const Party& party) const {
-  const Preferences& preferences = *party.preferences;
-  const std::string path = PreferencesPath(party.id);
-  OrderedJson out = OrderedJson::object();
-  if (const auto* additive = dynamic_cast<const AdditiveUtility*>(preferences.utility.get())) {
-    WriteAdditive(*additive, party.id, out);
-  } else if (const auto* rectangles =
-                 dynamic_cast<const HyperRectangleUtility*>(preferences.utility.get())) {
-    WriteHyperRectangles(*rectangles, path, out);
-  }
-  const std::string reservation_path = Child(path, "reservation");
-  if (preferences.reservation_outcome &&
-      preferences.reservation_outcome->size() == scenario_.issues.size()) {
-    OrderedJson outcome = OrderedJson::object();
-    for (std::size_t issue_idx = 0; issue_idx < scenario_.issues.size(); ++issue_idx) {
-      const Issue& issue = scenario_.issues[issue_idx];
-      std::uint64_t option = (*preferences.reservation_outcome)[issue_idx];
-      if (option >= issue.NumOptions()) continue;
-      if (issue.kind == IssueKind::kDiscrete) {
-        outcome[issue.id] = issue.options[option];
-      } else if (issue.kind == IssueKind::kInteger) {
-        outcome[issue.id] = issue.integer_lower + static_cast<std::int64_t>(option);
-      } else {
-        outcome[issue.id] = Number(issue.NumericValue(option));
-      }
-    }
-    OrderedJson reservation = OrderedJson::object();
-    reservation["outcome"] = std::move(outcome);
-    AddEntityProvenance(reservation, reservation_path);
-    out["reservation"] = std::move(reservation);
-  } else if (preferences.reservation_value) {
-    out["reservation"] = Scalar(reservation_path, Number(*preferences.reservation_value));
-  }
-  const std::string discount_path = Child(path, "discount");
-  if (preferences.discount != 1 || HasProvenance(discount_path)) {
-    out["discount"] = Scalar(discount_path, Number(preferences.discount));
-  }
-  if (!preferences.red_lines.empty()) {
-    OrderedJson red_lines = OrderedJson::array();
-    for (std::size_t line_idx = 0; line_idx < preferences.red_lines.size(); ++line_idx) {
-      red_lines.push_back(
-          WriteRedLine(preferences.red_lines[line_idx], RedLinePath(party.id, line_idx)));
-    }
-    out["red_lines"] = std::move(red_lines);
-  }
-  AddEntityProvenance(out, path);
-  return out;
-}
-
-void ParleyWriter::WriteAdditive(const AdditiveUtility& utility, const std::string& party_id,
-                                 OrderedJson& out) const {
-  const std::string path = PreferencesPath(party_id);
-  const std::size_t num_issues = std::min(utility.NumIssues(), scenario_.issues.size());
-  std::vector<double> written(utility.weights().begin(),
-                              utility.weights().begin() + static_cast<std::ptrdiff_t>(num_issues));
-  bool normalize;
-  auto scale = scenario_.uncertainty.weight_scales.find(party_id);
-  if (scale != scenario_.uncertainty.weight_scales.end()) {
-    // Ranges are on the scale the file wrote its weights in: write the weights on it again.
-    normalize = scale->second.normalized;
-    for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
-      const model::ValueRange* range =
-          scenario_.uncertainty.Find(Child(path, "weights." + scenario_.issues[issue_idx].id));
-      written[issue_idx] = range != nullptr
-                               ? range->value
-                               : ShortestScaled(written[issue_idx], scale->second.divisor);
-    }
-  } else {
-    normalize =
-        NormalizableWeights(written, scenario_.source_format == model::SourceFormat::kParley);
-  }
-  OrderedJson weights = OrderedJson::object();
-  for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
-    const std::string& id = scenario_.issues[issue_idx].id;
-    weights[id] = Scalar(Child(path, "weights." + id), Number(written[issue_idx]));
-  }
-  out["weights"] = std::move(weights);
-  const std::string normalize_path = Child(path, "normalize_weights");
-  if (!normalize || HasProvenance(normalize_path)) {
-    out["normalize_weights"] = Scalar(normalize_path, normalize);
-  }
-  const std::string offset_path = Child(path, "offset");
-  if (utility.offset() != 0 || HasProvenance(offset_path)) {
-    out["offset"] = Scalar(offset_path, Number(utility.offset()));
-  }
-  OrderedJson values = OrderedJson::object();
-  for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
-    const Issue& issue = scenario_.issues[issue_idx];
-    values[issue.id] =
-        WriteValueFunction(utility.values()[issue_idx], issue, Child(path, "values." + issue.id));
-  }
-  out["values"] = std::move(values);
-}
-
-// True when tabulating `candidate` for the issue reproduces `table` (to 1e-12).
-bool Reproduces(ValueFunction candidate, const Issue& issue, const std::vector<double>& table) {
-  candidate.Tabulate(issue);
-  if (candidate.table.size() != table.size()) return false;
-  for (std::size_t option = 0; option < table.size(); ++option) {
-    if (!(std::fabs(candidate.table[option] - table[option]) <= 1e-12)) return false;
-  }
-  return true;
-}
-
-OrderedJson ParleyWriter::WriteValueFunction(const ValueFunction& function, const Issue& issue,
-                                             const std::string& path) const {
-  OrderedJson out = OrderedJson::object();
-  const std::uint64_t num_options = issue.NumOptions();
-  const auto& points = function.points;
-  // A form is written only when re-reading it gives the same table; otherwise the table itself.
-  if (issue.IsNumeric() && num_options > 0 && function.form != ValueFunctionForm::kTable) {
-    const double lower = issue.NumericValue(0);
-    const double upper = issue.NumericValue(num_options - 1);
-    if (function.form == ValueFunctionForm::kLinear && points.size() == 2 &&
-        points[0].first == lower && points[1].first == upper) {
-      ValueFunction candidate{ValueFunctionForm::kLinear, points, {}};
-      if (Reproduces(candidate, issue, function.table)) {
-        out["type"] = "linear";
-        out["at_lower"] = Scalar(Child(path, "at_lower"), Number(points[0].second));
-        out["at_upper"] = Scalar(Child(path, "at_upper"), Number(points[1].second));
-      }
-    } else if (function.form == ValueFunctionForm::kTriangular && points.size() == 3 &&
-               points[0].second == 0 && points[1].second == 1 && points[2].second == 0 &&
-               points[0].first < points[1].first && points[1].first < points[2].first) {
-      ValueFunction candidate{ValueFunctionForm::kTriangular, points, {}};
-      if (Reproduces(candidate, issue, function.table)) {
-        out["type"] = "triangular";
-        out["lower"] = Scalar(Child(path, "lower"), Number(points[0].first));
-        out["peak"] = Scalar(Child(path, "peak"), Number(points[1].first));
-        out["upper"] = Scalar(Child(path, "upper"), Number(points[2].first));
-      }
-    }
-    if (out.empty() && function.form != ValueFunctionForm::kConstant && !points.empty() &&
-        std::is_sorted(points.begin(), points.end(),
-                       [](const auto& a, const auto& b) { return a.first < b.first; })) {
-      // Linear functions whose points are not the bounds read as piecewise-linear ones.
-      ValueFunction candidate{ValueFunctionForm::kPiecewiseLinear, points, {}};
-      if (Reproduces(candidate, issue, function.table)) {
-        out["type"] = "piecewise_linear";
-        OrderedJson list = OrderedJson::array();
-        for (const auto& [x, value] : points) list.push_back({Number(x), Number(value)});
-        out["points"] = std::move(list);
-      }
-    }
-  }
-  if (out.empty() && function.form == ValueFunctionForm::kConstant && points.size() == 1) {
-    ValueFunction candidate{ValueFunctionForm::kConstant, points, {}};
-    if (Reproduces(candidate, issue, function.table)) {
-      out["type"] = "constant";
-      out["value"] = Scalar(Child(path, "value"), Number(points[0].second));
-    }
-  }
-  if (out.empty()) {
-    OrderedJson table = OrderedJson::object();
-    for (std::uint64_t option = 0; option < num_options && option < function.table.size();
-         ++option) {
-      const std::string label = issue.OptionLabel(option);
-      table[label] = Scalar(Child(path, label), Number(function.table[option]));
-    }
-    // The short form needs option labels that cannot be taken for the form's own keys.
-    bool short_form = issue.kind == IssueKind::kDiscrete;
-    for (const std::string& label : issue.options) {
-      if (label == "type" || label == "source" || label == "note") short_form = false;
-    }
-    if (short_form) {
-      out = std::move(table);
-    } else {
-      out["type"] = "table";
-      out["values"] = std::move(table);
-    }
-  }
-  AddEntityProvenance(out, path);
-  return out;
-}
-
-void ParleyWriter::WriteHyperRectangles(const HyperRectangleUtility& utility,
-                                        const std::string& path, OrderedJson& out) const {
-  out["type"] = "hyper_rectangle";
-  out["max_utility"] = Scalar(Child(path, "max_utility"), Number(utility.max_utility()));
-  OrderedJson sets = OrderedJson::array();
-  for (std::size_t set_idx = 0; set_idx < utility.sets().size(); ++set_idx) {
-    const model::RectangleSet& set = utility.sets()[set_idx];
-    const std::string set_path = Element(Child(path, "sets"), set_idx);
-    OrderedJson set_out = OrderedJson::object();
-    set_out["weight"] = Scalar(Child(set_path, "weight"), Number(set.weight));
-    set_out["aggregation"] = std::string(model::AggregationName(set.aggregation));
-    OrderedJson rectangles = OrderedJson::array();
-    for (std::size_t rectangle_idx = 0; rectangle_idx < set.rectangles.size(); ++rectangle_idx) {
-      const model::HyperRectangle& rectangle = set.rectangles[rectangle_idx];
-      const std::string rectangle_path = Element(Child(set_path, "rectangles"), rectangle_idx);
-      OrderedJson rectangle_out = OrderedJson::object();
-      rectangle_out["utility"] =
-          Scalar(Child(rectangle_path, "utility"), Number(rectangle.utility));
-      for (const auto& [key, bounds] : {std::pair{"includes", &rectangle.includes},
-                                        std::pair{"excludes", &rectangle.excludes}}) {
-        if (bounds->empty()) continue;
-        OrderedJson bounds_out = OrderedJson::object();
-        for (const model::RectangleBound& bound : *bounds) {
-          if (bound.issue_idx >= scenario_.issues.size()) continue;
-          const std::string& id = scenario_.issues[bound.issue_idx].id;
-          if (bounds_out.contains(id)) {
-            // Two ranges on one issue of a box: the box's side is their intersection.
-            double min = std::max(bounds_out[id][0].get<double>(), bound.min);
-            double max = std::min(bounds_out[id][1].get<double>(), bound.max);
-            bounds_out[id] = {Number(min), Number(max)};
-          } else {
-            bounds_out[id] = {Number(bound.min), Number(bound.max)};
-          }
-        }
-        rectangle_out[key] = std::move(bounds_out);
-      }
-      rectangles.push_back(std::move(rectangle_out));
-    }
-    set_out["rectangles"] = std::move(rectangles);
-    sets.push_back(std::move(set_out));
-  }
-  out["sets"] = std::move(sets);
-}
-
-OrderedJson ParleyWriter::WriteRedLine(const RedLine& red_line, const std::string& path) const {
-  OrderedJson out = OrderedJson::object();
-  // The text as written, unless it no longer reads against the issues (then a rewrite).
-  std::string text = red_line.text;
-  if (text.empty() || !model::ParseExpression(text, scenario_.issues).ok()) {
-    text = model::FormatExpression(red_line.expression, scenario_.issues);
-  }
-  if (!red_line.id.empty()) out["id"] = red_line.id;
-  out[red_line.kind == RedLine::Kind::kForbid ? "forbid" : "require"] = text;
-  const std::string holds_path = Child(path, "holds");
-  if (red_line.holds != 1 || HasProvenance(holds_path)) {
-    out["holds"] = Scalar(holds_path, Number(red_line.holds));
-  }
-  AddText(out, path, "description", red_line.description);
-  AddEntityProvenance(out, path);
-  return out;
-}
-
-// ---- YAML emission ----
-
-// Strings that YAML 1.1/1.2 readers (not yaml-cpp, which parley reads everything with as text)
-// would take for numbers, booleans or null are quoted, so other tools read them as text too.
-bool LooksLikeNonString(const std::string& text) {
-  static const std::set<std::string> kWords = {"true", "false", "yes", "no",   "on",    "off", "y",
-                                               "n",    "null",  "~",   ".inf", "-.inf", ".nan"};
-  if (kWords.count(LowerCase(text)) > 0) return true;
-  if (text.empty()) return false;
-  // Dates (YAML 1.1 timestamps) such as 2024-05-06 or 2024-05.
-  if (text.size() >= 7 && text.size() <= 10 && std::isdigit(static_cast<unsigned char>(text[0])) &&
-      text[4] == '-' && std::all_of(text.begin(), text.end(), [](char c) {
-        return c == '-' || std::isdigit(static_cast<unsigned char>(c));
-      })) {
-    return true;
-  }
-  char* end = nullptr;
-  std::strtod(text.c_str(), &end);
-  return end == text.c_str() + text.size() && !std::isspace(static_cast<unsigned char>(text[0]));
-}
-
-std::string ScalarText(const OrderedJson& value) {
-  switch (value.type()) {
-    case OrderedJson::value_t::number_integer:
-      return std::to_string(value.get<std::int64_t>());
-    case OrderedJson::value_t::number_unsigned:
-      return std::to_string(value.get<std::uint64_t>());
-    case OrderedJson::value_t::number_float:
-      return model::FormatNumber(value.get<double>());
-    case OrderedJson::value_t::boolean:
-      return value.get<bool>() ? "true" : "false";
-    case OrderedJson::value_t::string:
-      return value.get<std::string>();
-    default:
-      return "";
-  }
-}
-
-// Collections of scalars (and lists of short lists, such as points) that fit on a line are
-// written in flow style: `range: [0, 40]`, `{value: 0.3, source: assumption}`.
-bool FitsFlow(const OrderedJson& value, std::size_t& width, int depth) {
-  constexpr std::size_t kMaxWidth = 72;
-  if (value.is_primitive()) {
-    if (value.is_string()) {
-      const std::string& text = value.get_ref<const std::string&>();
-      if (text.find('\n') != std::string::npos) return false;
-      width += text.size() + 2;
-    } else {
-      width += ScalarText(value).size();
-    }
-    return width <= kMaxWidth;
-  }
-  // Empty collections at the top are left to the emitter, which writes them as [] or {}.
-  if (depth >= 2 || (depth == 0 && value.empty())) return false;
-  width += 2;
-  for (auto it = value.begin(); it != value.end(); ++it) {
-    if (value.is_object()) {
-      // Map values are scalars or lists ({c1-i9: [7, 9]}), never maps.
-      if (it.value().is_object()) return false;
-      width += it.key().size() + 2;
-    }
-    if (!FitsFlow(it.value(), width, depth + 1)) return false;
-    width += 2;
-  }
-  return width <= kMaxWidth;
-}
-
-void EmitString(YAML::Emitter& out, const std::string& text) {
-  if (LooksLikeNonString(text)) out << YAML::DoubleQuoted;
-  out << text;
-}
-
-enum class Style { kAuto, kBlock, kFlow };
-
-// `depth` counts collections from the document; the document, its top-level lists and their
-// items (issues, parties...) stay in block style however short. The maps of one list are either
-// all in flow style or all in block style, so options read alike.
-void EmitYaml(YAML::Emitter& out, const OrderedJson& value, Style style, int depth) {
-  if (value.is_primitive()) {
-    if (value.is_string()) {
-      EmitString(out, value.get_ref<const std::string&>());
-    } else {
-      out << ScalarText(value);
-    }
-    return;
-  }
-  std::size_t width = 0;
-  bool flow =
-      style == Style::kFlow || (style == Style::kAuto && depth > 2 && FitsFlow(value, width, 0));
-  if (flow) out << YAML::Flow;
-  if (value.is_object()) {
-    out << YAML::BeginMap;
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      out << YAML::Key;
-      EmitString(out, it.key());
-      out << YAML::Value;
-      EmitYaml(out, it.value(), flow ? Style::kFlow : Style::kAuto, depth + 1);
-    }
-    out << YAML::EndMap;
-    return;
-  }
-  Style item_style = flow ? Style::kFlow : Style::kAuto;
-  if (!flow) {
-    for (const OrderedJson& item : value) {
-      std::size_t item_width = 0;
-      if (item.is_object() && !(depth + 1 > 2 && FitsFlow(item, item_width, 0))) {
-        item_style = Style::kBlock;
-      }
-    }
-  }
-  out << YAML::BeginSeq;
-  for (const OrderedJson& item : value) {
-    EmitYaml(out, item, item.is_object() ? item_style : (flow ? Style::kFlow : Style::kAuto),
-             depth + 1);
-  }
-  out << YAML::EndSeq;
 }
 
 }  // namespace
@@ -2378,9 +1814,9 @@ Result<model::Scenario> ReadParleyJson(const std::string& text, const std::strin
     if (root) {
       ParleyReader reader(file_name, text);
       PARLEY_RETURN_IF_ERROR(reader.CheckDuplicateKeys(*root));
-      if (SameTree(*root, json)) return reader.Read(*root);
+      if (internal::SameTree(*root, json)) return reader.Read(*root);
     }
-    YAML::Node converted = JsonToYaml(json);
+    YAML::Node converted = internal::JsonToYaml(json);
     return ReadYamlTree(converted, text, file_name, false);
   } catch (const YAML::Exception& error) {
     return YamlError(error, file_name);
@@ -2389,19 +1825,4 @@ Result<model::Scenario> ReadParleyJson(const std::string& text, const std::strin
                         Location::InFile(file_name));
   }
 }
-
-std::string WriteParleyYaml(const model::Scenario& scenario) {
-  OrderedJson document = ParleyWriter(scenario).Write();
-  YAML::Emitter out;
-  out.SetIndent(2);
-  out.SetOutputCharset(YAML::EmitNonAscii);
-  EmitYaml(out, document, Style::kAuto, 0);
-  return std::string(out.c_str()) + "\n";
-}
-
-std::string WriteParleyJson(const model::Scenario& scenario) {
-  OrderedJson document = ParleyWriter(scenario).Write();
-  return document.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
-}
-
 }  // namespace parley::io
