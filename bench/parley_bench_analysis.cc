@@ -9,10 +9,10 @@
 #include <set>
 
 #include "parley/analysis/analyze.h"
-#include "parley/testing/random_scenario.h"
 #include "parley/analysis/suggestions.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/utility.h"
+#include "parley/testing/random_scenario.h"
 
 namespace parley {
 namespace {

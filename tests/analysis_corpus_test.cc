@@ -26,11 +26,11 @@
 #include <sstream>
 
 #include "parley/analysis/analyze.h"
-#include "parley/testing/random_scenario.h"
 #include "parley/analysis/pareto.h"
 #include "parley/analysis/solutions.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/hyper_rectangle_utility.h"
+#include "parley/testing/random_scenario.h"
 #include "test_support.h"
 
 namespace parley::testing {

@@ -215,8 +215,7 @@ void BindStrategies(py::module_& module) {
           "negotiate(); in a tournament those since this party's previous turn, as C++ "
           "strategies see them (keep what you need).")
       .def_property_readonly(
-          "message_count",
-          [](const ViewHandle& self) { return self.view().inbox().size(); },
+          "message_count", [](const ViewHandle& self) { return self.view().inbox().size(); },
           "Messages delivered to this party so far, whether its inbox still keeps them or not.")
       .def_property_readonly(
           "has_preferences",

@@ -76,24 +76,23 @@ Json AnalysisBaseJson(const model::Scenario& scenario, const analysis::ScenarioA
   for (const analysis::IssueGap& gap : analysis.ideal_gaps.issues) {
     ideal_gaps[scenario.issues[gap.issue_idx].id] = gap.gap;
   }
-  Json json{
-      {"parties", std::move(parties)},
-      {"reservation", analysis.solutions.disagreement},
-      {"frontier", FrontierJson(analysis.pareto)},
-      {"frontier_size", analysis.pareto.points.size()},
-      {"frontier_exact", analysis.pareto.exact},
-      {"frontier_note", analysis.pareto.note},
-      {"respect_red_lines", analysis.respect_red_lines},
-      {"nash", solution_json(analysis.solutions.nash)},
-      {"kalai_smorodinsky", solution_json(analysis.solutions.kalai_smorodinsky)},
-      {"zopa", Json{{"count", analysis.zopa.count.ToString()},
-                    {"fraction", analysis.zopa.fraction},
-                    {"exact", analysis.zopa.exact},
-                    {"empty", analysis.obstacles.zopa_empty}}},
-      {"obstacles", Json{{"summary", analysis.obstacles.summary},
-                         {"conflicts", std::move(conflicts)},
-                         {"binding_at_nash", std::move(binding)}}},
-      {"ideal_gaps", Json{{"overall", analysis.ideal_gaps.overall}, {"issues", ideal_gaps}}}};
+  Json json{{"parties", std::move(parties)},
+            {"reservation", analysis.solutions.disagreement},
+            {"frontier", FrontierJson(analysis.pareto)},
+            {"frontier_size", analysis.pareto.points.size()},
+            {"frontier_exact", analysis.pareto.exact},
+            {"frontier_note", analysis.pareto.note},
+            {"respect_red_lines", analysis.respect_red_lines},
+            {"nash", solution_json(analysis.solutions.nash)},
+            {"kalai_smorodinsky", solution_json(analysis.solutions.kalai_smorodinsky)},
+            {"zopa", Json{{"count", analysis.zopa.count.ToString()},
+                          {"fraction", analysis.zopa.fraction},
+                          {"exact", analysis.zopa.exact},
+                          {"empty", analysis.obstacles.zopa_empty}}},
+            {"obstacles", Json{{"summary", analysis.obstacles.summary},
+                               {"conflicts", std::move(conflicts)},
+                               {"binding_at_nash", std::move(binding)}}},
+            {"ideal_gaps", Json{{"overall", analysis.ideal_gaps.overall}, {"issues", ideal_gaps}}}};
   if (ignoring_red_lines != nullptr) {
     json["frontier_ignoring_red_lines"] = FrontierJson(*ignoring_red_lines);
     json["frontier_ignoring_red_lines_size"] = ignoring_red_lines->points.size();
@@ -241,8 +240,8 @@ ApiResult<Json> AnalysisCache::Compute(const model::Scenario& scenario,
   }
   // The frontier with red lines ignored, within the same budget; left out when it cannot be had.
   std::optional<analysis::ParetoFrontier> ignoring;
-  const bool any_red_lines = std::any_of(
-      result->parties.begin(), result->parties.end(), [&](std::size_t party_idx) {
+  const bool any_red_lines =
+      std::any_of(result->parties.begin(), result->parties.end(), [&](std::size_t party_idx) {
         return !scenario.parties[party_idx].preferences->red_lines.empty();
       });
   if (any_red_lines) {

@@ -187,8 +187,8 @@ TEST(ObstaclesTest, ManyConstraintsLimitTheSearchToPairsAndSaySo) {
             "      red_lines:\n";
     if (std::string(party) == "alpha") {
       for (int option = 0; option < 13; ++option) {
-        yaml += "        - forbid: y == o" + std::to_string(option) + "\n          description: not o" +
-                std::to_string(option) + "\n";
+        yaml += "        - forbid: y == o" + std::to_string(option) +
+                "\n          description: not o" + std::to_string(option) + "\n";
       }
     } else {
       yaml += "        - require: y == o0\n          description: only o0\n";

@@ -9,9 +9,9 @@
 #include <cmath>
 
 #include "parley/analysis/analyze.h"
-#include "parley/testing/random_scenario.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/utility.h"
+#include "parley/testing/random_scenario.h"
 
 namespace parley::analysis {
 namespace {

@@ -1022,8 +1022,8 @@ Result<ExportPlan> PlanExport(const model::Scenario& scenario) {
   if (!scenario.uncertainty.empty()) {
     const auto& [path, range] = *scenario.uncertainty.ranges.begin();
     return Unsupported(std::to_string(scenario.uncertainty.ranges.size()) +
-                           " value(s) carry a range (the first: [" + model::FormatNumber(range.low) +
-                           ", " + model::FormatNumber(range.high) +
+                           " value(s) carry a range (the first: [" +
+                           model::FormatNumber(range.low) + ", " + model::FormatNumber(range.high) +
                            "]); GeniusWeb profiles hold single numbers only (write parley YAML or "
                            "JSON to keep the ranges)",
                        Location::InField(path));

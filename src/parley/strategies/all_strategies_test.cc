@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "parley/strategies/testing/scenarios.h"
 #include "parley/strategies/strategy.h"
+#include "parley/strategies/testing/scenarios.h"
 
 namespace parley::strategies {
 namespace {

@@ -328,7 +328,8 @@ class PhasedTalks {
   std::unique_ptr<Protocol> NestedShuttle() const {
     const std::string spec =
         std::string("shuttle(assignment=") +
-        (options_.assignment == ShuttleAssignment::kPerPrincipal ? "per_principal" : "round_robin") +
+        (options_.assignment == ShuttleAssignment::kPerPrincipal ? "per_principal"
+                                                                 : "round_robin") +
         ")";
     Result<ResolvedSpec<ProtocolDescriptor>> resolved = ProtocolRegistry::Global().Resolve(spec);
     PARLEY_CHECK(resolved.ok() && resolved->descriptor->nestable);
