@@ -40,18 +40,6 @@ std::string ParametersText(const std::vector<protocols::ParameterSpec>& paramete
   return out;
 }
 
-std::string_view MediationName(protocols::Mediation mediation) {
-  switch (mediation) {
-    case protocols::Mediation::kRequired:
-      return "required";
-    case protocols::Mediation::kWhenPresent:
-      return "when_present";
-    case protocols::Mediation::kNone:
-      break;
-  }
-  return "none";
-}
-
 std::string ListProtocols(bool json) {
   auto all = protocols::ProtocolRegistry::Global().All();
   if (json) {
@@ -62,7 +50,7 @@ std::string ListProtocols(bool json) {
                       {"min_principals", descriptor->min_principals},
                       {"max_principals", descriptor->max_principals},
                       {"needs_mediator", descriptor->needs_mediator()},
-                      {"mediation", MediationName(descriptor->mediation)},
+                      {"mediation", protocols::MediationName(descriptor->mediation)},
                       {"nestable", descriptor->nestable},
                       {"live", descriptor->live},
                       {"parameters", ParametersJson(descriptor->parameters)}});

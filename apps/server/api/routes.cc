@@ -61,18 +61,6 @@ bool Allowed(Roles roles, Role role) {
 // Seeds travel as JSON numbers, exact up to 2^53.
 constexpr std::int64_t kMaxSeed = std::int64_t{1} << 53;
 
-std::string_view MediationName(protocols::Mediation mediation) {
-  switch (mediation) {
-    case protocols::Mediation::kRequired:
-      return "required";
-    case protocols::Mediation::kWhenPresent:
-      return "when_present";
-    case protocols::Mediation::kNone:
-      return "none";
-  }
-  return "none";
-}
-
 std::string RoleList(Roles roles) {
   std::string list;
   for (Role role : roles) list += (list.empty() ? "" : " or ") + std::string(RoleName(role));
@@ -519,7 +507,7 @@ class Routes {
       }
       list.push_back(Json{{"name", descriptor->name},
                           {"summary", descriptor->summary},
-                          {"mediation", MediationName(descriptor->mediation)},
+                          {"mediation", protocols::MediationName(descriptor->mediation)},
                           {"parameters", std::move(parameters)}});
     }
     return Response{200, Json{{"protocols", std::move(list)}}};

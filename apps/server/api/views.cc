@@ -366,15 +366,7 @@ namespace {
 
 std::string_view MediationOf(const Room& room) {
   if (room.descriptor == nullptr) return "required";
-  switch (room.descriptor->mediation) {
-    case protocols::Mediation::kRequired:
-      return "required";
-    case protocols::Mediation::kWhenPresent:
-      return "when_present";
-    case protocols::Mediation::kNone:
-      return "none";
-  }
-  return "none";
+  return protocols::MediationName(room.descriptor->mediation);
 }
 
 // What everyone in the room may know of its protocol: the spec, whether the talks started (and

@@ -60,4 +60,16 @@ PartyView::PartyView(std::size_t self, const model::Scenario& scenario,
       parties_(parties),
       protocol_(std::move(protocol)) {}
 
+std::string_view MediationName(Mediation mediation) {
+  switch (mediation) {
+    case Mediation::kRequired:
+      return "required";
+    case Mediation::kWhenPresent:
+      return "when_present";
+    case Mediation::kNone:
+      break;
+  }
+  return "none";
+}
+
 }  // namespace parley::protocols

@@ -25,6 +25,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parley/base/check.h"
@@ -323,6 +324,9 @@ enum class Mediation {
   kRequired,     // principals talk only through mediators, and one must take part (shuttle)
   kWhenPresent,  // principals talk only through mediators when one takes part (phased, auto)
 };
+
+// "none", "required" or "when_present": the name `parley list --json` and the HTTP API give it.
+std::string_view MediationName(Mediation mediation);
 
 struct ProtocolDescriptor {
   static constexpr const char* kKind = "protocol";
