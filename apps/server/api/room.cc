@@ -223,6 +223,80 @@ Result<model::Scenario> ParseScenarioText(const std::string& text) {
   return io::ReadParleyYaml(text, "scenario");
 }
 
+namespace {
+
+// The weights `weights` (an object {issue: weight}) gives, rescaled to add up to the scenario's
+// total, into `weights`.
+Status ReadWeights(const model::Scenario& base, const model::AdditiveUtility& additive,
+                   const Json& given, std::vector<double>& weights) {
+  if (!given.is_object()) return InvalidInput("must be an object", Location::InField("weights"));
+  for (auto weight = given.begin(); weight != given.end(); ++weight) {
+    std::optional<std::size_t> issue_idx = base.FindIssue(weight.key());
+    std::string field = "weights." + weight.key();
+    if (!issue_idx) return InvalidInput("no such issue", Location::InField(field));
+    if (!weight->is_number() || weight->get<double>() < 0 || weight->get<double>() > 1) {
+      return InvalidInput("must be a number in [0, 1]", Location::InField(field));
+    }
+    weights[*issue_idx] = weight->get<double>();
+  }
+  double total = 0;
+  for (double weight : weights) total += weight;
+  double target = 1.0 - additive.offset();
+  if (!(total >= kMinWeightTotal)) {
+    return InvalidInput("the weights add up to " + FormatNumber(total) +
+                            "; they are rescaled to add up to the scenario's total, so they "
+                            "must add up to at least " +
+                            FormatNumber(kMinWeightTotal) + " (give at least one real weight)",
+                        Location::InField("weights"));
+  }
+  // Divide first: weight / total is at most 1, so the rescaled weight never overflows.
+  for (double& weight : weights) weight = weight / total * target;
+  return Status::Ok();
+}
+
+// One issue's values ({option: value}) over `function`, which becomes a table.
+Status ReadIssueValues(const model::Issue& issue, const Json& given, const std::string& field,
+                       model::ValueFunction& function) {
+  if (!given.is_object()) {
+    return InvalidInput("must be an object {option: value}", Location::InField(field));
+  }
+  for (auto option = given.begin(); option != given.end(); ++option) {
+    std::optional<std::uint64_t> option_idx = issue.FindOption(option.key());
+    std::string option_field = field + "." + option.key();
+    if (!option_idx) return InvalidInput("no such option", Location::InField(option_field));
+    if (!option->is_number() || option->get<double>() < 0 || option->get<double>() > 1) {
+      return InvalidInput("must be a number in [0, 1]", Location::InField(option_field));
+    }
+    function.table[*option_idx] = option->get<double>();
+  }
+  function.form = model::ValueFunctionForm::kTable;
+  function.points.clear();
+  if (issue.IsNumeric()) {
+    for (std::size_t option_idx = 0; option_idx < function.table.size(); ++option_idx) {
+      function.points.emplace_back(issue.NumericValue(option_idx), function.table[option_idx]);
+    }
+  }
+  return Status::Ok();
+}
+
+// The values `given` (an object {issue: {option: value}}) gives, into `values`.
+Status ReadValues(const model::Scenario& base, const Json& given,
+                  std::vector<model::ValueFunction>& values) {
+  if (!given.is_object()) return InvalidInput("must be an object", Location::InField("values"));
+  for (auto issue_values = given.begin(); issue_values != given.end(); ++issue_values) {
+    std::optional<std::size_t> issue_idx = base.FindIssue(issue_values.key());
+    std::string field = "values." + issue_values.key();
+    if (!issue_idx) return InvalidInput("no such issue", Location::InField(field));
+    model::ValueFunction function = values[*issue_idx];
+    PARLEY_RETURN_IF_ERROR(
+        ReadIssueValues(base.issues[*issue_idx], *issue_values, field, function));
+    values[*issue_idx] = std::move(function);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<model::Preferences> BuildPreferences(const model::Scenario& base, std::size_t party_idx,
                                             const Json& body) {
   const model::Party& party = base.parties[party_idx];
@@ -239,58 +313,10 @@ Result<model::Preferences> BuildPreferences(const model::Scenario& base, std::si
   std::vector<double> weights = additive->weights();
   std::vector<model::ValueFunction> values = additive->values();
   if (auto it = body.find("weights"); it != body.end()) {
-    if (!it->is_object()) return InvalidInput("must be an object", Location::InField("weights"));
-    for (auto weight = it->begin(); weight != it->end(); ++weight) {
-      std::optional<std::size_t> issue_idx = base.FindIssue(weight.key());
-      std::string field = "weights." + weight.key();
-      if (!issue_idx) return InvalidInput("no such issue", Location::InField(field));
-      if (!weight->is_number() || weight->get<double>() < 0 || weight->get<double>() > 1) {
-        return InvalidInput("must be a number in [0, 1]", Location::InField(field));
-      }
-      weights[*issue_idx] = weight->get<double>();
-    }
-    double total = 0;
-    for (double weight : weights) total += weight;
-    double target = 1.0 - additive->offset();
-    if (!(total >= kMinWeightTotal)) {
-      return InvalidInput("the weights add up to " + FormatNumber(total) +
-                              "; they are rescaled to add up to the scenario's total, so they "
-                              "must add up to at least " +
-                              FormatNumber(kMinWeightTotal) + " (give at least one real weight)",
-                          Location::InField("weights"));
-    }
-    // Divide first: weight / total is at most 1, so the rescaled weight never overflows.
-    for (double& weight : weights) weight = weight / total * target;
+    PARLEY_RETURN_IF_ERROR(ReadWeights(base, *additive, *it, weights));
   }
   if (auto it = body.find("values"); it != body.end()) {
-    if (!it->is_object()) return InvalidInput("must be an object", Location::InField("values"));
-    for (auto issue_values = it->begin(); issue_values != it->end(); ++issue_values) {
-      std::optional<std::size_t> issue_idx = base.FindIssue(issue_values.key());
-      std::string field = "values." + issue_values.key();
-      if (!issue_idx) return InvalidInput("no such issue", Location::InField(field));
-      if (!issue_values->is_object()) {
-        return InvalidInput("must be an object {option: value}", Location::InField(field));
-      }
-      const model::Issue& issue = base.issues[*issue_idx];
-      model::ValueFunction function = values[*issue_idx];
-      for (auto option = issue_values->begin(); option != issue_values->end(); ++option) {
-        std::optional<std::uint64_t> option_idx = issue.FindOption(option.key());
-        std::string option_field = field + "." + option.key();
-        if (!option_idx) return InvalidInput("no such option", Location::InField(option_field));
-        if (!option->is_number() || option->get<double>() < 0 || option->get<double>() > 1) {
-          return InvalidInput("must be a number in [0, 1]", Location::InField(option_field));
-        }
-        function.table[*option_idx] = option->get<double>();
-      }
-      function.form = model::ValueFunctionForm::kTable;
-      function.points.clear();
-      if (issue.IsNumeric()) {
-        for (std::size_t option_idx = 0; option_idx < function.table.size(); ++option_idx) {
-          function.points.emplace_back(issue.NumericValue(option_idx), function.table[option_idx]);
-        }
-      }
-      values[*issue_idx] = std::move(function);
-    }
+    PARLEY_RETURN_IF_ERROR(ReadValues(base, *it, values));
   }
   if (auto it = body.find("reservation"); it != body.end()) {
     if (!it->is_number() || it->get<double>() < 0 || it->get<double>() > 1) {
@@ -469,143 +495,188 @@ int VersionOf(const Room& room, const model::Outcome& outcome) {
   return 0;
 }
 
-}  // namespace
-
-Status Apply(Room& room, Event event) {
-  event.seq = static_cast<std::int64_t>(room.log.size());
-  event.round = room.round;
-  const Json& body = event.body;
-  const std::string& type = event.type;
-  if (type != "room_created" && room.log.empty()) return Bad(event, "room not created first");
-  // What the protocol makes in a room that runs one is never stored (see room.h).
-  const bool made_by_protocol = type == "proposal" || type == "text_relayed" ||
-                                type == "response" || type == "agreement" || type == "move" ||
-                                type == "talks_started";
-  if (!event.derived && made_by_protocol && !room.legacy) {
-    return Bad(event, "a protocol's event stored in a room that runs one");
+// The verdicts a response or answer gives clause by clause ({issue: "accept" | ...}), over
+// `verdicts`; issues the scenario does not have are ignored.
+void ReadClauses(const Room& room, const Json& clauses, std::vector<bool>& verdicts) {
+  for (auto it = clauses.begin(); it != clauses.end(); ++it) {
+    if (auto issue_idx = room.scenario.FindIssue(it.key())) {
+      verdicts[*issue_idx] = it.value() == "accept";
+    }
   }
-  if (type == "room_created") {
-    PARLEY_RETURN_IF_ERROR(ApplyCreated(room, event));
-  } else if (type == "participant_added") {
-    room.participants.push_back(ParticipantFromJson(body.at("participant")));
-  } else if (type == "preferences_submitted") {
-    std::string party = body.value("party", "");
-    std::optional<std::size_t> party_idx = room.original.FindParty(party);
-    if (!party_idx) return Bad(event, "unknown party");
-    Result<model::Preferences> preferences =
-        BuildPreferences(room.original, *party_idx, body.at("preferences"));
-    if (preferences.ok()) {
-      room.scenario.parties[*party_idx].preferences = std::move(preferences).value();
-      room.submitted_preferences[party] = body.at("preferences");
-      ++room.preferences_version;
-    } else {
-      // Written by a server that validated less; the party keeps its previous preferences.
-      room.refused.push_back(RefusedEvent{
-          event.seq, type, event.actor,
-          "preferences of '" + party + "' refused: " + preferences.status().ToString()});
-    }
-  } else if (type == "proposal") {
+}
+
+Status ApplyPreferences(Room& room, const Event& event) {
+  const Json& body = event.body;
+  std::string party = body.value("party", "");
+  std::optional<std::size_t> party_idx = room.original.FindParty(party);
+  if (!party_idx) return Bad(event, "unknown party");
+  Result<model::Preferences> preferences =
+      BuildPreferences(room.original, *party_idx, body.at("preferences"));
+  if (preferences.ok()) {
+    room.scenario.parties[*party_idx].preferences = std::move(preferences).value();
+    room.submitted_preferences[party] = body.at("preferences");
+    ++room.preferences_version;
+  } else {
+    // Written by a server that validated less; the party keeps its previous preferences.
+    room.refused.push_back(
+        RefusedEvent{event.seq, event.type, event.actor,
+                     "preferences of '" + party + "' refused: " + preferences.status().ToString()});
+  }
+  return Status::Ok();
+}
+
+Status ApplyProposal(Room& room, const Event& event) {
+  const Json& body = event.body;
+  PARLEY_ASSIGN_OR_RETURN(model::Outcome outcome, EventOutcome(room, event, "outcome"));
+  std::string party = body.value("party", "");
+  if (!room.IsPrincipal(party)) return Bad(event, "not a principal");
+  room.proposals.push_back(Proposal{event.seq, party, std::move(outcome), body.value("note", ""),
+                                    event.at_ms, room.round, room.relays_to[party]});
+  RecordPace(room, room.proposals.back());
+  return Status::Ok();
+}
+
+Status ApplyTextDrafted(Room& room, const Event& event) {
+  PARLEY_ASSIGN_OR_RETURN(model::Outcome outcome, EventOutcome(room, event, "outcome"));
+  int version = event.body.value("version", 0);
+  if (version != static_cast<int>(room.texts.size()) + 1) return Bad(event, "version");
+  room.texts.push_back(
+      Text{version, std::move(outcome), event.body.value("note", ""), event.at_ms, {}});
+  return Status::Ok();
+}
+
+Status ApplyTextRelayed(Room& room, const Event& event) {
+  int version = event.body.value("version", 0);
+  if (event.derived && version == static_cast<int>(room.texts.size()) + 1) {
+    // A text an engine drafted: it becomes a version as it is relayed.
     PARLEY_ASSIGN_OR_RETURN(model::Outcome outcome, EventOutcome(room, event, "outcome"));
-    std::string party = body.value("party", "");
-    if (!room.IsPrincipal(party)) return Bad(event, "not a principal");
-    room.proposals.push_back(Proposal{event.seq, party, std::move(outcome), body.value("note", ""),
-                                      event.at_ms, room.round, room.relays_to[party]});
-    RecordPace(room, room.proposals.back());
-  } else if (type == "text_drafted") {
-    PARLEY_ASSIGN_OR_RETURN(model::Outcome outcome, EventOutcome(room, event, "outcome"));
-    int version = body.value("version", 0);
-    if (version != static_cast<int>(room.texts.size()) + 1) return Bad(event, "version");
-    room.texts.push_back(
-        Text{version, std::move(outcome), body.value("note", ""), event.at_ms, {}});
-  } else if (type == "text_relayed") {
-    int version = body.value("version", 0);
-    if (event.derived && version == static_cast<int>(room.texts.size()) + 1) {
-      // A text an engine drafted: it becomes a version as it is relayed.
-      PARLEY_ASSIGN_OR_RETURN(model::Outcome outcome, EventOutcome(room, event, "outcome"));
-      room.texts.push_back(Text{version, std::move(outcome), "", event.at_ms, {}});
-    }
-    if (version < 1 || version > static_cast<int>(room.texts.size())) {
-      return Bad(event, "unknown version");
-    }
-    for (const auto& party : body.at("to")) {
-      room.texts[version - 1].relayed_to.insert(party.get<std::string>());
-      room.current_text[party.get<std::string>()] = Relay{version, event.seq};
-    }
-  } else if (type == "response") {
-    TextResponse response;
-    response.seq = event.seq;
-    response.party = body.value("party", "");
-    response.version = body.value("version", 0);
-    response.accept = body.value("accept", false);
-    response.note = body.value("note", "");
-    response.at_ms = event.at_ms;
-    response.round = room.round;
-    response.side_round = room.relays_to[response.party];
-    response.clauses.assign(room.scenario.issues.size(), response.accept);
-    if (auto clauses = body.find("clauses"); clauses != body.end()) {
-      for (auto it = clauses->begin(); it != clauses->end(); ++it) {
-        if (auto issue_idx = room.scenario.FindIssue(it.key())) {
-          response.clauses[*issue_idx] = it.value() == "accept";
-        }
-      }
-    }
-    if (response.accept) room.last_movement_ms = event.at_ms;
-    room.responses.push_back(std::move(response));
-  } else if (type == "message" || type == "move" || type == "talks_started") {
+    room.texts.push_back(Text{version, std::move(outcome), "", event.at_ms, {}});
+  }
+  if (version < 1 || version > static_cast<int>(room.texts.size())) {
+    return Bad(event, "unknown version");
+  }
+  for (const auto& party : event.body.at("to")) {
+    room.texts[version - 1].relayed_to.insert(party.get<std::string>());
+    room.current_text[party.get<std::string>()] = Relay{version, event.seq};
+  }
+  return Status::Ok();
+}
+
+void ApplyResponse(Room& room, const Event& event) {
+  const Json& body = event.body;
+  TextResponse response;
+  response.seq = event.seq;
+  response.party = body.value("party", "");
+  response.version = body.value("version", 0);
+  response.accept = body.value("accept", false);
+  response.note = body.value("note", "");
+  response.at_ms = event.at_ms;
+  response.round = room.round;
+  response.side_round = room.relays_to[response.party];
+  response.clauses.assign(room.scenario.issues.size(), response.accept);
+  if (auto clauses = body.find("clauses"); clauses != body.end()) {
+    ReadClauses(room, *clauses, response.clauses);
+  }
+  if (response.accept) room.last_movement_ms = event.at_ms;
+  room.responses.push_back(std::move(response));
+}
+
+// The session takes the answer (Service::Feed); its events keep what the action does not say.
+void ApplyAnswer(Room& room, const Event& event) {
+  const Json& body = event.body;
+  AnswerDetail detail;
+  detail.version = body.value("version", 0);
+  detail.note = body.value("note", "");
+  if (auto clauses = body.find("clauses"); clauses != body.end() && clauses->is_object()) {
+    detail.clauses.assign(room.scenario.issues.size(), true);
+    ReadClauses(room, *clauses, detail.clauses);
+  }
+  room.answer_details[body.value("ask", protocols::AskId{0})] = std::move(detail);
+}
+
+Status ApplyGroupCreated(Room& room, const Event& event) {
+  const Json& group_json = event.body.at("group");
+  Group group{group_json.value("id", ""), group_json.value("name", ""), {}};
+  for (const auto& issue : group_json.at("issues")) {
+    std::optional<std::size_t> issue_idx = room.scenario.FindIssue(issue.get<std::string>());
+    if (!issue_idx) return Bad(event, "unknown issue");
+    group.issues.push_back(*issue_idx);
+  }
+  room.groups.push_back(std::move(group));
+  return Status::Ok();
+}
+
+Status ApplyClauseStatus(Room& room, const Event& event) {
+  const Json& body = event.body;
+  std::optional<std::size_t> issue_idx = room.scenario.FindIssue(body.value("issue", ""));
+  std::optional<ClauseStatus> status = ParseClauseStatus(body.value("status", ""));
+  if (!issue_idx || !status) return Bad(event, "bad clause");
+  room.clause_status[*issue_idx] = *status;
+  room.clause_note[*issue_idx] = body.value("note", "");
+  return Status::Ok();
+}
+
+Status ApplyAgreement(Room& room, const Event& event) {
+  const Json& body = event.body;
+  room.status = "agreed";
+  if (body.contains("version")) room.agreed_version = body.value("version", 0);
+  if (body.contains("outcome")) {
+    PARLEY_ASSIGN_OR_RETURN(room.agreement, EventOutcome(room, event, "outcome"));
+  } else if (room.agreed_version && *room.agreed_version >= 1 &&
+             *room.agreed_version <= static_cast<int>(room.texts.size())) {
+    room.agreement = room.texts[*room.agreed_version - 1].outcome;
+  }
+  room.end_reason = "agreement";
+  return Status::Ok();
+}
+
+// What `event` changes in the room's state. Errors: kInternal for an event that does not fit.
+Status ApplyToState(Room& room, const Event& event) {
+  const std::string& type = event.type;
+  if (type == "room_created") return ApplyCreated(room, event);
+  if (type == "participant_added") {
+    room.participants.push_back(ParticipantFromJson(event.body.at("participant")));
+    return Status::Ok();
+  }
+  if (type == "preferences_submitted") return ApplyPreferences(room, event);
+  if (type == "proposal") return ApplyProposal(room, event);
+  if (type == "text_drafted") return ApplyTextDrafted(room, event);
+  if (type == "text_relayed") return ApplyTextRelayed(room, event);
+  if (type == "response") {
+    ApplyResponse(room, event);
+    return Status::Ok();
+  }
+  if (type == "message" || type == "move" || type == "talks_started") {
     // Messages, the protocol's other moves and the talks' start change no state beyond the log.
-  } else if (type == "answer") {
-    // The session takes the answer (Service::Feed); its events keep what the action does not say.
-    AnswerDetail detail;
-    detail.version = body.value("version", 0);
-    detail.note = body.value("note", "");
-    if (auto clauses = body.find("clauses"); clauses != body.end() && clauses->is_object()) {
-      detail.clauses.assign(room.scenario.issues.size(), true);
-      for (auto it = clauses->begin(); it != clauses->end(); ++it) {
-        if (auto issue_idx = room.scenario.FindIssue(it.key())) {
-          detail.clauses[*issue_idx] = it.value() == "accept";
-        }
-      }
-    }
-    room.answer_details[body.value("ask", protocols::AskId{0})] = std::move(detail);
-  } else if (type == "group_created") {
-    const Json& group_json = body.at("group");
-    Group group{group_json.value("id", ""), group_json.value("name", ""), {}};
-    for (const auto& issue : group_json.at("issues")) {
-      std::optional<std::size_t> issue_idx = room.scenario.FindIssue(issue.get<std::string>());
-      if (!issue_idx) return Bad(event, "unknown issue");
-      group.issues.push_back(*issue_idx);
-    }
-    room.groups.push_back(std::move(group));
-  } else if (type == "clause_status") {
-    std::optional<std::size_t> issue_idx = room.scenario.FindIssue(body.value("issue", ""));
-    std::optional<ClauseStatus> status = ParseClauseStatus(body.value("status", ""));
-    if (!issue_idx || !status) return Bad(event, "bad clause");
-    room.clause_status[*issue_idx] = *status;
-    room.clause_note[*issue_idx] = body.value("note", "");
-  } else if (type == "agreement") {
-    room.status = "agreed";
-    if (body.contains("version")) room.agreed_version = body.value("version", 0);
-    if (body.contains("outcome")) {
-      PARLEY_ASSIGN_OR_RETURN(room.agreement, EventOutcome(room, event, "outcome"));
-    } else if (room.agreed_version && *room.agreed_version >= 1 &&
-               *room.agreed_version <= static_cast<int>(room.texts.size())) {
-      room.agreement = room.texts[*room.agreed_version - 1].outcome;
-    }
-    room.end_reason = "agreement";
-  } else if (type == "access_changed") {
+    return Status::Ok();
+  }
+  if (type == "answer") {
+    ApplyAnswer(room, event);
+    return Status::Ok();
+  }
+  if (type == "group_created") return ApplyGroupCreated(room, event);
+  if (type == "clause_status") return ApplyClauseStatus(room, event);
+  if (type == "agreement") return ApplyAgreement(room, event);
+  if (type == "access_changed") {
     // A token reissued or revoked (access.h): the service forgets the tokens; the room's state
     // does not change.
-  } else if (type == "closed") {
+    return Status::Ok();
+  }
+  if (type == "closed") {
     room.status = "closed";
     room.closed_by_person = !event.derived;
-    room.end_reason = body.value("reason", "closed by the mediator");
-  } else {
-    return Bad(event, "unknown event type");
+    room.end_reason = event.body.value("reason", "closed by the mediator");
+    return Status::Ok();
   }
+  return Bad(event, "unknown event type");
+}
+
+// Appends an applied event to the log, to each reader's numbering (room.h; a new participant's
+// list starts from the beginning) and, for a relayed text, to the relay counts and the round.
+void AppendToLog(Room& room, Event event) {
   if (!event.derived) ++room.stored_events;
   room.log.push_back(std::move(event));
   const Event& applied = room.log.back();
-  // Each reader's numbering (room.h); a new participant's list starts from the beginning.
   for (const Participant& viewer : room.participants) {
     if (viewer.role == Role::kMediator || !viewer.engine.empty()) continue;
     auto [it, inserted] = room.seen.try_emplace(viewer.id);
@@ -615,11 +686,29 @@ Status Apply(Room& room, Event event) {
       it->second.push_back(SeenEvent{applied.seq, room.RoundFor(viewer)});
     }
   }
-  if (applied.type == "text_relayed") {  // `type` and `body` were moved into the log
+  if (applied.type == "text_relayed") {
     for (const auto& party : applied.body.at("to")) ++room.relays_to[party.get<std::string>()];
     if (RelayReaches(room, applied, "")) ++room.relays_to_all;
     ++room.round;
   }
+}
+
+}  // namespace
+
+Status Apply(Room& room, Event event) {
+  event.seq = static_cast<std::int64_t>(room.log.size());
+  event.round = room.round;
+  const std::string& type = event.type;
+  if (type != "room_created" && room.log.empty()) return Bad(event, "room not created first");
+  // What the protocol makes in a room that runs one is never stored (see room.h).
+  const bool made_by_protocol = type == "proposal" || type == "text_relayed" ||
+                                type == "response" || type == "agreement" || type == "move" ||
+                                type == "talks_started";
+  if (!event.derived && made_by_protocol && !room.legacy) {
+    return Bad(event, "a protocol's event stored in a room that runs one");
+  }
+  PARLEY_RETURN_IF_ERROR(ApplyToState(room, event));
+  AppendToLog(room, std::move(event));
   return Status::Ok();
 }
 
@@ -645,6 +734,103 @@ const Text* RespondedText(const Room& room, const protocols::Message& message) {
   return version > 0 ? &room.texts[version - 1] : nullptr;
 }
 
+// The body of a principal's offer ("proposal").
+Json ProposalBody(const Room& room, const protocols::Message& message, const std::string& note) {
+  const model::Scenario& scenario = room.scenario;
+  Json body = Json{{"party", scenario.parties[message.sender].id},
+                   {"outcome", io::OutcomeJson(scenario, *message.outcome)},
+                   {"to", PartyIds(scenario, message.recipients)}};
+  if (!note.empty()) body["note"] = note;
+  return body;
+}
+
+// The body of a mediator's text reaching principals ("text_relayed"): the version the person's
+// answer names, else the latest version with that outcome, else a new version.
+Json RelayBody(const Room& room, const protocols::Message& message, const AnswerDetail* detail,
+               const std::vector<std::size_t>& principals_reached, const std::string& note) {
+  const model::Scenario& scenario = room.scenario;
+  int version = detail != nullptr && detail->version > 0 ? detail->version
+                                                         : VersionOf(room, *message.outcome);
+  if (version == 0) version = static_cast<int>(room.texts.size()) + 1;
+  Json body = Json{{"version", version},
+                   {"to", PartyIds(scenario, principals_reached)},
+                   {"outcome", io::OutcomeJson(scenario, *message.outcome)}};
+  if (!note.empty()) body["note"] = note;
+  return body;
+}
+
+// The body of a principal's answer to a text ("response"), clause by clause.
+Json ResponseBody(const Room& room, const protocols::Message& message, const AnswerDetail* detail,
+                  const Text& responded, const std::string& note) {
+  const model::Scenario& scenario = room.scenario;
+  const bool accept = message.type == protocols::ActionType::kAccept ||
+                      (message.type == protocols::ActionType::kVote && message.accept == true);
+  Json clauses = Json::object();
+  for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
+    bool clause =
+        detail != nullptr && !detail->clauses.empty() ? detail->clauses[issue_idx] : accept;
+    clauses[scenario.issues[issue_idx].id] = clause ? "accept" : "reject";
+  }
+  Json body = Json{{"party", scenario.parties[message.sender].id},
+                   {"version", responded.version},
+                   {"accept", accept},
+                   {"clauses", std::move(clauses)},
+                   {"outcome", io::OutcomeJson(scenario, responded.outcome)}};
+  if (!note.empty()) body["note"] = note;
+  return body;
+}
+
+// The body of any other message ("move").
+Json MoveBody(const Room& room, const protocols::Message& message) {
+  const model::Scenario& scenario = room.scenario;
+  Json body = Json{{"party", scenario.parties[message.sender].id},
+                   {"action", protocols::ActionTypeName(message.type)},
+                   {"to", PartyIds(scenario, message.recipients)}};
+  if (message.outcome) body["outcome"] = io::OutcomeJson(scenario, *message.outcome);
+  if (message.accept) body["accept"] = *message.accept;
+  if (message.value) body["value"] = *message.value;
+  if (!message.text.empty()) body["text"] = message.text;
+  return body;
+}
+
+// Audience: the principals it reaches (the sender among them); everyone when it reaches every
+// principal and principals hear each other, or when it is the protocol's own notice.
+std::vector<std::string> DerivedAudience(const Room& room, const protocols::Message& message,
+                                         bool from_principal,
+                                         const std::vector<std::size_t>& principals_reached) {
+  const model::Scenario& scenario = room.scenario;
+  const std::size_t sender = message.sender;
+  bool everyone = !room.principals.empty();
+  for (std::size_t principal : room.principals) {
+    everyone = everyone && (principal == sender ||
+                            std::find(message.recipients.begin(), message.recipients.end(),
+                                      principal) != message.recipients.end());
+  }
+  const int mediators = room.mediator_party ? 1 : 0;
+  const bool hear_each_other =
+      room.descriptor == nullptr || !room.descriptor->PrincipalsHearOnlyMediators(mediators);
+  if (everyone && (hear_each_other || message.type == protocols::ActionType::kPass)) {
+    return {"all"};
+  }
+  std::vector<std::string> audience;
+  if (from_principal) audience.push_back("party:" + scenario.parties[sender].id);
+  for (std::size_t principal : principals_reached) {
+    if (principal != sender) audience.push_back("party:" + scenario.parties[principal].id);
+  }
+  return audience;
+}
+
+bool IsOfferOrRelay(const protocols::Message& message) {
+  return message.type == protocols::ActionType::kOffer ||
+         message.type == protocols::ActionType::kRelay;
+}
+
+bool IsAnswer(const protocols::Message& message) {
+  return message.type == protocols::ActionType::kAccept ||
+         message.type == protocols::ActionType::kReject ||
+         message.type == protocols::ActionType::kVote;
+}
+
 // The event a message of the room's session becomes; `detail` is the person's answer it carries
 // out, if it is one.
 Event DerivedEvent(const Room& room, const protocols::Message& message, const AnswerDetail* detail,
@@ -665,80 +851,24 @@ Event DerivedEvent(const Room& room, const protocols::Message& message, const An
   // The protocol's own notices (a phase's result) are sent as passes in a party's name.
   if (seat != nullptr && message.type != protocols::ActionType::kPass) event.actor = seat->id;
   const std::string note = detail != nullptr && !detail->note.empty() ? detail->note : message.text;
-  Json body;
   if (from_principal && message.type == protocols::ActionType::kOffer && message.outcome) {
     event.type = "proposal";
-    body = Json{{"party", scenario.parties[sender].id},
-                {"outcome", io::OutcomeJson(scenario, *message.outcome)},
-                {"to", PartyIds(scenario, message.recipients)}};
-    if (!note.empty()) body["note"] = note;
+    event.body = ProposalBody(room, message, note);
   } else if (!from_principal && IsMediatorParty(scenario, sender) && message.outcome &&
-             (message.type == protocols::ActionType::kOffer ||
-              message.type == protocols::ActionType::kRelay) &&
-             !principals_reached.empty()) {
+             IsOfferOrRelay(message) && !principals_reached.empty()) {
     event.type = "text_relayed";
-    int version = detail != nullptr && detail->version > 0 ? detail->version
-                                                           : VersionOf(room, *message.outcome);
-    if (version == 0) version = static_cast<int>(room.texts.size()) + 1;
-    body = Json{{"version", version},
-                {"to", PartyIds(scenario, principals_reached)},
-                {"outcome", io::OutcomeJson(scenario, *message.outcome)}};
-    if (!note.empty()) body["note"] = note;
-  } else if (from_principal && reaches_mediator &&
-             (message.type == protocols::ActionType::kAccept ||
-              message.type == protocols::ActionType::kReject ||
-              message.type == protocols::ActionType::kVote) &&
+    event.body = RelayBody(room, message, detail, principals_reached, note);
+  } else if (from_principal && reaches_mediator && IsAnswer(message) &&
              RespondedText(room, message) != nullptr) {
     // A response names the text it answers, or (a rejection, as shuttle sends it) answers the
     // text last relayed to the party.
     event.type = "response";
-    const std::string& party = scenario.parties[sender].id;
-    const Text& responded = *RespondedText(room, message);
-    const int version = responded.version;
-    const bool accept = message.type == protocols::ActionType::kAccept ||
-                        (message.type == protocols::ActionType::kVote && message.accept == true);
-    Json clauses = Json::object();
-    for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
-      bool clause =
-          detail != nullptr && !detail->clauses.empty() ? detail->clauses[issue_idx] : accept;
-      clauses[scenario.issues[issue_idx].id] = clause ? "accept" : "reject";
-    }
-    body = Json{{"party", party},
-                {"version", version},
-                {"accept", accept},
-                {"clauses", std::move(clauses)},
-                {"outcome", io::OutcomeJson(scenario, responded.outcome)}};
-    if (!note.empty()) body["note"] = note;
+    event.body = ResponseBody(room, message, detail, *RespondedText(room, message), note);
   } else {
     event.type = "move";
-    body = Json{{"party", scenario.parties[sender].id},
-                {"action", protocols::ActionTypeName(message.type)},
-                {"to", PartyIds(scenario, message.recipients)}};
-    if (message.outcome) body["outcome"] = io::OutcomeJson(scenario, *message.outcome);
-    if (message.accept) body["accept"] = *message.accept;
-    if (message.value) body["value"] = *message.value;
-    if (!message.text.empty()) body["text"] = message.text;
+    event.body = MoveBody(room, message);
   }
-  event.body = std::move(body);
-  // Audience: the principals it reaches (the sender among them); everyone when it reaches every
-  // principal and principals hear each other, or when it is the protocol's own notice.
-  bool everyone = !room.principals.empty();
-  for (std::size_t principal : room.principals) {
-    everyone = everyone && (principal == sender ||
-                            std::find(message.recipients.begin(), message.recipients.end(),
-                                      principal) != message.recipients.end());
-  }
-  const int mediators = room.mediator_party ? 1 : 0;
-  const bool hear_each_other =
-      room.descriptor == nullptr || !room.descriptor->PrincipalsHearOnlyMediators(mediators);
-  if (everyone && (hear_each_other || message.type == protocols::ActionType::kPass)) {
-    event.audience = {"all"};
-  } else {
-    if (from_principal) event.audience.push_back("party:" + scenario.parties[sender].id);
-    for (std::size_t principal : principals_reached) {
-      if (principal != sender) event.audience.push_back("party:" + scenario.parties[principal].id);
-    }
-  }
+  event.audience = DerivedAudience(room, message, from_principal, principals_reached);
   return event;
 }
 

@@ -107,6 +107,116 @@ Result<std::vector<double>> NashUtilities(const model::Scenario& scenario,
   return solutions.nash.points.front().utilities;
 }
 
+// Pairs of red lines of different parties that exclude each other, whatever else happens.
+std::vector<RedLineConflict> FindConflicts(const model::Scenario& scenario,
+                                           const std::vector<Constraint>& constraints) {
+  std::vector<RedLineConflict> conflicts;
+  for (std::size_t a = 0; a < constraints.size(); ++a) {
+    for (std::size_t b = a + 1; b < constraints.size(); ++b) {
+      const Constraint& first = constraints[a];
+      const Constraint& second = constraints[b];
+      if (first.kind != Constraint::Kind::kRedLine || second.kind != Constraint::Kind::kRedLine ||
+          first.party_idx == second.party_idx) {
+        continue;
+      }
+      const auto& first_line =
+          scenario.parties[first.party_idx].preferences->red_lines[first.red_line_idx];
+      const auto& second_line =
+          scenario.parties[second.party_idx].preferences->red_lines[second.red_line_idx];
+      if (RedLinesExclude(scenario, first_line, second_line)) {
+        conflicts.push_back(
+            RedLineConflict{first, second,
+                            fmt::format("{} and {} cannot both hold: no outcome satisfies both.",
+                                        first.description, second.description)});
+      }
+    }
+  }
+  return conflicts;
+}
+
+// With a zone: the red lines whose relaxation would move the Nash point, and the summary. Only
+// red lines can bind: the Nash point already requires every party to gain over its reservation
+// value, so dropping a reservation as a constraint (with the same disagreement point) never
+// moves it.
+Status FindBindingAtNash(const model::Scenario& scenario,
+                         const std::vector<Constraint>& constraints, const std::stop_token& stop,
+                         ObstacleReport& report) {
+  const std::vector<std::size_t>& parties = report.parties;
+  std::vector<double> disagreement = ReservationValues(scenario, parties);
+  PARLEY_ASSIGN_OR_RETURN(std::vector<double> nash,
+                          NashUtilities(scenario, parties, disagreement, stop));
+  for (const Constraint& constraint : constraints) {
+    if (constraint.kind != Constraint::Kind::kRedLine) continue;
+    PARLEY_ASSIGN_OR_RETURN(
+        std::vector<double> relaxed_nash,
+        NashUtilities(Relax(scenario, {constraint}), parties, disagreement, stop));
+    bool moved = relaxed_nash.size() != nash.size();
+    for (std::size_t position = 0; !moved && position < nash.size(); ++position) {
+      moved = std::fabs(relaxed_nash[position] - nash[position]) > 1e-12;
+    }
+    if (moved) report.binding_at_nash.push_back(constraint);
+  }
+  report.summary =
+      report.binding_at_nash.empty()
+          ? "A zone of possible agreement exists, and no single red line shapes its Nash point."
+          : "A zone of possible agreement exists. The Nash point would move if any of these were "
+            "relaxed: " +
+                JoinDescriptions(report.binding_at_nash, " and ") + ".";
+  return Status::Ok();
+}
+
+// Without a zone: the minimal sets of constraints whose relaxation opens one, by increasing
+// size (the largest zones first among sets of one size).
+Status FindRelaxations(const model::Scenario& scenario, const std::vector<Constraint>& constraints,
+                       const ObstacleOptions& options, ObstacleReport& report) {
+  const std::vector<std::size_t>& parties = report.parties;
+  const std::size_t n = constraints.size();
+  std::size_t max_size = n;
+  if (n > options.max_exhaustive_constraints) {
+    max_size = 2;
+    report.search_limited = true;
+  }
+  PARLEY_ASSIGN_OR_RETURN(
+      std::vector<std::vector<std::size_t>> opening_sets,
+      internal::FindMinimalSets(n, max_size, [&](const std::vector<std::size_t>& subset) {
+        std::vector<Constraint> relaxed;
+        for (std::size_t index : subset) relaxed.push_back(constraints[index]);
+        return ZopaExists(Relax(scenario, relaxed), parties, options.zopa.stop);
+      }));
+  for (const auto& opening : opening_sets) {
+    Relaxation relaxation;
+    for (std::size_t index : opening) relaxation.constraints.push_back(constraints[index]);
+    PARLEY_ASSIGN_OR_RETURN(relaxation.opened, ComputeZopa(Relax(scenario, relaxation.constraints),
+                                                           parties, options.zopa));
+    relaxation.explanation =
+        fmt::format("Relaxing {} opens {}.", JoinDescriptions(relaxation.constraints, " and "),
+                    DescribeOpened(relaxation.opened));
+    report.relaxations.push_back(std::move(relaxation));
+  }
+  std::stable_sort(report.relaxations.begin(), report.relaxations.end(),
+                   [](const Relaxation& a, const Relaxation& b) {
+                     if (a.constraints.size() != b.constraints.size()) {
+                       return a.constraints.size() < b.constraints.size();
+                     }
+                     return a.opened.fraction > b.opened.fraction;
+                   });
+  return Status::Ok();
+}
+
+std::string NoZoneSummary(const ObstacleReport& report) {
+  std::string summary =
+      "No outcome meets every party's red lines and reservation values: there is "
+      "no zone of possible agreement.";
+  for (const RedLineConflict& conflict : report.conflicts) summary += " " + conflict.explanation;
+  if (report.relaxations.empty()) {
+    summary += report.search_limited ? " No relaxation of one or two constraints opens it."
+                                     : " Even relaxing every constraint does not open it.";
+  } else {
+    for (const Relaxation& relaxation : report.relaxations) summary += " " + relaxation.explanation;
+  }
+  return summary;
+}
+
 }  // namespace
 
 std::vector<Constraint> ListConstraints(const model::Scenario& scenario,
@@ -132,104 +242,16 @@ Result<ObstacleReport> AnalyzeObstacles(const model::Scenario& scenario,
                                         const ObstacleOptions& options) {
   ObstacleReport report;
   report.parties = parties;
-  const std::stop_token& stop = options.zopa.stop;
-  std::vector<Constraint> constraints = ListConstraints(scenario, parties);
-
-  // Pairs of red lines of different parties that exclude each other, whatever else happens.
-  for (std::size_t a = 0; a < constraints.size(); ++a) {
-    for (std::size_t b = a + 1; b < constraints.size(); ++b) {
-      const Constraint& first = constraints[a];
-      const Constraint& second = constraints[b];
-      if (first.kind != Constraint::Kind::kRedLine || second.kind != Constraint::Kind::kRedLine ||
-          first.party_idx == second.party_idx) {
-        continue;
-      }
-      const auto& first_line =
-          scenario.parties[first.party_idx].preferences->red_lines[first.red_line_idx];
-      const auto& second_line =
-          scenario.parties[second.party_idx].preferences->red_lines[second.red_line_idx];
-      if (RedLinesExclude(scenario, first_line, second_line)) {
-        report.conflicts.push_back(
-            RedLineConflict{first, second,
-                            fmt::format("{} and {} cannot both hold: no outcome satisfies both.",
-                                        first.description, second.description)});
-      }
-    }
-  }
-
-  PARLEY_ASSIGN_OR_RETURN(bool open, ZopaExists(scenario, parties, stop));
+  const std::vector<Constraint> constraints = ListConstraints(scenario, parties);
+  report.conflicts = FindConflicts(scenario, constraints);
+  PARLEY_ASSIGN_OR_RETURN(bool open, ZopaExists(scenario, parties, options.zopa.stop));
   report.zopa_empty = !open;
-
   if (!report.zopa_empty) {
-    // Only red lines can bind: the Nash point already requires every party to gain over its
-    // reservation value, so dropping a reservation as a constraint (with the same disagreement
-    // point) never moves it.
-    std::vector<double> disagreement = ReservationValues(scenario, parties);
-    PARLEY_ASSIGN_OR_RETURN(std::vector<double> nash,
-                            NashUtilities(scenario, parties, disagreement, stop));
-    for (const Constraint& constraint : constraints) {
-      if (constraint.kind != Constraint::Kind::kRedLine) continue;
-      PARLEY_ASSIGN_OR_RETURN(
-          std::vector<double> relaxed_nash,
-          NashUtilities(Relax(scenario, {constraint}), parties, disagreement, stop));
-      bool moved = relaxed_nash.size() != nash.size();
-      for (std::size_t position = 0; !moved && position < nash.size(); ++position) {
-        moved = std::fabs(relaxed_nash[position] - nash[position]) > 1e-12;
-      }
-      if (moved) report.binding_at_nash.push_back(constraint);
-    }
-    report.summary =
-        report.binding_at_nash.empty()
-            ? "A zone of possible agreement exists, and no single red line shapes its Nash point."
-            : "A zone of possible agreement exists. The Nash point would move if any of these were "
-              "relaxed: " +
-                  JoinDescriptions(report.binding_at_nash, " and ") + ".";
+    PARLEY_RETURN_IF_ERROR(FindBindingAtNash(scenario, constraints, options.zopa.stop, report));
     return report;
   }
-
-  // Minimal relaxation sets by increasing size.
-  const std::size_t n = constraints.size();
-  std::size_t max_size = n;
-  if (n > options.max_exhaustive_constraints) {
-    max_size = 2;
-    report.search_limited = true;
-  }
-  PARLEY_ASSIGN_OR_RETURN(
-      std::vector<std::vector<std::size_t>> opening_sets,
-      internal::FindMinimalSets(n, max_size, [&](const std::vector<std::size_t>& subset) {
-        std::vector<Constraint> relaxed;
-        for (std::size_t index : subset) relaxed.push_back(constraints[index]);
-        return ZopaExists(Relax(scenario, relaxed), parties, stop);
-      }));
-  for (const auto& opening : opening_sets) {
-    Relaxation relaxation;
-    for (std::size_t index : opening) relaxation.constraints.push_back(constraints[index]);
-    PARLEY_ASSIGN_OR_RETURN(relaxation.opened, ComputeZopa(Relax(scenario, relaxation.constraints),
-                                                           parties, options.zopa));
-    relaxation.explanation =
-        fmt::format("Relaxing {} opens {}.", JoinDescriptions(relaxation.constraints, " and "),
-                    DescribeOpened(relaxation.opened));
-    report.relaxations.push_back(std::move(relaxation));
-  }
-  std::stable_sort(report.relaxations.begin(), report.relaxations.end(),
-                   [](const Relaxation& a, const Relaxation& b) {
-                     if (a.constraints.size() != b.constraints.size()) {
-                       return a.constraints.size() < b.constraints.size();
-                     }
-                     return a.opened.fraction > b.opened.fraction;
-                   });
-
-  std::string summary =
-      "No outcome meets every party's red lines and reservation values: there is "
-      "no zone of possible agreement.";
-  for (const RedLineConflict& conflict : report.conflicts) summary += " " + conflict.explanation;
-  if (report.relaxations.empty()) {
-    summary += report.search_limited ? " No relaxation of one or two constraints opens it."
-                                     : " Even relaxing every constraint does not open it.";
-  } else {
-    for (const Relaxation& relaxation : report.relaxations) summary += " " + relaxation.explanation;
-  }
-  report.summary = summary;
+  PARLEY_RETURN_IF_ERROR(FindRelaxations(scenario, constraints, options, report));
+  report.summary = NoZoneSummary(report);
   return report;
 }
 

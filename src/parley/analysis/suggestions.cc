@@ -187,6 +187,227 @@ double NashProduct(const std::vector<double>& utilities, const std::vector<doubl
   return product;
 }
 
+// Errors: kInvalidInput when a party has no preferences, the draft does not fit the scenario,
+// or the criterion needs a draft and none was given.
+Status CheckRequest(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
+                    const SuggestionOptions& options) {
+  PARLEY_RETURN_IF_ERROR(
+      RequireTwoParties(scenario, parties, !options.parties.empty(), "suggesting a text"));
+  for (std::size_t party_idx : parties) {
+    if (party_idx >= scenario.parties.size() || !scenario.parties[party_idx].preferences) {
+      return InvalidInput("every party suggestions are made for needs preferences");
+    }
+  }
+  if (options.draft && options.draft->size() != scenario.issues.size()) {
+    return InvalidInput("the draft names " + std::to_string(options.draft->size()) +
+                            " issues; the scenario has " + std::to_string(scenario.issues.size()),
+                        Location::InField("draft"));
+  }
+  if (CriterionNeedsDraft(options.criterion) && !options.draft) {
+    return InvalidInput("the criterion '" +
+                            std::string(SuggestionCriterionName(options.criterion)) +
+                            "' is measured from the current draft, and none was given",
+                        Location::InField("criterion"));
+  }
+  return Status::Ok();
+}
+
+// Per issue and option, the distance from the draft the criterion measures (the gap, or 1 for
+// a changed issue); none when the criterion is not measured from the draft.
+std::vector<std::vector<double>> DistanceTables(const model::Scenario& scenario,
+                                                const std::vector<std::size_t>& parties,
+                                                const SuggestionOptions& options) {
+  std::vector<std::vector<double>> distance;
+  if (options.criterion == SuggestionCriterion::kClosest) {
+    distance = ComputeGapTables(scenario, parties, *options.draft);
+  } else if (options.criterion == SuggestionCriterion::kFewestChanges) {
+    distance.resize(scenario.issues.size());
+    for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
+      distance[issue_idx].assign(scenario.issues[issue_idx].NumOptions(), 1.0);
+      distance[issue_idx][(*options.draft)[issue_idx]] = 0.0;
+    }
+  }
+  return distance;
+}
+
+double DistanceOf(const std::vector<std::vector<double>>& distance, const model::Outcome& outcome) {
+  double total = 0;
+  for (std::size_t issue_idx = 0; issue_idx < distance.size(); ++issue_idx) {
+    total += distance[issue_idx][outcome[issue_idx]];
+  }
+  return total;
+}
+
+// The frontier is restricted to acceptable outcomes as it is merged (partial outcomes that
+// cannot reach a reservation value are dropped early): reservations are lowered by the
+// tolerance so that the frontier's exact comparison meets them as the zone of agreement does.
+model::Scenario AcceptableOnly(const model::Scenario& scenario,
+                               const std::vector<std::size_t>& parties) {
+  model::Scenario acceptable_only = scenario;
+  for (std::size_t party_idx : parties) {
+    model::Preferences& preferences = *acceptable_only.parties[party_idx].preferences;
+    preferences.reservation_value = preferences.ReservationOrZero() - kReservationTolerance;
+  }
+  return acceptable_only;
+}
+
+// The first bound B on the distance from the draft (ComputeSuggestions says why): the limit-th
+// smallest distance of acceptable texts found near the draft; infinity when fewer are found.
+double InitialDistanceBound(const model::Scenario& scenario, const Suggestions& result,
+                            const std::vector<std::vector<double>>& distance,
+                            const ParetoFrontier& frontier, const SuggestionOptions& options) {
+  if (options.limit == 0) return std::numeric_limits<double>::infinity();
+  // Walks start from the frontier points nearest the draft (a few per wanted text).
+  std::vector<std::pair<double, const model::Outcome*>> starts;
+  for (const ParetoPoint& point : frontier.points) {
+    starts.emplace_back(DistanceOf(distance, point.outcome), &point.outcome);
+  }
+  const std::size_t num_starts = std::min(starts.size(), 4 * options.limit);
+  std::partial_sort(starts.begin(), starts.begin() + num_starts, starts.end());
+  std::set<model::Outcome> walked;
+  for (std::size_t start_idx = 0; start_idx < num_starts; ++start_idx) {
+    walked.insert(WalkTowardDraft(scenario, result.parties, result.reservations, distance,
+                                  *starts[start_idx].second));
+  }
+  // And the draft itself, repaired greedily (knapsack-style), then walked back.
+  if (std::optional<model::Outcome> repaired =
+          RepairDraft(scenario, result.parties, result.reservations, distance, *options.draft)) {
+    walked.insert(
+        WalkTowardDraft(scenario, result.parties, result.reservations, distance, *repaired));
+  }
+  std::vector<double> distances;
+  for (const model::Outcome& outcome : walked) {
+    distances.push_back(DistanceOf(distance, outcome));
+    ForEachAcceptableVariant(
+        scenario, result.parties, result.reservations, outcome,
+        [&](const model::Outcome& variant) { distances.push_back(DistanceOf(distance, variant)); });
+  }
+  if (distances.size() < options.limit) return std::numeric_limits<double>::infinity();
+  std::nth_element(distances.begin(), distances.begin() + (options.limit - 1), distances.end());
+  return distances[options.limit - 1];
+}
+
+// The frontier with closeness to the draft as one more objective, restricted to the `limit`
+// closest texts or a little more. With closeness as an objective the frontier can hold hundreds
+// of thousands of points on a large space, and only the `limit` closest are wanted. Efficient
+// texts within a distance B of the draft are exactly the frontier of the outcomes within B
+// (anything beating one is as close or closer), so once that frontier holds `limit` texts they
+// are the closest. B starts as the limit-th smallest distance of acceptable texts found near the
+// draft (the utilities' frontier points walked toward it, and their acceptable one-issue
+// variants), and the closeness party's reservation value (minus B) makes the merge drop
+// everything further early; should fewer than `limit` texts lie within B, B doubles until they
+// do.
+Status CloseToDraft(const model::Scenario& scenario, const model::Scenario& acceptable_only,
+                    const std::vector<std::vector<double>>& distance,
+                    const SuggestionOptions& options, ParetoOptions pareto, Suggestions& result,
+                    ParetoFrontier& frontier) {
+  double bound = InitialDistanceBound(scenario, result, distance, frontier, options);
+  model::Scenario augmented = WithClosenessParty(acceptable_only, distance);
+  pareto.parties.push_back(augmented.parties.size() - 1);
+  while (true) {
+    augmented.parties.back().preferences->reservation_value =
+        -bound - kReservationTolerance * std::max(1.0, bound);
+    PARLEY_ASSIGN_OR_RETURN(frontier, ComputeParetoFrontier(augmented, pareto));
+    if (frontier.points.size() >= options.limit || std::isinf(bound)) break;
+    bound = bound > 0 ? 2 * bound : std::numeric_limits<double>::infinity();
+  }
+  result.exact = result.exact && frontier.exact;
+  result.note = frontier.note;
+  return Status::Ok();
+}
+
+// A frontier point as a suggestion, valued by the criterion; `ideal` is each party's best
+// utility on the frontier.
+Suggestion MakeSuggestion(const model::Scenario& scenario, const ParetoPoint& point,
+                          const std::vector<double>& ideal, const Suggestions& result,
+                          const std::vector<std::vector<double>>& distance,
+                          const SuggestionOptions& options) {
+  const std::size_t num_parties = result.parties.size();
+  Suggestion suggestion;
+  suggestion.outcome = point.outcome;
+  suggestion.utilities.assign(point.utilities.begin(), point.utilities.begin() + num_parties);
+  suggestion.nash_product = NashProduct(suggestion.utilities, result.reservations);
+  double smallest_share = std::numeric_limits<double>::infinity();
+  double smallest_gain = std::numeric_limits<double>::infinity();
+  for (std::size_t position = 0; position < num_parties; ++position) {
+    double gain = suggestion.utilities[position] - result.reservations[position];
+    double span = ideal[position] - result.reservations[position];
+    smallest_gain = std::min(smallest_gain, gain);
+    smallest_share = std::min(smallest_share, span > 0 ? gain / span : 1.0);
+  }
+  switch (options.criterion) {
+    case SuggestionCriterion::kNash:
+      suggestion.value = suggestion.nash_product;
+      break;
+    case SuggestionCriterion::kKalaiSmorodinsky:
+      suggestion.value = smallest_share;
+      break;
+    case SuggestionCriterion::kEgalitarian:
+      suggestion.value = smallest_gain;
+      break;
+    case SuggestionCriterion::kClosest:
+    case SuggestionCriterion::kFewestChanges:
+      suggestion.value = DistanceOf(distance, suggestion.outcome);
+      break;
+  }
+  if (options.draft) {
+    for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
+      if (suggestion.outcome[issue_idx] != (*options.draft)[issue_idx]) {
+        suggestion.changes.push_back(
+            Change{issue_idx, (*options.draft)[issue_idx], suggestion.outcome[issue_idx]});
+      }
+    }
+  }
+  return suggestion;
+}
+
+// The frontier's points as suggestions, best first by the criterion (lower first when measured
+// from the draft), then the Nash product, then the outcome (a strict order, so the list is
+// deterministic); at most `limit` kept.
+void RankSuggestions(const model::Scenario& scenario, const ParetoFrontier& frontier,
+                     const std::vector<std::vector<double>>& distance,
+                     const SuggestionOptions& options, Suggestions& result) {
+  const std::size_t num_parties = result.parties.size();
+  std::vector<double> ideal(num_parties, -std::numeric_limits<double>::infinity());
+  for (const ParetoPoint& point : frontier.points) {
+    for (std::size_t position = 0; position < num_parties; ++position) {
+      ideal[position] = std::max(ideal[position], point.utilities[position]);
+    }
+  }
+  for (const ParetoPoint& point : frontier.points) {
+    result.suggestions.push_back(MakeSuggestion(scenario, point, ideal, result, distance, options));
+  }
+  const bool lower_first = CriterionNeedsDraft(options.criterion);
+  std::sort(result.suggestions.begin(), result.suggestions.end(),
+            [&](const Suggestion& a, const Suggestion& b) {
+              if (a.value != b.value) return lower_first ? a.value < b.value : a.value > b.value;
+              if (a.nash_product != b.nash_product) return a.nash_product > b.nash_product;
+              return a.outcome < b.outcome;
+            });
+  result.candidates = result.suggestions.size();
+  if (options.limit > 0 && result.suggestions.size() > options.limit) {
+    result.suggestions.resize(options.limit);
+  }
+}
+
+// No acceptable text: the relaxations and deferrals that would open one.
+Status AddOpeners(const model::Scenario& scenario, const SuggestionOptions& options,
+                  Suggestions& result) {
+  result.zone_empty = true;
+  ObstacleOptions obstacle_options = options.obstacles;
+  obstacle_options.zopa.stop = options.stop;
+  PARLEY_ASSIGN_OR_RETURN(ObstacleReport obstacles,
+                          AnalyzeObstacles(scenario, result.parties, obstacle_options));
+  result.relaxations = std::move(obstacles.relaxations);
+  result.conflicts = std::move(obstacles.conflicts);
+  result.relaxations_search_limited = obstacles.search_limited;
+  DeferralOptions deferral_options = options.deferrals;
+  deferral_options.zopa.stop = options.stop;
+  PARLEY_ASSIGN_OR_RETURN(result.deferrals,
+                          ComputeDeferrals(scenario, result.parties, deferral_options));
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string_view SuggestionCriterionName(SuggestionCriterion criterion) {
@@ -222,56 +443,16 @@ Result<Suggestions> ComputeSuggestions(const model::Scenario& scenario,
   Suggestions result;
   result.parties = options.parties.empty() ? scenario.PrincipalIndices() : options.parties;
   result.criterion = options.criterion;
-  PARLEY_RETURN_IF_ERROR(
-      RequireTwoParties(scenario, result.parties, !options.parties.empty(), "suggesting a text"));
-  for (std::size_t party_idx : result.parties) {
-    if (party_idx >= scenario.parties.size() || !scenario.parties[party_idx].preferences) {
-      return InvalidInput("every party suggestions are made for needs preferences");
-    }
-  }
-  if (options.draft && options.draft->size() != scenario.issues.size()) {
-    return InvalidInput("the draft names " + std::to_string(options.draft->size()) +
-                            " issues; the scenario has " + std::to_string(scenario.issues.size()),
-                        Location::InField("draft"));
-  }
+  PARLEY_RETURN_IF_ERROR(CheckRequest(scenario, result.parties, options));
   const bool by_draft = CriterionNeedsDraft(options.criterion);
-  if (by_draft && !options.draft) {
-    return InvalidInput("the criterion '" +
-                            std::string(SuggestionCriterionName(options.criterion)) +
-                            "' is measured from the current draft, and none was given",
-                        Location::InField("criterion"));
-  }
   result.reservations = ReservationValues(scenario, result.parties);
   if (options.draft) result.draft = EvaluateText(scenario, result.parties, *options.draft);
 
   // Candidates: acceptable points of the frontier (with closeness to the draft when ranked by it).
-  std::vector<std::vector<double>> distance;
-  if (by_draft) {
-    if (options.criterion == SuggestionCriterion::kClosest) {
-      distance = ComputeGapTables(scenario, result.parties, *options.draft);
-    } else {
-      distance.resize(scenario.issues.size());
-      for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
-        distance[issue_idx].assign(scenario.issues[issue_idx].NumOptions(), 1.0);
-        distance[issue_idx][(*options.draft)[issue_idx]] = 0.0;
-      }
-    }
-  }
-  auto distance_of = [&](const model::Outcome& outcome) {
-    double total = 0;
-    for (std::size_t issue_idx = 0; issue_idx < distance.size(); ++issue_idx) {
-      total += distance[issue_idx][outcome[issue_idx]];
-    }
-    return total;
-  };
-  // The frontier is restricted to acceptable outcomes as it is merged (partial outcomes that
-  // cannot reach a reservation value are dropped early): reservations are lowered by the
-  // tolerance so that the frontier's exact comparison meets them as the zone of agreement does.
-  model::Scenario acceptable_only = scenario;
-  for (std::size_t party_idx : result.parties) {
-    model::Preferences& preferences = *acceptable_only.parties[party_idx].preferences;
-    preferences.reservation_value = preferences.ReservationOrZero() - kReservationTolerance;
-  }
+  const std::vector<std::vector<double>> distance =
+      by_draft ? DistanceTables(scenario, result.parties, options)
+               : std::vector<std::vector<double>>{};
+  const model::Scenario acceptable_only = AcceptableOnly(scenario, result.parties);
   ParetoOptions pareto = options.pareto;
   pareto.parties = result.parties;
   pareto.respect_red_lines = true;
@@ -281,136 +462,11 @@ Result<Suggestions> ComputeSuggestions(const model::Scenario& scenario,
   result.exact = frontier.exact;
   result.note = frontier.note;
   if (by_draft && !frontier.points.empty()) {
-    // With closeness as one more objective the frontier can hold hundreds of thousands of points
-    // on a large space, and only the `limit` closest are wanted. Efficient texts within a distance
-    // B of the draft are exactly the frontier of the outcomes within B (anything beating one is as
-    // close or closer), so once that frontier holds `limit` texts they are the closest. B starts
-    // as the limit-th smallest distance of acceptable texts found near the draft (the utilities'
-    // frontier points walked toward it, and their acceptable one-issue variants), and the
-    // closeness party's reservation value (minus B) makes the merge drop everything further early;
-    // should fewer than `limit` texts lie within B, B doubles until they do.
-    double bound = std::numeric_limits<double>::infinity();
-    if (options.limit > 0) {
-      // Walks start from the frontier points nearest the draft (a few per wanted text).
-      std::vector<std::pair<double, const model::Outcome*>> starts;
-      for (const ParetoPoint& point : frontier.points) {
-        starts.emplace_back(distance_of(point.outcome), &point.outcome);
-      }
-      const std::size_t num_starts = std::min(starts.size(), 4 * options.limit);
-      std::partial_sort(starts.begin(), starts.begin() + num_starts, starts.end());
-      std::set<model::Outcome> walked;
-      for (std::size_t start_idx = 0; start_idx < num_starts; ++start_idx) {
-        walked.insert(WalkTowardDraft(scenario, result.parties, result.reservations, distance,
-                                      *starts[start_idx].second));
-      }
-      // And the draft itself, repaired greedily (knapsack-style), then walked back.
-      if (std::optional<model::Outcome> repaired = RepairDraft(
-              scenario, result.parties, result.reservations, distance, *options.draft)) {
-        walked.insert(
-            WalkTowardDraft(scenario, result.parties, result.reservations, distance, *repaired));
-      }
-      std::vector<double> distances;
-      for (const model::Outcome& outcome : walked) {
-        distances.push_back(distance_of(outcome));
-        ForEachAcceptableVariant(
-            scenario, result.parties, result.reservations, outcome,
-            [&](const model::Outcome& variant) { distances.push_back(distance_of(variant)); });
-      }
-      if (distances.size() >= options.limit) {
-        std::nth_element(distances.begin(), distances.begin() + (options.limit - 1),
-                         distances.end());
-        bound = distances[options.limit - 1];
-      }
-    }
-    model::Scenario augmented = WithClosenessParty(acceptable_only, distance);
-    pareto.parties.push_back(augmented.parties.size() - 1);
-    while (true) {
-      augmented.parties.back().preferences->reservation_value =
-          -bound - kReservationTolerance * std::max(1.0, bound);
-      PARLEY_ASSIGN_OR_RETURN(frontier, ComputeParetoFrontier(augmented, pareto));
-      if (frontier.points.size() >= options.limit || std::isinf(bound)) break;
-      bound = bound > 0 ? 2 * bound : std::numeric_limits<double>::infinity();
-    }
-    result.exact = result.exact && frontier.exact;
-    result.note = frontier.note;
+    PARLEY_RETURN_IF_ERROR(
+        CloseToDraft(scenario, acceptable_only, distance, options, pareto, result, frontier));
   }
-
-  const std::size_t num_parties = result.parties.size();
-  std::vector<const ParetoPoint*> acceptable;
-  for (const ParetoPoint& point : frontier.points) acceptable.push_back(&point);
-  std::vector<double> ideal(num_parties, -std::numeric_limits<double>::infinity());
-  for (const ParetoPoint* point : acceptable) {
-    for (std::size_t position = 0; position < num_parties; ++position) {
-      ideal[position] = std::max(ideal[position], point->utilities[position]);
-    }
-  }
-
-  for (const ParetoPoint* point : acceptable) {
-    Suggestion suggestion;
-    suggestion.outcome = point->outcome;
-    suggestion.utilities.assign(point->utilities.begin(), point->utilities.begin() + num_parties);
-    suggestion.nash_product = NashProduct(suggestion.utilities, result.reservations);
-    double smallest_share = std::numeric_limits<double>::infinity();
-    double smallest_gain = std::numeric_limits<double>::infinity();
-    for (std::size_t position = 0; position < num_parties; ++position) {
-      double gain = suggestion.utilities[position] - result.reservations[position];
-      double span = ideal[position] - result.reservations[position];
-      smallest_gain = std::min(smallest_gain, gain);
-      smallest_share = std::min(smallest_share, span > 0 ? gain / span : 1.0);
-    }
-    switch (options.criterion) {
-      case SuggestionCriterion::kNash:
-        suggestion.value = suggestion.nash_product;
-        break;
-      case SuggestionCriterion::kKalaiSmorodinsky:
-        suggestion.value = smallest_share;
-        break;
-      case SuggestionCriterion::kEgalitarian:
-        suggestion.value = smallest_gain;
-        break;
-      case SuggestionCriterion::kClosest:
-      case SuggestionCriterion::kFewestChanges:
-        suggestion.value = distance_of(suggestion.outcome);
-        break;
-    }
-    if (options.draft) {
-      for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
-        if (suggestion.outcome[issue_idx] != (*options.draft)[issue_idx]) {
-          suggestion.changes.push_back(
-              Change{issue_idx, (*options.draft)[issue_idx], suggestion.outcome[issue_idx]});
-        }
-      }
-    }
-    result.suggestions.push_back(std::move(suggestion));
-  }
-  // Best first: the criterion, then the Nash product, then the outcome (a strict order, so the
-  // list is deterministic).
-  const bool lower_first = by_draft;
-  std::sort(result.suggestions.begin(), result.suggestions.end(),
-            [&](const Suggestion& a, const Suggestion& b) {
-              if (a.value != b.value) return lower_first ? a.value < b.value : a.value > b.value;
-              if (a.nash_product != b.nash_product) return a.nash_product > b.nash_product;
-              return a.outcome < b.outcome;
-            });
-  result.candidates = result.suggestions.size();
-  if (options.limit > 0 && result.suggestions.size() > options.limit) {
-    result.suggestions.resize(options.limit);
-  }
-  if (!acceptable.empty()) return result;
-
-  // No acceptable text: what would open one.
-  result.zone_empty = true;
-  ObstacleOptions obstacle_options = options.obstacles;
-  obstacle_options.zopa.stop = options.stop;
-  PARLEY_ASSIGN_OR_RETURN(ObstacleReport obstacles,
-                          AnalyzeObstacles(scenario, result.parties, obstacle_options));
-  result.relaxations = std::move(obstacles.relaxations);
-  result.conflicts = std::move(obstacles.conflicts);
-  result.relaxations_search_limited = obstacles.search_limited;
-  DeferralOptions deferral_options = options.deferrals;
-  deferral_options.zopa.stop = options.stop;
-  PARLEY_ASSIGN_OR_RETURN(result.deferrals,
-                          ComputeDeferrals(scenario, result.parties, deferral_options));
+  RankSuggestions(scenario, frontier, distance, options, result);
+  if (frontier.points.empty()) PARLEY_RETURN_IF_ERROR(AddOpeners(scenario, options, result));
   return result;
 }
 

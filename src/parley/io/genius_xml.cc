@@ -199,59 +199,83 @@ bool StartsReference(std::string_view text, std::size_t amp) {
   return pos < text.size() && text[pos] == ';';
 }
 
-RepairedText RepairXml(std::string_view text) {
-  RepairedText out;
-  out.text.reserve(text.size() + 64);
-  auto insert = [&](std::string_view run) {
-    out.insertions.emplace_back(out.text.size(), run.size());
-    out.text.append(run);
-  };
-  auto copy_until = [&](std::size_t& pos, std::string_view terminator) {
-    std::size_t end = text.find(terminator, pos);
-    end = end == std::string_view::npos ? text.size() : end + terminator.size();
-    out.text.append(text.substr(pos, end - pos));
-    pos = end;
-  };
-  auto copy_char = [&](std::size_t& pos) {
-    out.text.push_back(text[pos]);
-    if (text[pos] == '&' && !StartsReference(text, pos)) insert("amp;");
-    ++pos;
-  };
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::string_view rest = text.substr(pos);
-    if (rest.substr(0, 4) == "<!--") {
-      copy_until(pos, "-->");
-    } else if (rest.substr(0, 9) == "<![CDATA[") {
-      copy_until(pos, "]]>");
-    } else if (rest.substr(0, 2) == "<?") {
-      copy_until(pos, "?>");
-    } else if (rest.substr(0, 2) == "<!") {
-      copy_until(pos, ">");
-    } else if (rest.size() > 1 && rest[0] == '<' && IsNameStart(rest[1])) {
-      // A start tag: copy it, repairing attribute values and the gaps between attributes.
-      while (pos < text.size() && text[pos] != '>') {
-        char c = text[pos];
-        if (c == '"' || c == '\'') {
-          out.text.push_back(c);
-          ++pos;
-          while (pos < text.size() && text[pos] != c) copy_char(pos);
-          if (pos < text.size()) {
-            out.text.push_back(c);
-            ++pos;
-            if (pos < text.size() && IsNameStart(text[pos])) insert(" ");
-          }
-        } else {
-          copy_char(pos);
-        }
+// Copies a text, escaping each '&' that opens no reference and separating attributes written
+// without a space between them, and notes where it inserted text.
+class XmlRepairer {
+ public:
+  explicit XmlRepairer(std::string_view text) : text_(text) { out_.text.reserve(text.size() + 64); }
+
+  RepairedText Repair() && {
+    while (pos_ < text_.size()) {
+      std::string_view rest = text_.substr(pos_);
+      if (rest.substr(0, 4) == "<!--") {
+        CopyUntil("-->");
+      } else if (rest.substr(0, 9) == "<![CDATA[") {
+        CopyUntil("]]>");
+      } else if (rest.substr(0, 2) == "<?") {
+        CopyUntil("?>");
+      } else if (rest.substr(0, 2) == "<!") {
+        CopyUntil(">");
+      } else if (rest.size() > 1 && rest[0] == '<' && IsNameStart(rest[1])) {
+        CopyStartTag();
+      } else {
+        CopyChar();
       }
-      if (pos < text.size()) copy_char(pos);
-    } else {
-      copy_char(pos);
+    }
+    return std::move(out_);
+  }
+
+ private:
+  void Insert(std::string_view run) {
+    out_.insertions.emplace_back(out_.text.size(), run.size());
+    out_.text.append(run);
+  }
+
+  // Copies up to and including `terminator` (or to the end) unchanged.
+  void CopyUntil(std::string_view terminator) {
+    std::size_t end = text_.find(terminator, pos_);
+    end = end == std::string_view::npos ? text_.size() : end + terminator.size();
+    out_.text.append(text_.substr(pos_, end - pos_));
+    pos_ = end;
+  }
+
+  void CopyChar() {
+    out_.text.push_back(text_[pos_]);
+    if (text_[pos_] == '&' && !StartsReference(text_, pos_)) Insert("amp;");
+    ++pos_;
+  }
+
+  // A start tag: copy it, repairing attribute values and the gaps between attributes.
+  void CopyStartTag() {
+    while (pos_ < text_.size() && text_[pos_] != '>') {
+      char c = text_[pos_];
+      if (c == '"' || c == '\'') {
+        CopyQuoted(c);
+      } else {
+        CopyChar();
+      }
+    }
+    if (pos_ < text_.size()) CopyChar();
+  }
+
+  // An attribute value in `quote`s; a space is inserted when the next attribute follows at once.
+  void CopyQuoted(char quote) {
+    out_.text.push_back(quote);
+    ++pos_;
+    while (pos_ < text_.size() && text_[pos_] != quote) CopyChar();
+    if (pos_ < text_.size()) {
+      out_.text.push_back(quote);
+      ++pos_;
+      if (pos_ < text_.size() && IsNameStart(text_[pos_])) Insert(" ");
     }
   }
-  return out;
-}
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  RepairedText out_;
+};
+
+RepairedText RepairXml(std::string_view text) { return XmlRepairer(text).Repair(); }
 
 // ---------------------------------------------------------------------------------------------
 // Parsed files and error locations
@@ -477,6 +501,90 @@ struct Domain {
 
 std::string IssueField(std::int64_t index) { return "issue[index=" + std::to_string(index) + "]"; }
 
+Result<Issue> ReadDiscreteIssue(const XmlFile& file, const pugi::xml_node& node,
+                                const std::string& name, const std::string& field,
+                                ScenarioBudget& budget) {
+  std::vector<std::string> options;
+  std::vector<std::string> descriptions;
+  std::set<std::string> seen;
+  bool any_description = false;
+  for (pugi::xml_node item = node.child("item"); item; item = item.next_sibling("item")) {
+    pugi::xml_attribute value = item.attribute("value");
+    if (!value) {
+      return InvalidInput("<item> of issue " + Quote(name) + " has no value attribute",
+                          file.At(item, field + ".item"));
+    }
+    std::string label = value.value();
+    if (label.empty()) {
+      return InvalidInput("<item> of issue " + Quote(name) + " has an empty value",
+                          file.At(item, field + ".item"));
+    }
+    if (!seen.insert(label).second) continue;  // a repeated value is one option
+    PARLEY_RETURN_IF_ERROR(budget.listed_options.Charge(1, file.At(item, field + ".item")));
+    options.push_back(label);
+    std::string description = item.attribute("description").value();
+    any_description = any_description || !description.empty();
+    descriptions.push_back(std::move(description));
+  }
+  if (options.empty()) {
+    return InvalidInput("discrete issue " + Quote(name) + " has no <item> options",
+                        file.At(node, field));
+  }
+  Issue issue = Issue::Discrete(name, std::move(options));
+  if (any_description) issue.option_descriptions = std::move(descriptions);
+  return issue;
+}
+
+Result<Issue> ReadIntegerIssue(const XmlFile& file, const pugi::xml_node& node,
+                               const std::string& name, const std::string& field,
+                               const pugi::xml_attribute& lower_attribute,
+                               const pugi::xml_attribute& upper_attribute) {
+  std::optional<std::int64_t> lower = ParseInteger(lower_attribute.value());
+  std::optional<std::int64_t> upper = ParseInteger(upper_attribute.value());
+  if (!lower || !upper) {
+    return InvalidInput("integer issue " + Quote(name) + " has bounds " +
+                            Quote(lower_attribute.value()) + " and " +
+                            Quote(upper_attribute.value()) + ", expected integers",
+                        file.At(node, field));
+  }
+  if (*lower > *upper) {
+    return InvalidInput("integer issue " + Quote(name) + " has lowerbound " +
+                            std::to_string(*lower) + " above upperbound " + std::to_string(*upper),
+                        file.At(node, field));
+  }
+  // Checked in floating point so extreme bounds cannot overflow.
+  if (static_cast<long double>(*upper) - static_cast<long double>(*lower) >= 4294967296.0L) {
+    return InvalidInput("integer issue " + Quote(name) + " holds more than 2^32 values",
+                        file.At(node, field));
+  }
+  return Issue::Integer(name, *lower, *upper);
+}
+
+Result<Issue> ReadRealIssue(const XmlFile& file, const pugi::xml_node& node,
+                            const std::string& name, const std::string& field,
+                            const pugi::xml_attribute& lower_attribute,
+                            const pugi::xml_attribute& upper_attribute) {
+  std::optional<double> lower = ParseDouble(lower_attribute.value());
+  std::optional<double> upper = ParseDouble(upper_attribute.value());
+  if (!lower || !upper) {
+    return InvalidInput("real issue " + Quote(name) + " has bounds " +
+                            Quote(lower_attribute.value()) + " and " +
+                            Quote(upper_attribute.value()) + ", expected numbers",
+                        file.At(node, field));
+  }
+  if (*lower > *upper) {
+    return InvalidInput("real issue " + Quote(name) + " has lowerbound above upperbound",
+                        file.At(node, field));
+  }
+  if (!std::isfinite(*upper - *lower)) {
+    return InvalidInput("real issue " + Quote(name) + " has a range too wide to represent",
+                        file.At(node, field));
+  }
+  double step = (*upper - *lower) / (kRealIssueValues - 1);
+  if (!(step > 0)) step = 1.0;  // lower == upper (or a difference too small to divide)
+  return Issue::Real(name, *lower, *upper, step);
+}
+
 Result<Issue> ReadDomainIssue(const XmlFile& file, const pugi::xml_node& node, std::int64_t index,
                               ScenarioBudget& budget) {
   const std::string field = IssueField(index);
@@ -488,34 +596,7 @@ Result<Issue> ReadDomainIssue(const XmlFile& file, const pugi::xml_node& node, s
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   Issue issue;
   if (type == "discrete") {
-    std::vector<std::string> options;
-    std::vector<std::string> descriptions;
-    std::set<std::string> seen;
-    bool any_description = false;
-    for (pugi::xml_node item = node.child("item"); item; item = item.next_sibling("item")) {
-      pugi::xml_attribute value = item.attribute("value");
-      if (!value) {
-        return InvalidInput("<item> of issue " + Quote(name) + " has no value attribute",
-                            file.At(item, field + ".item"));
-      }
-      std::string label = value.value();
-      if (label.empty()) {
-        return InvalidInput("<item> of issue " + Quote(name) + " has an empty value",
-                            file.At(item, field + ".item"));
-      }
-      if (!seen.insert(label).second) continue;  // a repeated value is one option
-      PARLEY_RETURN_IF_ERROR(budget.listed_options.Charge(1, file.At(item, field + ".item")));
-      options.push_back(label);
-      std::string description = item.attribute("description").value();
-      any_description = any_description || !description.empty();
-      descriptions.push_back(std::move(description));
-    }
-    if (options.empty()) {
-      return InvalidInput("discrete issue " + Quote(name) + " has no <item> options",
-                          file.At(node, field));
-    }
-    issue = Issue::Discrete(name, std::move(options));
-    if (any_description) issue.option_descriptions = std::move(descriptions);
+    PARLEY_ASSIGN_OR_RETURN(issue, ReadDiscreteIssue(file, node, name, field, budget));
   } else if (type == "integer" || type == "real") {
     pugi::xml_attribute lower_attribute = BoundAttribute(node, "lowerbound");
     pugi::xml_attribute upper_attribute = BoundAttribute(node, "upperbound");
@@ -524,46 +605,11 @@ Result<Issue> ReadDomainIssue(const XmlFile& file, const pugi::xml_node& node, s
                           file.At(node, field));
     }
     if (type == "integer") {
-      std::optional<std::int64_t> lower = ParseInteger(lower_attribute.value());
-      std::optional<std::int64_t> upper = ParseInteger(upper_attribute.value());
-      if (!lower || !upper) {
-        return InvalidInput("integer issue " + Quote(name) + " has bounds " +
-                                Quote(lower_attribute.value()) + " and " +
-                                Quote(upper_attribute.value()) + ", expected integers",
-                            file.At(node, field));
-      }
-      if (*lower > *upper) {
-        return InvalidInput("integer issue " + Quote(name) + " has lowerbound " +
-                                std::to_string(*lower) + " above upperbound " +
-                                std::to_string(*upper),
-                            file.At(node, field));
-      }
-      // Checked in floating point so extreme bounds cannot overflow.
-      if (static_cast<long double>(*upper) - static_cast<long double>(*lower) >= 4294967296.0L) {
-        return InvalidInput("integer issue " + Quote(name) + " holds more than 2^32 values",
-                            file.At(node, field));
-      }
-      issue = Issue::Integer(name, *lower, *upper);
+      PARLEY_ASSIGN_OR_RETURN(
+          issue, ReadIntegerIssue(file, node, name, field, lower_attribute, upper_attribute));
     } else {
-      std::optional<double> lower = ParseDouble(lower_attribute.value());
-      std::optional<double> upper = ParseDouble(upper_attribute.value());
-      if (!lower || !upper) {
-        return InvalidInput("real issue " + Quote(name) + " has bounds " +
-                                Quote(lower_attribute.value()) + " and " +
-                                Quote(upper_attribute.value()) + ", expected numbers",
-                            file.At(node, field));
-      }
-      if (*lower > *upper) {
-        return InvalidInput("real issue " + Quote(name) + " has lowerbound above upperbound",
-                            file.At(node, field));
-      }
-      if (!std::isfinite(*upper - *lower)) {
-        return InvalidInput("real issue " + Quote(name) + " has a range too wide to represent",
-                            file.At(node, field));
-      }
-      double step = (*upper - *lower) / (kRealIssueValues - 1);
-      if (!(step > 0)) step = 1.0;  // lower == upper (or a difference too small to divide)
-      issue = Issue::Real(name, *lower, *upper, step);
+      PARLEY_ASSIGN_OR_RETURN(
+          issue, ReadRealIssue(file, node, name, field, lower_attribute, upper_attribute));
     }
   } else {
     return InvalidInput("issue " + Quote(name) + " has unknown type " + Quote(type) +
@@ -740,6 +786,82 @@ double Triangular(double x, double lower, double upper, double top, double top_v
   return 0;
 }
 
+// The value of each option of a numeric issue.
+std::vector<double> NumericValues(const Issue& issue, std::uint64_t num_options) {
+  std::vector<double> xs(num_options);
+  for (std::uint64_t option = 0; option < num_options; ++option) {
+    xs[option] = issue.NumericValue(option);
+  }
+  return xs;
+}
+
+Result<ValueFunction> ReadLinearEvaluator(const XmlFile& file, const pugi::xml_node& node,
+                                          const pugi::xml_node& evaluator, const Issue& issue,
+                                          const std::string& field, const std::vector<double>& xs) {
+  const std::string evaluator_field = field + ".evaluator";
+  double domain_lower = xs.empty() ? 0 : xs.front();
+  double domain_upper = xs.empty() ? 0 : xs.back();
+  // slope/offset (EvaluatorInteger) or parameter1/parameter0 (EvaluatorReal and old files).
+  const char* slope_name = evaluator.attribute("slope") ? "slope" : "parameter1";
+  const char* offset_name = evaluator.attribute("offset") ? "offset" : "parameter0";
+  PARLEY_ASSIGN_OR_RETURN(double slope,
+                          NumberAttribute(file, evaluator, slope_name, evaluator_field));
+  PARLEY_ASSIGN_OR_RETURN(double offset,
+                          NumberAttribute(file, evaluator, offset_name, evaluator_field));
+  // Integer issues measure x from the profile's lower bound (EvaluatorInteger); real issues
+  // use x itself (EvaluatorReal).
+  double origin = 0;
+  if (issue.kind == IssueKind::kInteger) {
+    origin = domain_lower;
+    if (pugi::xml_attribute lower = BoundAttribute(node, "lowerbound")) {
+      std::optional<double> value = ParseDouble(lower.value());
+      if (!value) {
+        return InvalidInput("lowerbound must be a number, got " + Quote(lower.value()),
+                            file.At(node, field + ".lowerbound"));
+      }
+      origin = *value;
+    }
+  }
+  std::vector<double> direct(xs.size());
+  for (std::size_t option = 0; option < xs.size(); ++option) {
+    direct[option] = Clamp01(offset + slope * (xs[option] - origin));
+  }
+  return ClampedLine(issue, offset - slope * origin, slope, domain_lower, domain_upper,
+                     std::move(direct));
+}
+
+// `ftype` "triangular" (top value 1) or "triangular_variable_top".
+Result<ValueFunction> ReadTriangularEvaluator(const XmlFile& file, const pugi::xml_node& evaluator,
+                                              const std::string& ftype, const Issue& issue,
+                                              const std::string& field,
+                                              const std::vector<double>& xs) {
+  const std::string evaluator_field = field + ".evaluator";
+  PARLEY_ASSIGN_OR_RETURN(double lower,
+                          NumberAttribute(file, evaluator, "parameter0", evaluator_field));
+  PARLEY_ASSIGN_OR_RETURN(double upper,
+                          NumberAttribute(file, evaluator, "parameter1", evaluator_field));
+  PARLEY_ASSIGN_OR_RETURN(double top,
+                          NumberAttribute(file, evaluator, "parameter2", evaluator_field));
+  double top_value = 1;
+  if (ftype == "triangular_variable_top") {
+    PARLEY_ASSIGN_OR_RETURN(top_value,
+                            NumberAttribute(file, evaluator, "parameter3", evaluator_field));
+  }
+  std::vector<double> direct(xs.size());
+  for (std::size_t option = 0; option < xs.size(); ++option) {
+    direct[option] = Triangular(xs[option], lower, upper, top, top_value);
+  }
+  if (!(lower < top && top < upper)) {
+    return ChooseForm(issue, ValueFunctionForm::kTable, {}, std::move(direct));
+  }
+  if (ftype == "triangular") {
+    return ChooseForm(issue, ValueFunctionForm::kTriangular, {{lower, 0}, {top, 1}, {upper, 0}},
+                      std::move(direct));
+  }
+  return ChooseForm(issue, ValueFunctionForm::kPiecewiseLinear,
+                    {{lower, 0}, {top, top_value}, {upper, 0}}, std::move(direct));
+}
+
 Result<ValueFunction> ReadNumericEvaluator(const XmlFile& file, const pugi::xml_node& node,
                                            const Issue& issue, const std::string& field) {
   std::uint64_t num_options = issue.NumOptions();
@@ -759,72 +881,16 @@ Result<ValueFunction> ReadNumericEvaluator(const XmlFile& file, const pugi::xml_
       evaluator.attribute("ftype") ? evaluator.attribute("ftype").value() : "linear";
   std::transform(ftype.begin(), ftype.end(), ftype.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::vector<double> xs(num_options);
-  for (std::uint64_t option = 0; option < num_options; ++option) {
-    xs[option] = issue.NumericValue(option);
-  }
-  std::vector<double> direct(num_options);
-  double domain_lower = xs.empty() ? 0 : xs.front();
-  double domain_upper = xs.empty() ? 0 : xs.back();
-
-  if (ftype == "linear") {
-    // slope/offset (EvaluatorInteger) or parameter1/parameter0 (EvaluatorReal and old files).
-    const char* slope_name = evaluator.attribute("slope") ? "slope" : "parameter1";
-    const char* offset_name = evaluator.attribute("offset") ? "offset" : "parameter0";
-    PARLEY_ASSIGN_OR_RETURN(double slope,
-                            NumberAttribute(file, evaluator, slope_name, evaluator_field));
-    PARLEY_ASSIGN_OR_RETURN(double offset,
-                            NumberAttribute(file, evaluator, offset_name, evaluator_field));
-    // Integer issues measure x from the profile's lower bound (EvaluatorInteger); real issues
-    // use x itself (EvaluatorReal).
-    double origin = 0;
-    if (issue.kind == IssueKind::kInteger) {
-      origin = domain_lower;
-      if (pugi::xml_attribute lower = BoundAttribute(node, "lowerbound")) {
-        std::optional<double> value = ParseDouble(lower.value());
-        if (!value) {
-          return InvalidInput("lowerbound must be a number, got " + Quote(lower.value()),
-                              file.At(node, field + ".lowerbound"));
-        }
-        origin = *value;
-      }
-    }
-    for (std::uint64_t option = 0; option < num_options; ++option) {
-      direct[option] = Clamp01(offset + slope * (xs[option] - origin));
-    }
-    return ClampedLine(issue, offset - slope * origin, slope, domain_lower, domain_upper,
-                       std::move(direct));
-  }
+  const std::vector<double> xs = NumericValues(issue, num_options);
+  if (ftype == "linear") return ReadLinearEvaluator(file, node, evaluator, issue, field, xs);
   if (ftype == "constant") {
     PARLEY_ASSIGN_OR_RETURN(double value,
                             NumberAttribute(file, evaluator, "parameter0", evaluator_field));
-    std::fill(direct.begin(), direct.end(), value);
-    return ChooseForm(issue, ValueFunctionForm::kConstant, {{0.0, value}}, std::move(direct));
+    return ChooseForm(issue, ValueFunctionForm::kConstant, {{0.0, value}},
+                      std::vector<double>(num_options, value));
   }
   if (ftype == "triangular" || ftype == "triangular_variable_top") {
-    PARLEY_ASSIGN_OR_RETURN(double lower,
-                            NumberAttribute(file, evaluator, "parameter0", evaluator_field));
-    PARLEY_ASSIGN_OR_RETURN(double upper,
-                            NumberAttribute(file, evaluator, "parameter1", evaluator_field));
-    PARLEY_ASSIGN_OR_RETURN(double top,
-                            NumberAttribute(file, evaluator, "parameter2", evaluator_field));
-    double top_value = 1;
-    if (ftype == "triangular_variable_top") {
-      PARLEY_ASSIGN_OR_RETURN(top_value,
-                              NumberAttribute(file, evaluator, "parameter3", evaluator_field));
-    }
-    for (std::uint64_t option = 0; option < num_options; ++option) {
-      direct[option] = Triangular(xs[option], lower, upper, top, top_value);
-    }
-    if (!(lower < top && top < upper)) {
-      return ChooseForm(issue, ValueFunctionForm::kTable, {}, std::move(direct));
-    }
-    if (ftype == "triangular") {
-      return ChooseForm(issue, ValueFunctionForm::kTriangular, {{lower, 0}, {top, 1}, {upper, 0}},
-                        std::move(direct));
-    }
-    return ChooseForm(issue, ValueFunctionForm::kPiecewiseLinear,
-                      {{lower, 0}, {top, top_value}, {upper, 0}}, std::move(direct));
+    return ReadTriangularEvaluator(file, evaluator, ftype, issue, field, xs);
   }
   if (ftype == "faratin") {
     return Unsupported("the faratin evaluator of issue " + Quote(issue.id) + " is not supported",
@@ -835,17 +901,17 @@ Result<ValueFunction> ReadNumericEvaluator(const XmlFile& file, const pugi::xml_
                       file.At(evaluator, evaluator_field + ".ftype"));
 }
 
-Result<std::shared_ptr<const model::UtilityFunction>> ReadLinearProfile(const XmlFile& file,
-                                                                        const Domain& domain,
-                                                                        ScenarioBudget& budget) {
-  pugi::xml_node root = file.doc.document_element();
+// The weight of each issue of the domain (absent: not given); weights of objectives are
+// skipped.
+Result<std::vector<std::optional<double>>> ReadWeights(const XmlFile& file,
+                                                       const pugi::xml_node& root,
+                                                       const Domain& domain) {
   std::set<std::int64_t> objective_indices = domain.objective_indices;
   ForEachInContainers(root, "objective", [&](const pugi::xml_node& objective) {
     if (std::optional<std::int64_t> index = ParseInteger(objective.attribute("index").value())) {
       objective_indices.insert(*index);
     }
   });
-
   std::vector<std::optional<double>> weights(domain.issues.size());
   auto read_weight = [&](const pugi::xml_node& node) -> Status {
     Result<std::int64_t> index = IndexAttribute(file, node, "weight");
@@ -869,7 +935,12 @@ Result<std::shared_ptr<const model::UtilityFunction>> ReadLinearProfile(const Xm
     return Status::Ok();
   };
   PARLEY_RETURN_IF_ERROR(ForEachInContainersOrError(root, "weight", read_weight));
+  return weights;
+}
 
+// The profile's <issue> element of each issue of the domain (empty: none).
+Result<std::vector<pugi::xml_node>> FindIssueNodes(const XmlFile& file, const pugi::xml_node& root,
+                                                   const Domain& domain) {
   std::vector<pugi::xml_node> issue_nodes(domain.issues.size());
   auto find_issue = [&](const pugi::xml_node& node) -> Status {
     Result<std::int64_t> index = IndexAttribute(file, node, "issue");
@@ -889,7 +960,37 @@ Result<std::shared_ptr<const model::UtilityFunction>> ReadLinearProfile(const Xm
     return Status::Ok();
   };
   PARLEY_RETURN_IF_ERROR(ForEachInContainersOrError(root, "issue", find_issue));
+  return issue_nodes;
+}
 
+// The value function the profile's <issue> element `node` gives the domain's issue.
+Result<ValueFunction> ReadIssueEvaluator(const XmlFile& file, const pugi::xml_node& node,
+                                         const Issue& issue, const std::string& field,
+                                         ScenarioBudget& budget) {
+  PARLEY_RETURN_IF_ERROR(budget.tabulated.Charge(issue.NumOptions(), file.At(node, field)));
+  if (pugi::xml_attribute type = node.attribute("type")) {
+    std::string profile_type = type.value();
+    std::transform(profile_type.begin(), profile_type.end(), profile_type.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (profile_type != model::IssueKindName(issue.kind)) {
+      return InvalidInput("issue " + Quote(issue.id) + " is " +
+                              std::string(model::IssueKindName(issue.kind)) +
+                              " in the domain but " + Quote(type.value()) + " in the profile",
+                          file.At(node, field + ".type"));
+    }
+  }
+  return issue.kind == IssueKind::kDiscrete ? ReadDiscreteEvaluator(file, node, issue, field)
+                                            : ReadNumericEvaluator(file, node, issue, field);
+}
+
+Result<std::shared_ptr<const model::UtilityFunction>> ReadLinearProfile(const XmlFile& file,
+                                                                        const Domain& domain,
+                                                                        ScenarioBudget& budget) {
+  pugi::xml_node root = file.doc.document_element();
+  PARLEY_ASSIGN_OR_RETURN(std::vector<std::optional<double>> weights,
+                          ReadWeights(file, root, domain));
+  PARLEY_ASSIGN_OR_RETURN(std::vector<pugi::xml_node> issue_nodes,
+                          FindIssueNodes(file, root, domain));
   std::vector<double> weight_values(domain.issues.size());
   std::vector<ValueFunction> values(domain.issues.size());
   for (std::size_t issue_idx = 0; issue_idx < domain.issues.size(); ++issue_idx) {
@@ -907,23 +1008,8 @@ Result<std::shared_ptr<const model::UtilityFunction>> ReadLinearProfile(const Xm
                           file.At(root, field));
     }
     weight_values[issue_idx] = *weights[issue_idx];
-    PARLEY_RETURN_IF_ERROR(budget.tabulated.Charge(issue.NumOptions(), file.At(node, field)));
-    if (pugi::xml_attribute type = node.attribute("type")) {
-      std::string profile_type = type.value();
-      std::transform(profile_type.begin(), profile_type.end(), profile_type.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      if (profile_type != model::IssueKindName(issue.kind)) {
-        return InvalidInput("issue " + Quote(issue.id) + " is " +
-                                std::string(model::IssueKindName(issue.kind)) +
-                                " in the domain but " + Quote(type.value()) + " in the profile",
-                            file.At(node, field + ".type"));
-      }
-    }
-    Result<ValueFunction> function = issue.kind == IssueKind::kDiscrete
-                                         ? ReadDiscreteEvaluator(file, node, issue, field)
-                                         : ReadNumericEvaluator(file, node, issue, field);
-    if (!function.ok()) return function.status();
-    values[issue_idx] = std::move(*function);
+    PARLEY_ASSIGN_OR_RETURN(values[issue_idx],
+                            ReadIssueEvaluator(file, node, issue, field, budget));
   }
   return std::shared_ptr<const model::UtilityFunction>(
       std::make_shared<model::AdditiveUtility>(std::move(weight_values), std::move(values)));

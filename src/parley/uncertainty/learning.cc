@@ -158,6 +158,303 @@ double LogLikelihoodOf(const ParameterSet& set, const Evidence& evidence,
   return total;
 }
 
+// The ids of the analysed parties the record shows.
+std::vector<std::string> ObservedParties(const ParameterSet& set, const Evidence& evidence) {
+  std::vector<std::string> ids;
+  for (std::size_t position = 0; position < evidence.parties.size(); ++position) {
+    if (!evidence.parties[position].empty()) {
+      ids.push_back(set.scenario().parties[set.parties()[position]].id);
+    }
+  }
+  return ids;
+}
+
+// Parameters the record bears on (those of observed parties; a discount never enters), moved by
+// random-walk steps, and the others, redrawn from their prior. Parameters of zero width are in
+// neither.
+struct ParameterRoles {
+  std::vector<std::size_t> moved;
+  std::vector<std::size_t> redrawn;
+};
+
+ParameterRoles SplitParameters(const ParameterSet& set, const Evidence& evidence) {
+  ParameterRoles roles;
+  for (std::size_t idx = 0; idx < set.parameters().size(); ++idx) {
+    const Parameter& parameter = set.parameters()[idx];
+    bool observed = !evidence.parties[parameter.party].empty();
+    bool zero_width =
+        parameter.kind != ParameterKind::kRedLine && !(parameter.range.high > parameter.range.low);
+    if (zero_width) continue;
+    (observed && parameter.kind != ParameterKind::kDiscount ? roles.moved : roles.redrawn)
+        .push_back(idx);
+  }
+  return roles;
+}
+
+// The particles of sequential Monte Carlo with their log likelihoods.
+struct Particles {
+  std::vector<std::vector<double>> values;
+  std::vector<double> log_likelihood;
+};
+
+// Materialises every particle; the parameters' values as reported, [sample][parameter].
+// `visit(sample, utilities)` sees each materialised particle.
+template <typename Visit>
+std::vector<double> ReportedValues(const ParameterSet& set,
+                                   const std::vector<std::vector<double>>& particles, int threads,
+                                   const Visit& visit) {
+  const std::size_t num_parameters = set.parameters().size();
+  std::vector<double> reported(particles.size() * num_parameters);
+  internal::ParallelChunks(particles.size(), 64, threads, [&](std::size_t begin, std::size_t end) {
+    SampledUtilities utilities;
+    for (std::size_t sample = begin; sample < end; ++sample) {
+      set.Materialize(particles[sample], utilities);
+      visit(sample, utilities);
+      std::copy(utilities.reported.begin(), utilities.reported.end(),
+                reported.begin() + static_cast<std::ptrdiff_t>(sample * num_parameters));
+    }
+  });
+  return reported;
+}
+
+// The weights that take the particles from temperature `beta` to `next_beta`, and their
+// effective sample size.
+double TemperedWeights(const std::vector<double>& log_likelihood, double beta, double next_beta,
+                       std::vector<double>& weights) {
+  double top = -std::numeric_limits<double>::infinity();
+  for (double value : log_likelihood) top = std::max(top, value);
+  for (std::size_t sample = 0; sample < log_likelihood.size(); ++sample) {
+    weights[sample] = std::exp((next_beta - beta) * (log_likelihood[sample] - top));
+  }
+  return EffectiveSampleSize(weights);
+}
+
+// The next temperature: 1 if that keeps half the effective sample size, else the one (found by
+// bisection) that does.
+double NextTemperature(const std::vector<double>& log_likelihood, double beta,
+                       std::vector<double>& weights) {
+  const double target = 0.5 * static_cast<double>(log_likelihood.size());
+  if (TemperedWeights(log_likelihood, beta, 1, weights) >= target) return 1;
+  double low = beta;
+  double high = 1;
+  for (int step = 0; step < 50; ++step) {
+    double middle = (low + high) / 2;
+    (TemperedWeights(log_likelihood, beta, middle, weights) < target ? high : low) = middle;
+  }
+  return std::max(low, beta + 1e-9);
+}
+
+// Systematic resampling of the particles by `weights`.
+void Resample(const std::vector<double>& weights, std::uint64_t seed, int stage,
+              Particles& particles) {
+  const std::size_t num_samples = weights.size();
+  double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
+  internal::Stream stream(seed, static_cast<std::uint64_t>(stage), 7);
+  double position = stream.Uniform() / static_cast<double>(num_samples);
+  std::vector<std::vector<double>> chosen;
+  std::vector<double> chosen_likelihood;
+  chosen.reserve(num_samples);
+  double cumulative = 0;
+  std::size_t source = 0;
+  for (std::size_t sample = 0; sample < num_samples; ++sample) {
+    double point = position + static_cast<double>(sample) / static_cast<double>(num_samples);
+    while (source + 1 < num_samples && cumulative + weights[source] / sum < point) {
+      cumulative += weights[source] / sum;
+      ++source;
+    }
+    chosen.push_back(particles.values[source]);
+    chosen_likelihood.push_back(particles.log_likelihood[source]);
+  }
+  particles.values = std::move(chosen);
+  particles.log_likelihood = std::move(chosen_likelihood);
+}
+
+// Random-walk scales from the particles' spread (red lines flip instead).
+std::vector<double> StepSizes(const ParameterSet& set,
+                              const std::vector<std::vector<double>>& particles,
+                              const std::vector<std::size_t>& moved) {
+  std::vector<double> step(set.parameters().size(), 0.0);
+  const double count = static_cast<double>(particles.size());
+  for (std::size_t idx : moved) {
+    const Parameter& parameter = set.parameters()[idx];
+    if (parameter.kind == ParameterKind::kRedLine) continue;
+    double mean = 0;
+    double squares = 0;
+    for (const auto& particle : particles) mean += particle[idx];
+    mean /= count;
+    for (const auto& particle : particles) {
+      squares += (particle[idx] - mean) * (particle[idx] - mean);
+    }
+    double sd = std::sqrt(squares / count);
+    step[idx] = std::max(sd, 0.01 * (parameter.range.high - parameter.range.low));
+  }
+  return step;
+}
+
+// The Metropolis-Hastings moves of one stage at temperature `beta`: the parameters the record
+// does not bear on are redrawn from their prior; then options.moves_per_stage proposals, each
+// changing one parameter that the record bears on for sure and each other with
+// `change_probability`.
+struct StageMoves {
+  const ParameterSet& set;
+  const Evidence& evidence;
+  const LearningOptions& options;
+  const ParameterRoles& roles;
+  std::vector<double> step;  // random-walk scale per parameter, times `scale`
+  double scale;
+  double beta;
+  int stage;
+  double change_probability;
+
+  void Redraw(internal::Stream& random, std::vector<double>& particle) const {
+    for (std::size_t idx : roles.redrawn) {
+      const Parameter& parameter = set.parameters()[idx];
+      double u = random.Uniform();
+      particle[idx] = parameter.kind == ParameterKind::kRedLine
+                          ? (u < parameter.range.value ? 1.0 : 0.0)
+                          : model::QuantileOfRange(parameter.range, u);
+    }
+  }
+
+  void Perturb(internal::Stream& random, std::vector<double>& proposal) const {
+    const std::vector<std::size_t>& moved = roles.moved;
+    std::size_t forced = moved[static_cast<std::size_t>(random.Next() % moved.size())];
+    for (std::size_t idx : moved) {
+      if (idx != forced && random.Uniform() >= change_probability) continue;
+      if (set.parameters()[idx].kind == ParameterKind::kRedLine) {
+        proposal[idx] = 1 - proposal[idx];
+      } else {
+        proposal[idx] += scale * step[idx] * random.Normal();
+      }
+    }
+  }
+
+  // Moves one particle; the number of proposals accepted. `utilities` and `proposal` are
+  // scratch space.
+  std::uint64_t Move(std::size_t sample, std::vector<double>& particle, double& log_likelihood,
+                     SampledUtilities& utilities, std::vector<double>& proposal) const {
+    internal::Stream random(options.seed, sample, 1000 + static_cast<std::uint64_t>(stage));
+    Redraw(random, particle);
+    if (roles.moved.empty()) return 0;
+    std::uint64_t accepted = 0;
+    double current_prior = set.LogPrior(particle);
+    for (int move = 0; move < options.moves_per_stage; ++move) {
+      proposal = particle;
+      Perturb(random, proposal);
+      double proposal_prior = set.LogPrior(proposal);
+      if (!std::isfinite(proposal_prior)) continue;
+      set.Materialize(proposal, utilities);
+      double proposal_likelihood = LogLikelihoodOf(set, evidence, utilities, options);
+      double log_ratio =
+          beta * (proposal_likelihood - log_likelihood) + proposal_prior - current_prior;
+      if (std::log(std::max(random.Uniform(), 1e-300)) < log_ratio) {
+        particle.swap(proposal);
+        log_likelihood = proposal_likelihood;
+        current_prior = proposal_prior;
+        ++accepted;
+      }
+    }
+    return accepted;
+  }
+};
+
+// Moves every particle; the number of proposals accepted. Errors: kCancelled on request.
+Result<std::uint64_t> MoveParticles(const StageMoves& moves, Particles& particles) {
+  const LearningOptions& options = moves.options;
+  const std::size_t num_samples = particles.values.size();
+  std::vector<std::uint64_t> accepted(num_samples, 0);
+  std::atomic<bool> cancelled{false};
+  internal::ParallelChunks(
+      num_samples, 64, options.threads, [&](std::size_t begin, std::size_t end) {
+        if (options.stop.stop_requested()) {
+          cancelled = true;
+          return;
+        }
+        SampledUtilities utilities;
+        std::vector<double> proposal;
+        for (std::size_t sample = begin; sample < end; ++sample) {
+          accepted[sample] = moves.Move(sample, particles.values[sample],
+                                        particles.log_likelihood[sample], utilities, proposal);
+        }
+      });
+  if (cancelled) return Status(ErrorCode::kCancelled, "learning cancelled");
+  return std::accumulate(accepted.begin(), accepted.end(), std::uint64_t{0});
+}
+
+// Tempers the likelihood in from the prior particles to the posterior: reweighting, resampling
+// and moving stage by stage (at most 200 stages), adapting the random walk's scale to keep the
+// acceptance rate between 15% and 35%. Errors: kCancelled on request.
+Status Temper(const ParameterSet& set, const Evidence& evidence, const LearningOptions& options,
+              const ParameterRoles& roles, Particles& particles, Posterior& posterior) {
+  const std::size_t num_samples = particles.values.size();
+  double beta = 0;
+  double scale = 1.0;
+  std::uint64_t proposals = 0;
+  std::uint64_t accepted_total = 0;
+  posterior.smallest_effective_samples = static_cast<double>(num_samples);
+  std::vector<double> weights(num_samples);
+  for (int stage = 0; beta < 1 && stage < 200; ++stage) {
+    if (options.stop.stop_requested()) return Status(ErrorCode::kCancelled, "learning cancelled");
+    const double next = NextTemperature(particles.log_likelihood, beta, weights);
+    double ess = TemperedWeights(particles.log_likelihood, beta, next, weights);
+    posterior.smallest_effective_samples = std::min(posterior.smallest_effective_samples, ess);
+    Resample(weights, options.seed, stage, particles);
+    beta = next;
+    ++posterior.stages;
+
+    const double change_probability =
+        roles.moved.empty() ? 0.0 : std::min(1.0, 2.0 / static_cast<double>(roles.moved.size()));
+    const StageMoves moves{set,
+                           evidence,
+                           options,
+                           roles,
+                           StepSizes(set, particles.values, roles.moved),
+                           scale,
+                           beta,
+                           stage,
+                           change_probability};
+    PARLEY_ASSIGN_OR_RETURN(std::uint64_t stage_accepted, MoveParticles(moves, particles));
+    std::uint64_t stage_proposals =
+        roles.moved.empty() ? 0 : num_samples * static_cast<std::uint64_t>(options.moves_per_stage);
+    accepted_total += stage_accepted;
+    proposals += stage_proposals;
+    if (stage_proposals > 0) {
+      double rate = static_cast<double>(stage_accepted) / static_cast<double>(stage_proposals);
+      if (rate < 0.15) scale *= 0.7;
+      if (rate > 0.35) scale *= 1.3;
+    }
+  }
+  posterior.acceptance_rate =
+      proposals > 0 ? static_cast<double>(accepted_total) / static_cast<double>(proposals) : 0;
+  return Status();
+}
+
+// Prior and posterior summaries of every parameter, as used in evaluation (weights normalised).
+std::vector<LearnedParameter> SummarizeParameters(const ParameterSet& set, std::size_t num_samples,
+                                                  const std::vector<double>& prior_reported,
+                                                  const std::vector<double>& posterior_reported,
+                                                  double interval_mass) {
+  const std::size_t num_parameters = set.parameters().size();
+  const std::vector<double> equal(num_samples, 1.0);
+  std::vector<double> column(num_samples);
+  std::vector<LearnedParameter> parameters;
+  for (std::size_t idx = 0; idx < num_parameters; ++idx) {
+    LearnedParameter learned;
+    learned.parameter = idx;
+    learned.name = set.parameters()[idx].name;
+    for (std::size_t sample = 0; sample < num_samples; ++sample) {
+      column[sample] = prior_reported[sample * num_parameters + idx];
+    }
+    learned.prior = Summarize(column, equal, interval_mass);
+    for (std::size_t sample = 0; sample < num_samples; ++sample) {
+      column[sample] = posterior_reported[sample * num_parameters + idx];
+    }
+    learned.posterior = Summarize(column, equal, interval_mass);
+    parameters.push_back(learned);
+  }
+  return parameters;
+}
+
 }  // namespace
 
 double LogLikelihood(const ParameterSet& set, const model::Record& record,
@@ -174,203 +471,25 @@ Result<Posterior> LearnFromRecord(const ParameterSet& set, const model::Record& 
         "the record has no offer, position or acceptance by an analysed party; nothing to learn");
   }
   const std::size_t num_samples = prior_samples.size();
-  const std::size_t num_parameters = set.parameters().size();
   if (num_samples == 0) return InvalidInput("learning needs at least one sample");
   Posterior posterior;
   posterior.observations_used = evidence.used;
-  for (std::size_t position = 0; position < evidence.parties.size(); ++position) {
-    if (!evidence.parties[position].empty()) {
-      posterior.parties_observed.push_back(set.scenario().parties[set.parties()[position]].id);
-    }
-  }
-  // Parameters the record bears on: those of observed parties (a discount never enters).
-  std::vector<std::size_t> moved;
-  std::vector<std::size_t> redrawn;
-  for (std::size_t idx = 0; idx < num_parameters; ++idx) {
-    const Parameter& parameter = set.parameters()[idx];
-    bool observed = !evidence.parties[parameter.party].empty();
-    bool zero_width =
-        parameter.kind != ParameterKind::kRedLine && !(parameter.range.high > parameter.range.low);
-    if (zero_width) continue;
-    (observed && parameter.kind != ParameterKind::kDiscount ? moved : redrawn).push_back(idx);
-  }
+  posterior.parties_observed = ObservedParties(set, evidence);
+  const ParameterRoles roles = SplitParameters(set, evidence);
 
-  std::vector<std::vector<double>> particles = prior_samples;
-  std::vector<double> log_likelihood(num_samples);
-  std::vector<double> prior_reported(num_samples * num_parameters);
-  std::atomic<bool> cancelled{false};
-  internal::ParallelChunks(
-      num_samples, 64, options.threads, [&](std::size_t begin, std::size_t end) {
-        SampledUtilities utilities;
-        for (std::size_t sample = begin; sample < end; ++sample) {
-          set.Materialize(particles[sample], utilities);
-          log_likelihood[sample] = LogLikelihoodOf(set, evidence, utilities, options);
-          std::copy(utilities.reported.begin(), utilities.reported.end(),
-                    prior_reported.begin() + static_cast<std::ptrdiff_t>(sample * num_parameters));
-        }
+  Particles particles{prior_samples, std::vector<double>(num_samples)};
+  const std::vector<double> prior_reported = ReportedValues(
+      set, particles.values, options.threads,
+      [&](std::size_t sample, const SampledUtilities& utilities) {
+        particles.log_likelihood[sample] = LogLikelihoodOf(set, evidence, utilities, options);
       });
+  PARLEY_RETURN_IF_ERROR(Temper(set, evidence, options, roles, particles, posterior));
 
-  double beta = 0;
-  double scale = 1.0;
-  std::uint64_t proposals = 0;
-  std::uint64_t accepted_total = 0;
-  posterior.smallest_effective_samples = static_cast<double>(num_samples);
-  std::vector<double> weights(num_samples);
-  auto weights_for = [&](double next_beta) {
-    double top = -std::numeric_limits<double>::infinity();
-    for (double value : log_likelihood) top = std::max(top, value);
-    for (std::size_t sample = 0; sample < num_samples; ++sample) {
-      weights[sample] = std::exp((next_beta - beta) * (log_likelihood[sample] - top));
-    }
-    return EffectiveSampleSize(weights);
-  };
-  const double target = 0.5 * static_cast<double>(num_samples);
-  for (int stage = 0; beta < 1 && stage < 200; ++stage) {
-    if (options.stop.stop_requested()) return Status(ErrorCode::kCancelled, "learning cancelled");
-    double next = 1;
-    if (weights_for(1) < target) {
-      double low = beta;
-      double high = 1;
-      for (int step = 0; step < 50; ++step) {
-        double middle = (low + high) / 2;
-        (weights_for(middle) < target ? high : low) = middle;
-      }
-      next = std::max(low, beta + 1e-9);
-    }
-    double ess = weights_for(next);
-    posterior.smallest_effective_samples = std::min(posterior.smallest_effective_samples, ess);
-    // Systematic resampling.
-    double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
-    internal::Stream stream(options.seed, static_cast<std::uint64_t>(stage), 7);
-    double position = stream.Uniform() / static_cast<double>(num_samples);
-    std::vector<std::vector<double>> chosen;
-    std::vector<double> chosen_likelihood;
-    chosen.reserve(num_samples);
-    double cumulative = 0;
-    std::size_t source = 0;
-    for (std::size_t sample = 0; sample < num_samples; ++sample) {
-      double point = position + static_cast<double>(sample) / static_cast<double>(num_samples);
-      while (source + 1 < num_samples && cumulative + weights[source] / sum < point) {
-        cumulative += weights[source] / sum;
-        ++source;
-      }
-      chosen.push_back(particles[source]);
-      chosen_likelihood.push_back(log_likelihood[source]);
-    }
-    particles = std::move(chosen);
-    log_likelihood = std::move(chosen_likelihood);
-    beta = next;
-    ++posterior.stages;
-
-    // Random-walk scales from the particles' spread.
-    std::vector<double> step(num_parameters, 0.0);
-    for (std::size_t idx : moved) {
-      const Parameter& parameter = set.parameters()[idx];
-      if (parameter.kind == ParameterKind::kRedLine) continue;
-      double mean = 0;
-      double squares = 0;
-      for (const auto& particle : particles) mean += particle[idx];
-      mean /= static_cast<double>(num_samples);
-      for (const auto& particle : particles)
-        squares += (particle[idx] - mean) * (particle[idx] - mean);
-      double sd = std::sqrt(squares / static_cast<double>(num_samples));
-      step[idx] = std::max(sd, 0.01 * (parameter.range.high - parameter.range.low));
-    }
-    const double change_probability =
-        moved.empty() ? 0.0 : std::min(1.0, 2.0 / static_cast<double>(moved.size()));
-    std::vector<std::uint64_t> accepted(num_samples, 0);
-    internal::ParallelChunks(
-        num_samples, 64, options.threads, [&](std::size_t begin, std::size_t end) {
-          if (options.stop.stop_requested()) {
-            cancelled = true;
-            return;
-          }
-          SampledUtilities utilities;
-          std::vector<double> proposal;
-          for (std::size_t sample = begin; sample < end; ++sample) {
-            internal::Stream random(options.seed, sample, 1000 + static_cast<std::uint64_t>(stage));
-            std::vector<double>& particle = particles[sample];
-            for (std::size_t idx : redrawn) {
-              const Parameter& parameter = set.parameters()[idx];
-              double u = random.Uniform();
-              particle[idx] = parameter.kind == ParameterKind::kRedLine
-                                  ? (u < parameter.range.value ? 1.0 : 0.0)
-                                  : model::QuantileOfRange(parameter.range, u);
-            }
-            if (moved.empty()) continue;
-            double current_prior = set.LogPrior(particle);
-            for (int move = 0; move < options.moves_per_stage; ++move) {
-              proposal = particle;
-              std::size_t forced = moved[static_cast<std::size_t>(random.Next() % moved.size())];
-              for (std::size_t idx : moved) {
-                if (idx != forced && random.Uniform() >= change_probability) continue;
-                const Parameter& parameter = set.parameters()[idx];
-                if (parameter.kind == ParameterKind::kRedLine) {
-                  proposal[idx] = 1 - proposal[idx];
-                } else {
-                  proposal[idx] += scale * step[idx] * random.Normal();
-                }
-              }
-              double proposal_prior = set.LogPrior(proposal);
-              if (!std::isfinite(proposal_prior)) continue;
-              set.Materialize(proposal, utilities);
-              double proposal_likelihood = LogLikelihoodOf(set, evidence, utilities, options);
-              double log_ratio = beta * (proposal_likelihood - log_likelihood[sample]) +
-                                 proposal_prior - current_prior;
-              if (std::log(std::max(random.Uniform(), 1e-300)) < log_ratio) {
-                particle.swap(proposal);
-                log_likelihood[sample] = proposal_likelihood;
-                current_prior = proposal_prior;
-                ++accepted[sample];
-              }
-            }
-          }
-        });
-    if (cancelled) return Status(ErrorCode::kCancelled, "learning cancelled");
-    std::uint64_t stage_accepted =
-        std::accumulate(accepted.begin(), accepted.end(), std::uint64_t{0});
-    std::uint64_t stage_proposals =
-        moved.empty() ? 0 : num_samples * static_cast<std::uint64_t>(options.moves_per_stage);
-    accepted_total += stage_accepted;
-    proposals += stage_proposals;
-    if (stage_proposals > 0) {
-      double rate = static_cast<double>(stage_accepted) / static_cast<double>(stage_proposals);
-      if (rate < 0.15) scale *= 0.7;
-      if (rate > 0.35) scale *= 1.3;
-    }
-  }
-  posterior.acceptance_rate =
-      proposals > 0 ? static_cast<double>(accepted_total) / static_cast<double>(proposals) : 0;
-
-  // Summaries, as used in evaluation (weights normalised).
-  std::vector<double> posterior_reported(num_samples * num_parameters);
-  internal::ParallelChunks(
-      num_samples, 64, options.threads, [&](std::size_t begin, std::size_t end) {
-        SampledUtilities utilities;
-        for (std::size_t sample = begin; sample < end; ++sample) {
-          set.Materialize(particles[sample], utilities);
-          std::copy(
-              utilities.reported.begin(), utilities.reported.end(),
-              posterior_reported.begin() + static_cast<std::ptrdiff_t>(sample * num_parameters));
-        }
-      });
-  const std::vector<double> equal(num_samples, 1.0);
-  std::vector<double> column(num_samples);
-  for (std::size_t idx = 0; idx < num_parameters; ++idx) {
-    LearnedParameter learned;
-    learned.parameter = idx;
-    learned.name = set.parameters()[idx].name;
-    for (std::size_t sample = 0; sample < num_samples; ++sample) {
-      column[sample] = prior_reported[sample * num_parameters + idx];
-    }
-    learned.prior = Summarize(column, equal, options.interval_mass);
-    for (std::size_t sample = 0; sample < num_samples; ++sample) {
-      column[sample] = posterior_reported[sample * num_parameters + idx];
-    }
-    learned.posterior = Summarize(column, equal, options.interval_mass);
-    posterior.parameters.push_back(learned);
-  }
-  posterior.samples = std::move(particles);
+  const std::vector<double> posterior_reported = ReportedValues(
+      set, particles.values, options.threads, [](std::size_t, const SampledUtilities&) {});
+  posterior.parameters = SummarizeParameters(set, num_samples, prior_reported, posterior_reported,
+                                             options.interval_mass);
+  posterior.samples = std::move(particles.values);
   const double needed = 10 / ((1 - options.interval_mass) / 2);
   if (posterior.smallest_effective_samples < needed) {
     posterior.warnings.push_back(fmt::format(
@@ -378,7 +497,7 @@ Result<Posterior> LearnFromRecord(const ParameterSet& set, const model::Record& 
         "need at least {:.0f} (use more --samples).",
         posterior.smallest_effective_samples, options.interval_mass * 100, needed));
   }
-  if (!moved.empty() && posterior.acceptance_rate < 0.02) {
+  if (!roles.moved.empty() && posterior.acceptance_rate < 0.02) {
     posterior.warnings.push_back(
         "Few moves were accepted while sampling the posterior; its intervals may be too narrow.");
   }

@@ -50,6 +50,14 @@ class ZoneSolver {
     std::vector<model::OptionIndex> options;  // options[c * issues.size() + k]
     std::vector<std::uint64_t> crossed;       // crossed[c * parties + p]: red-line bits
   };
+  // A group's option combinations with the red lines (of the group rooted at issue
+  // `group_root`) each crosses.
+  static Group EnumerateGroup(const ParameterSet& set, std::vector<std::size_t> issues,
+                              std::size_t num_combinations, std::size_t group_root,
+                              const std::vector<std::vector<std::size_t>>& line_root);
+  // The group's combinations every firm red line allows, with their utilities (parties-major).
+  void ScoreGroup(const Group& group, const SampledUtilities& utilities,
+                  std::vector<std::uint32_t>& candidates, std::vector<double>& scores) const;
   Answer SolveTwo(const SampledUtilities& utilities, ZoneWorkspace& workspace) const;
   Answer SolveAny(const SampledUtilities& utilities, ZoneWorkspace& workspace) const;
 
