@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "parley/analysis/analyze.h"
 #include "parley/analysis/suggestions.h"
+#include "parley/io/command_text.h"
 #include "parley/report/suggestions_report.h"
 
 namespace parley::cli {
@@ -56,10 +57,10 @@ void AddSuggestCommand(CLI::App& app, std::vector<Action>& actions) {
       PARLEY_ASSIGN_OR_RETURN(model::Scenario scenario, io::LoadScenario(options->source));
       analysis::SuggestionOptions suggestion_options;
       PARLEY_ASSIGN_OR_RETURN(suggestion_options.parties,
-                              analysis::ResolveParties(scenario, options->parties));
+                              io::ResolveParties(scenario, options->parties));
       if (!options->draft.empty()) {
         PARLEY_ASSIGN_OR_RETURN(model::Outcome draft,
-                                analysis::ParseOutcome(scenario, options->draft, "--draft"));
+                                io::ParseOutcome(scenario, options->draft, "--draft"));
         suggestion_options.draft = std::move(draft);
       }
       suggestion_options.criterion = *criterion;

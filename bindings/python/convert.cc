@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "errors.h"
-#include "parley/analysis/analyze.h"
+#include "parley/io/command_text.h"
 
 namespace parley::python {
 namespace py = pybind11;
@@ -145,7 +145,7 @@ model::Outcome OutcomeFromPython(const std::vector<model::Issue>& issues,
 model::Outcome OutcomeFromPython(const model::Scenario& scenario, const model::OutcomeSpace& space,
                                  py::handle value, const std::string& field) {
   if (py::isinstance<py::str>(value)) {
-    Result<model::Outcome> parsed = analysis::ParseOutcome(scenario, value.cast<std::string>());
+    Result<model::Outcome> parsed = io::ParseOutcome(scenario, value.cast<std::string>());
     if (!parsed.ok()) ThrowInvalid(parsed.status().message(), field);
     return std::move(parsed).value();
   }

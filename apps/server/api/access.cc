@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 
 #include "server/api/body.h"
@@ -17,6 +18,40 @@ constexpr const char* kMediatorId = "m";
 
 Response Error(ErrorKind kind, std::string message) {
   return ErrorResponse(ApiError{kind, std::move(message)});
+}
+
+// Who may reissue or revoke whose token: an admin the mediator's, a room's mediator the other
+// participants'. The refusal, or none.
+std::optional<Response> RefuseTokenChange(const Caller& caller, const std::string& room_id,
+                                          const std::string& participant_id) {
+  const Role role = caller.role;
+  if (role != Role::kAdmin && role != Role::kMediator) {
+    return Error(ErrorKind::kForbidden, "this route needs a mediator or admin token; yours is " +
+                                            std::string(RoleName(role)));
+  }
+  if (role == Role::kMediator && caller.room_id != room_id) {
+    return Error(ErrorKind::kForbidden, "this token belongs to another room");
+  }
+  if (role == Role::kAdmin && participant_id != kMediatorId) {
+    return Error(ErrorKind::kForbidden,
+                 "an admin manages only a room's mediator ('m'); the mediator manages the other "
+                 "participants' invitations");
+  }
+  if (role == Role::kMediator && participant_id == kMediatorId) {
+    return Error(ErrorKind::kForbidden,
+                 "the mediator's own token is reissued or revoked by an admin");
+  }
+  return std::nullopt;
+}
+
+// The route takes no fields: a body, if any, must be an empty JSON object.
+std::optional<Response> RefuseBody(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  ApiResult<Json> body = ParseBody(text);
+  if (!body.ok()) return ErrorResponse(body.error());
+  BodyReader reader(body.value(), {});
+  if (reader.error()) return ErrorResponse(*reader.error());
+  return std::nullopt;
 }
 
 }  // namespace
@@ -38,28 +73,11 @@ Response AccessRoutes::Token(const Request& request, const std::string& room_id,
     return Error(ErrorKind::kRateLimited, "too many requests for this token; slow down and retry");
   }
   const Role role = caller.value().role;
-  if (role != Role::kAdmin && role != Role::kMediator) {
-    return Error(ErrorKind::kForbidden, "this route needs a mediator or admin token; yours is " +
-                                            std::string(RoleName(role)));
+  if (std::optional<Response> refused =
+          RefuseTokenChange(caller.value(), room_id, participant_id)) {
+    return *refused;
   }
-  if (role == Role::kMediator && caller.value().room_id != room_id) {
-    return Error(ErrorKind::kForbidden, "this token belongs to another room");
-  }
-  if (role == Role::kAdmin && participant_id != kMediatorId) {
-    return Error(ErrorKind::kForbidden,
-                 "an admin manages only a room's mediator ('m'); the mediator manages the other "
-                 "participants' invitations");
-  }
-  if (role == Role::kMediator && participant_id == kMediatorId) {
-    return Error(ErrorKind::kForbidden,
-                 "the mediator's own token is reissued or revoked by an admin");
-  }
-  if (!request.body.empty()) {
-    ApiResult<Json> body = ParseBody(request.body);
-    if (!body.ok()) return ErrorResponse(body.error());
-    BodyReader reader(body.value(), {});
-    if (reader.error()) return ErrorResponse(*reader.error());
-  }
+  if (std::optional<Response> refused = RefuseBody(request.body)) return *refused;
   std::shared_ptr<Room> room = service_.FindRoom(room_id);
   if (!room) return Error(ErrorKind::kNotFound, "no room '" + Excerpt(room_id) + "'");
   // A writer: the room's drive lock first, then its read lock (room.h).

@@ -49,15 +49,6 @@ struct ScenarioAnalysis {
 Result<ScenarioAnalysis> AnalyzeScenario(const model::Scenario& scenario,
                                          const AnalysisOptions& options = {});
 
-// Resolves "israel,hamas" to party indices; an empty string gives the default parties.
-Result<std::vector<std::size_t>> ResolveParties(const model::Scenario& scenario,
-                                                const std::string& comma_separated_ids);
-
-// Parses "issue=option,issue=option" (every issue named once) into an outcome; errors name
-// `field` (the flag the text came from).
-Result<model::Outcome> ParseOutcome(const model::Scenario& scenario, const std::string& text,
-                                    const std::string& field = "--outcome");
-
 // kInvalidInput unless `parties` (the named parties, or the default ones when `named` is false)
 // holds at least two; the message says which were named, or how many principals the scenario
 // has, and which parties could be named. `what` starts it ("the analysis", "suggestions").

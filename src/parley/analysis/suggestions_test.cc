@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "parley/analysis/analyze.h"
+#include "parley/io/command_text.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/utility.h"
 #include "parley/testing/random_scenario.h"
@@ -38,7 +39,7 @@ model::Scenario Riverside() {
 TEST(EvaluateTextTest, TheRelayedTextOfTheIssueCrossesHamassRedLineAndReservation) {
   // The text relayed in the run that motivated this: the pause extended while talks continue.
   model::Scenario scenario = Ceasefire();
-  Result<model::Outcome> text = ParseOutcome(
+  Result<model::Outcome> text = io::ParseOutcome(
       scenario,
       "ceasefire=pause_extended_while_talks_continue,withdrawal=to_perimeter,"
       "linkage=negotiated_during_phase_one,hostages_released=33,prisoners_released=700,"

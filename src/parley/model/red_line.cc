@@ -83,68 +83,105 @@ Status ErrorAt(int column, std::string message) {
   return InvalidInput(std::move(message), Location{"", 0, column, ""});
 }
 
+// A quoted label or issue starting at `pos` (its quote character): a backslash takes the next
+// character literally. Sets `pos` past the closing quote.
+Result<Token> ReadQuoted(std::string_view text, std::size_t& pos) {
+  const char quote = text[pos];
+  const int column = static_cast<int>(pos) + 1;
+  Token token;
+  token.column = column;
+  token.kind = TokenKind::kString;
+  std::size_t end = pos + 1;
+  while (end < text.size()) {
+    if (text[end] == '\\' && end + 1 < text.size()) {
+      token.text += text[end + 1];
+      end += 2;
+    } else if (text[end] == quote) {
+      pos = end + 1;
+      return token;
+    } else {
+      token.text += text[end++];
+    }
+  }
+  return ErrorAt(column, std::string("quoted text is not closed: missing ") + quote);
+}
+
+// A comparison operator at `pos` ('==', '!=', '<', '<=', '>', '>='); a lone '=' or '!' is
+// refused with what to write instead. Sets `pos` past it.
+Result<Token> ReadOperator(std::string_view text, std::size_t& pos) {
+  const char c = text[pos];
+  const int column = static_cast<int>(pos) + 1;
+  bool followed_by_equals = pos + 1 < text.size() && text[pos + 1] == '=';
+  if (c == '=' && !followed_by_equals) return ErrorAt(column, "use '==' to compare, not '='");
+  if (c == '!' && !followed_by_equals) return ErrorAt(column, "use 'not' for negation, not '!'");
+  Token token;
+  token.column = column;
+  token.kind = TokenKind::kOperator;
+  token.text = std::string(text.substr(pos, followed_by_equals ? 2 : 1));
+  pos += token.text.size();
+  return token;
+}
+
+TokenKind PunctuationKind(char c) {
+  switch (c) {
+    case '(':
+      return TokenKind::kLeftParen;
+    case ')':
+      return TokenKind::kRightParen;
+    case '[':
+      return TokenKind::kLeftBracket;
+    case ']':
+      return TokenKind::kRightBracket;
+    default:
+      return TokenKind::kComma;
+  }
+}
+
+// The error for a character no token starts with.
+Status UnexpectedCharacter(char c, int column) {
+  if (c == '&' || c == '|') {
+    return ErrorAt(column,
+                   std::string("unexpected '") + c + "'; use '" + (c == '&' ? "and" : "or") + "'");
+  }
+  std::string shown =
+      static_cast<unsigned char>(c) < 0x20 ? "a control character" : Quote(std::string(1, c));
+  return ErrorAt(column, "unexpected " + shown + "; write options with other characters in quotes");
+}
+
+// The token starting at `pos` (not a blank); sets `pos` past it.
+Result<Token> ReadToken(std::string_view text, std::size_t& pos) {
+  const char c = text[pos];
+  if (c == '"' || c == '\'') return ReadQuoted(text, pos);
+  if (c == '=' || c == '!' || c == '<' || c == '>') return ReadOperator(text, pos);
+  Token token;
+  token.column = static_cast<int>(pos) + 1;
+  if (IsWordChar(c)) {
+    std::size_t end = pos;
+    while (end < text.size() && IsWordChar(text[end])) ++end;
+    token.kind = TokenKind::kWord;
+    token.text = std::string(text.substr(pos, end - pos));
+    pos = end;
+    return token;
+  }
+  if (c == '(' || c == ')' || c == '[' || c == ']' || c == ',') {
+    token.kind = PunctuationKind(c);
+    token.text = std::string(1, c);
+    ++pos;
+    return token;
+  }
+  return UnexpectedCharacter(c, token.column);
+}
+
 Result<std::vector<Token>> Tokenize(std::string_view text) {
   std::vector<Token> tokens;
   std::size_t pos = 0;
   while (pos < text.size()) {
     char c = text[pos];
-    int column = static_cast<int>(pos) + 1;
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       ++pos;
       continue;
     }
-    Token token;
-    token.column = column;
-    if (IsWordChar(c)) {
-      std::size_t end = pos;
-      while (end < text.size() && IsWordChar(text[end])) ++end;
-      token.kind = TokenKind::kWord;
-      token.text = std::string(text.substr(pos, end - pos));
-      pos = end;
-    } else if (c == '"' || c == '\'') {
-      // Quoted label or issue: a backslash takes the next character literally.
-      std::size_t end = pos + 1;
-      bool closed = false;
-      while (end < text.size()) {
-        if (text[end] == '\\' && end + 1 < text.size()) {
-          token.text += text[end + 1];
-          end += 2;
-        } else if (text[end] == c) {
-          closed = true;
-          ++end;
-          break;
-        } else {
-          token.text += text[end++];
-        }
-      }
-      if (!closed) return ErrorAt(column, std::string("quoted text is not closed: missing ") + c);
-      token.kind = TokenKind::kString;
-      pos = end;
-    } else if (c == '(' || c == ')' || c == '[' || c == ']' || c == ',') {
-      token.kind = c == '('   ? TokenKind::kLeftParen
-                   : c == ')' ? TokenKind::kRightParen
-                   : c == '[' ? TokenKind::kLeftBracket
-                   : c == ']' ? TokenKind::kRightBracket
-                              : TokenKind::kComma;
-      token.text = std::string(1, c);
-      ++pos;
-    } else if (c == '=' || c == '!' || c == '<' || c == '>') {
-      bool followed_by_equals = pos + 1 < text.size() && text[pos + 1] == '=';
-      if (c == '=' && !followed_by_equals) return ErrorAt(column, "use '==' to compare, not '='");
-      if (c == '!' && !followed_by_equals)
-        return ErrorAt(column, "use 'not' for negation, not '!'");
-      token.kind = TokenKind::kOperator;
-      token.text = std::string(text.substr(pos, followed_by_equals ? 2 : 1));
-      pos += token.text.size();
-    } else if (c == '&' || c == '|') {
-      return ErrorAt(
-          column, std::string("unexpected '") + c + "'; use '" + (c == '&' ? "and" : "or") + "'");
-    } else {
-      std::string shown =
-          static_cast<unsigned char>(c) < 0x20 ? "a control character" : Quote(std::string(1, c));
-      return ErrorAt(column,
-                     "unexpected " + shown + "; write options with other characters in quotes");
-    }
+    PARLEY_ASSIGN_OR_RETURN(Token token, ReadToken(text, pos));
     tokens.push_back(std::move(token));
   }
   Token end;

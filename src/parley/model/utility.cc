@@ -55,95 +55,118 @@ void ValueFunction::Tabulate(const Issue& issue) {
   }
 }
 
-UtilityRange ComputeUtilityRange(const UtilityFunction& utility, const OutcomeSpace& space,
-                                 std::uint64_t enumeration_limit) {
+namespace {
+
+// Additive: each issue's best and worst option on its own.
+UtilityRange AdditiveRange(const AdditiveUtility& additive, const OutcomeSpace& space) {
   UtilityRange range;
-  if (const auto* additive = dynamic_cast<const AdditiveUtility*>(&utility)) {
-    range.argmin.assign(space.NumIssues(), 0);
-    range.argmax.assign(space.NumIssues(), 0);
-    range.min = range.max = additive->offset();
-    for (std::size_t issue_idx = 0; issue_idx < space.NumIssues(); ++issue_idx) {
-      const auto& table = additive->values()[issue_idx].table;
-      if (table.empty()) continue;
-      double weight = additive->weights()[issue_idx];
-      OptionIndex best = 0;
-      OptionIndex worst = 0;
-      for (OptionIndex option = 1; option < table.size(); ++option) {
-        if (weight * table[option] > weight * table[best]) best = option;
-        if (weight * table[option] < weight * table[worst]) worst = option;
-      }
-      range.argmax[issue_idx] = best;
-      range.argmin[issue_idx] = worst;
-      range.max += weight * table[best];
-      range.min += weight * table[worst];
+  range.argmin.assign(space.NumIssues(), 0);
+  range.argmax.assign(space.NumIssues(), 0);
+  for (std::size_t issue_idx = 0; issue_idx < space.NumIssues(); ++issue_idx) {
+    const auto& table = additive.values()[issue_idx].table;
+    if (table.empty()) continue;
+    double weight = additive.weights()[issue_idx];
+    OptionIndex best = 0;
+    OptionIndex worst = 0;
+    for (OptionIndex option = 1; option < table.size(); ++option) {
+      if (weight * table[option] > weight * table[best]) best = option;
+      if (weight * table[option] < weight * table[worst]) worst = option;
     }
-    // Report the exact evaluated figures, so they match Evaluate() bit for bit.
-    range.max = additive->Evaluate(range.argmax);
-    range.min = additive->Evaluate(range.argmin);
-    return range;
+    range.argmax[issue_idx] = best;
+    range.argmin[issue_idx] = worst;
   }
-  if (space.IsEnumerable(enumeration_limit)) {
-    range.min = std::numeric_limits<double>::infinity();
-    range.max = -std::numeric_limits<double>::infinity();
-    Status status = space.ForEach(enumeration_limit, [&](const Outcome& outcome) {
-      double value = utility.Evaluate(outcome);
-      if (value > range.max) {
-        range.max = value;
-        range.argmax = outcome;
-      }
-      if (value < range.min) {
-        range.min = value;
-        range.argmin = outcome;
-      }
-    });
-    PARLEY_CHECK(status.ok());
-    return range;
+  // Report the exact evaluated figures, so they match Evaluate() bit for bit.
+  range.max = additive.Evaluate(range.argmax);
+  range.min = additive.Evaluate(range.argmin);
+  return range;
+}
+
+// Every outcome evaluated.
+UtilityRange EnumeratedRange(const UtilityFunction& utility, const OutcomeSpace& space,
+                             std::uint64_t enumeration_limit) {
+  UtilityRange range;
+  range.min = std::numeric_limits<double>::infinity();
+  range.max = -std::numeric_limits<double>::infinity();
+  Status status = space.ForEach(enumeration_limit, [&](const Outcome& outcome) {
+    double value = utility.Evaluate(outcome);
+    if (value > range.max) {
+      range.max = value;
+      range.argmax = outcome;
+    }
+    if (value < range.min) {
+      range.min = value;
+      range.argmin = outcome;
+    }
+  });
+  PARLEY_CHECK(status.ok());
+  return range;
+}
+
+// Coordinate ascent (`direction` 1) or descent (-1) from the `start`-th of four deterministic
+// starting outcomes; returns the outcome it ends at.
+Outcome CoordinateSearch(const UtilityFunction& utility, const OutcomeSpace& space, int direction,
+                         std::uint64_t start) {
+  Outcome current(space.NumIssues());
+  for (std::size_t issue_idx = 0; issue_idx < current.size(); ++issue_idx) {
+    std::uint64_t cardinality = space.Cardinality(issue_idx);
+    current[issue_idx] =
+        cardinality == 0 ? 0
+                         : static_cast<OptionIndex>((start * (cardinality - 1)) / 3 % cardinality);
   }
-  // Too large to enumerate: coordinate ascent / descent from a few deterministic starts.
+  double current_value = direction * utility.Evaluate(current);
+  bool improved = true;
+  for (int pass = 0; improved && pass < 50; ++pass) {
+    improved = false;
+    for (std::size_t issue_idx = 0; issue_idx < current.size(); ++issue_idx) {
+      std::uint64_t cardinality = std::min<std::uint64_t>(space.Cardinality(issue_idx), 4096);
+      OptionIndex kept = current[issue_idx];
+      for (OptionIndex option = 0; option < cardinality; ++option) {
+        current[issue_idx] = option;
+        double value = direction * utility.Evaluate(current);
+        if (value > current_value) {
+          current_value = value;
+          kept = option;
+          improved = true;
+        }
+      }
+      current[issue_idx] = kept;
+    }
+  }
+  return current;
+}
+
+// Too large to enumerate: the best of the coordinate searches each way (not exact).
+UtilityRange SearchedRange(const UtilityFunction& utility, const OutcomeSpace& space) {
+  UtilityRange range;
   range.exact = false;
   range.min = std::numeric_limits<double>::infinity();
   range.max = -std::numeric_limits<double>::infinity();
   for (int direction : {1, -1}) {
     for (std::uint64_t start = 0; start < 4; ++start) {
-      Outcome current(space.NumIssues());
-      for (std::size_t issue_idx = 0; issue_idx < current.size(); ++issue_idx) {
-        std::uint64_t cardinality = space.Cardinality(issue_idx);
-        current[issue_idx] =
-            cardinality == 0
-                ? 0
-                : static_cast<OptionIndex>((start * (cardinality - 1)) / 3 % cardinality);
-      }
-      double current_value = direction * utility.Evaluate(current);
-      bool improved = true;
-      for (int pass = 0; improved && pass < 50; ++pass) {
-        improved = false;
-        for (std::size_t issue_idx = 0; issue_idx < current.size(); ++issue_idx) {
-          std::uint64_t cardinality = std::min<std::uint64_t>(space.Cardinality(issue_idx), 4096);
-          OptionIndex kept = current[issue_idx];
-          for (OptionIndex option = 0; option < cardinality; ++option) {
-            current[issue_idx] = option;
-            double value = direction * utility.Evaluate(current);
-            if (value > current_value) {
-              current_value = value;
-              kept = option;
-              improved = true;
-            }
-          }
-          current[issue_idx] = kept;
-        }
-      }
-      double value = utility.Evaluate(current);
+      Outcome found = CoordinateSearch(utility, space, direction, start);
+      double value = utility.Evaluate(found);
       if (direction > 0 && value > range.max) {
         range.max = value;
-        range.argmax = current;
-      }
-      if (direction < 0 && value < range.min) {
+        range.argmax = std::move(found);
+      } else if (direction < 0 && value < range.min) {
         range.min = value;
-        range.argmin = current;
+        range.argmin = std::move(found);
       }
     }
   }
   return range;
+}
+
+}  // namespace
+
+UtilityRange ComputeUtilityRange(const UtilityFunction& utility, const OutcomeSpace& space,
+                                 std::uint64_t enumeration_limit) {
+  if (const auto* additive = dynamic_cast<const AdditiveUtility*>(&utility)) {
+    return AdditiveRange(*additive, space);
+  }
+  if (space.IsEnumerable(enumeration_limit))
+    return EnumeratedRange(utility, space, enumeration_limit);
+  return SearchedRange(utility, space);
 }
 
 }  // namespace parley::model

@@ -6,6 +6,8 @@
 #include <limits>
 #include <random>
 
+#include "parley/io/command_text.h"
+
 namespace parley::report {
 namespace {
 
@@ -29,7 +31,7 @@ int Bin(double value, const svg::Domain& domain, int bins) {
 Result<std::array<std::size_t, 2>> ChooseReportParties(const model::Scenario& scenario,
                                                        const std::string& comma_separated_ids) {
   PARLEY_ASSIGN_OR_RETURN(std::vector<std::size_t> parties,
-                          analysis::ResolveParties(scenario, comma_separated_ids));
+                          io::ResolveParties(scenario, comma_separated_ids));
   bool defaulted = comma_separated_ids.find_first_not_of(" \t") == std::string::npos;
   if (defaulted) {
     if (parties.size() < 2) {

@@ -9,9 +9,11 @@
 // repetitions: 10
 // seed: 7
 // ```
-// Relative paths are relative to the config file's folder. Strategy and protocol specs are
-// checked against the registries here; checks that need the scenarios (enough principals, a
-// mediator when the protocol needs one) happen when the tournament is prepared.
+// The file itself is read by io/tournament_file.h (keys, shapes, numbers, relative paths resolved
+// against the config file's folder, each value's line and column). Here strategy and protocol
+// specs are checked against the registries and grids expanded; checks that need the scenarios
+// (enough principals, a mediator when the protocol needs one) happen when the tournament is
+// prepared.
 #pragma once
 
 #include <cstdint>
