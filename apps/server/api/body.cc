@@ -3,13 +3,13 @@
 #include <cmath>
 
 #include "parley/io/json_limits.h"
-#include "parley/session/trace_json.h"
+#include "parley/io/outcome_json.h"
 
 namespace parley::server::api {
 
 ApiResult<model::Outcome> ReadOutcome(const model::Scenario& scenario, const Json& json,
                                       const std::string& field) {
-  Result<model::Outcome> outcome = session::OutcomeFromJson(scenario, PlainObject(json), field);
+  Result<model::Outcome> outcome = io::OutcomeFromJson(scenario, PlainObject(json), field);
   if (!outcome.ok()) return ErrorFromStatus(outcome.status());
   return std::move(outcome).value();
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "parley/io/outcome_json.h"
 #include "parley/report/suggestions_report.h"
 
 namespace parley::report {
@@ -17,7 +18,7 @@ std::string PartyName(const model::Scenario& scenario, std::size_t party_idx) {
 }
 
 ordered_json PointJson(const model::Scenario& scenario, const analysis::ParetoPoint& point) {
-  return {{"outcome", OutcomeJson(scenario, point.outcome)}, {"utilities", point.utilities}};
+  return {{"outcome", io::OutcomeJson(scenario, point.outcome)}, {"utilities", point.utilities}};
 }
 
 ordered_json SolutionJson(const model::Scenario& scenario,
@@ -30,7 +31,7 @@ ordered_json SolutionJson(const model::Scenario& scenario,
     out["note"] = solution.note;
     return out;
   }
-  out["outcome"] = OutcomeJson(scenario, solution.points.front().outcome);
+  out["outcome"] = io::OutcomeJson(scenario, solution.points.front().outcome);
   out["utilities"] = solution.points.front().utilities;
   out["objective"] = solution.objective;
   ordered_json ties = ordered_json::array();

@@ -7,7 +7,6 @@
 #include <string>
 
 #include "parley/analysis/analyze.h"
-#include "parley/report/outcome_json.h"
 
 namespace parley::report {
 

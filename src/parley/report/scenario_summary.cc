@@ -5,8 +5,8 @@
 #include <array>
 #include <cmath>
 
+#include "parley/io/outcome_json.h"
 #include "parley/model/hyper_rectangle_utility.h"
-#include "parley/report/outcome_json.h"
 
 namespace parley::report {
 namespace {
@@ -69,8 +69,8 @@ ordered_json PartyToJson(const model::Scenario& scenario, const model::OutcomeSp
     prefs["utility_range"] = {{"min", range.min},
                               {"max", range.max},
                               {"exact", range.exact},
-                              {"worst", OutcomeJson(scenario, range.argmin)},
-                              {"best", OutcomeJson(scenario, range.argmax)}};
+                              {"worst", io::OutcomeJson(scenario, range.argmin)},
+                              {"best", io::OutcomeJson(scenario, range.argmax)}};
   }
   if (preferences.reservation_value) {
     prefs["reservation"] = *preferences.reservation_value;
@@ -78,7 +78,7 @@ ordered_json PartyToJson(const model::Scenario& scenario, const model::OutcomeSp
     prefs["reservation"] = nullptr;
   }
   if (preferences.reservation_outcome) {
-    prefs["reservation_outcome"] = OutcomeJson(scenario, *preferences.reservation_outcome);
+    prefs["reservation_outcome"] = io::OutcomeJson(scenario, *preferences.reservation_outcome);
   }
   prefs["discount"] = preferences.discount;
   if (const auto* additive =
@@ -200,6 +200,24 @@ std::string DescribeIssueOptions(const ordered_json& issue) {
   std::string out = fmt::format("{} .. {}", number(issue["range"][0]), number(issue["range"][1]));
   if (type == "real") out += fmt::format(" step {}", number(issue["step"]));
   if (issue.contains("unit")) out += " " + issue["unit"].get<std::string>();
+  return out;
+}
+
+// "issue=label, issue=label" from an outcome's JSON (io::OutcomeJson), numbers in their shortest
+// form.
+std::string DescribeOutcomeJson(const ordered_json& outcome) {
+  std::string out;
+  for (const auto& [issue, value] : outcome.items()) {
+    if (!out.empty()) out += ", ";
+    out += issue + "=";
+    if (value.is_string()) {
+      out += value.get<std::string>();
+    } else if (value.is_number_float()) {
+      out += model::FormatNumber(value.get<double>());
+    } else {
+      out += value.dump();
+    }
+  }
   return out;
 }
 

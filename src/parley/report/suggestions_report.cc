@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "parley/io/outcome_json.h"
 #include "parley/report/analysis_report.h"
 #include "parley/report/charts.h"
-#include "parley/report/outcome_json.h"
 
 namespace parley::report {
 namespace {
@@ -32,7 +32,7 @@ ordered_json OptionValue(const model::Scenario& scenario, std::size_t issue_idx,
                          model::OptionIndex option) {
   model::Outcome probe(scenario.issues.size(), 0);
   probe[issue_idx] = option;
-  return OutcomeJson(scenario, probe)[scenario.issues[issue_idx].id];
+  return io::OutcomeJson(scenario, probe)[scenario.issues[issue_idx].id];
 }
 
 ordered_json UtilitiesJson(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
@@ -180,7 +180,7 @@ ordered_json SuggestionsToJson(const model::Scenario& scenario,
   ordered_json list = ordered_json::array();
   for (const analysis::Suggestion& suggestion : suggestions.suggestions) {
     ordered_json entry;
-    entry["outcome"] = OutcomeJson(scenario, suggestion.outcome);
+    entry["outcome"] = io::OutcomeJson(scenario, suggestion.outcome);
     entry["in_words"] = scenario.DescribeOutcomeInWords(suggestion.outcome);
     entry["utilities"] = UtilitiesJson(scenario, suggestions.parties, suggestion.utilities);
     entry["criterion"] = {

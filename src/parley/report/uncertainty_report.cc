@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "parley/io/outcome_json.h"
 #include "parley/report/charts.h"
 #include "parley/report/html_page.h"
-#include "parley/report/outcome_json.h"
 #include "parley/report/svg.h"
 
 namespace parley::report {
@@ -59,7 +59,7 @@ ordered_json RobustToJson(const model::Scenario& scenario, const uncertainty::Pa
   out["depends_on"] = analysis.depends_on;
   ordered_json packages = ordered_json::array();
   for (const uncertainty::RobustPackage& package : analysis.packages) {
-    packages.push_back({{"outcome", OutcomeJson(scenario, package.outcome)},
+    packages.push_back({{"outcome", io::OutcomeJson(scenario, package.outcome)},
                         {"probability", ProbabilityJson(package.probability)}});
   }
   out["robust_packages"] = packages;

@@ -443,7 +443,7 @@ Result<TraceEvent> ReadEvent(const Reader& reader, const json& object,
   PARLEY_ASSIGN_OR_RETURN(message.type, ReadActionType(reader, object, field));
   if (auto it = object.find("outcome"); it != object.end()) {
     PARLEY_ASSIGN_OR_RETURN(message.outcome,
-                            OutcomeFromJson(scenario, *it, Reader::Join(field, "outcome")));
+                            io::OutcomeFromJson(scenario, *it, Reader::Join(field, "outcome")));
   }
   if (auto it = object.find("accept"); it != object.end()) {
     PARLEY_ASSIGN_OR_RETURN(message.accept, reader.Bool(object, "accept", field));
@@ -519,7 +519,8 @@ Result<SessionResult> ReadResult(const Reader& reader, const json& object,
   PARLEY_ASSIGN_OR_RETURN(result.agreement, reader.Bool(object, "agreement", field));
   PARLEY_ASSIGN_OR_RETURN(const json* outcome, reader.Member(object, "outcome", field));
   if (!outcome->is_null()) {
-    PARLEY_ASSIGN_OR_RETURN(result.outcome, OutcomeFromJson(scenario, *outcome, "result.outcome"));
+    PARLEY_ASSIGN_OR_RETURN(result.outcome,
+                            io::OutcomeFromJson(scenario, *outcome, "result.outcome"));
   }
   if (result.agreement != result.outcome.has_value()) {
     return Bad(reader.file(), "result.outcome", "an agreement has an outcome, and only then");
@@ -643,40 +644,6 @@ std::string CompactUtilities(const model::Scenario& scenario,
 
 }  // namespace
 
-Result<model::Outcome> OutcomeFromJson(const model::Scenario& scenario, const json& value,
-                                       const std::string& field) {
-  if (!value.is_object()) return InvalidInput("expected {issue: option}", Location::InField(field));
-  if (value.size() != scenario.issues.size()) {
-    return InvalidInput(
-        "expected an option for each of the " + std::to_string(scenario.issues.size()) + " issues",
-        Location::InField(field));
-  }
-  model::Outcome outcome;
-  for (const model::Issue& issue : scenario.issues) {
-    std::string issue_field = field + "." + issue.id;
-    auto it = value.find(issue.id);
-    if (it == value.end()) {
-      return InvalidInput("missing issue '" + issue.id + "'", Location::InField(field));
-    }
-    std::optional<std::uint64_t> option;
-    if (issue.kind == model::IssueKind::kDiscrete) {
-      if (!it->is_string())
-        return InvalidInput("expected an option label", Location::InField(issue_field));
-      option = issue.FindOption(it->get<std::string>());
-    } else {
-      if (!it->is_number())
-        return InvalidInput("expected a number", Location::InField(issue_field));
-      option = issue.FindOptionByValue(it->get<double>());
-    }
-    if (!option) {
-      return InvalidInput("'" + it->dump() + "' is not an option of issue '" + issue.id + "'",
-                          Location::InField(issue_field));
-    }
-    outcome.push_back(static_cast<model::OptionIndex>(*option));
-  }
-  return outcome;
-}
-
 ordered_json MessageToJson(const model::Scenario& scenario,
                            const std::vector<protocols::PublicParty>& parties,
                            const protocols::Message& message,
@@ -730,7 +697,7 @@ Result<protocols::Action> ActionFromJson(const model::Scenario& scenario, const 
   PARLEY_ASSIGN_OR_RETURN(action.type, ReadActionType(reader, value, field));
   if (auto it = value.find("outcome"); it != value.end()) {
     PARLEY_ASSIGN_OR_RETURN(action.outcome,
-                            OutcomeFromJson(scenario, *it, Reader::Join(field, "outcome")));
+                            io::OutcomeFromJson(scenario, *it, Reader::Join(field, "outcome")));
   }
   if (value.contains("accept")) {
     PARLEY_ASSIGN_OR_RETURN(action.accept, reader.Bool(value, "accept", field));

@@ -21,10 +21,6 @@
 
 namespace parley::session {
 
-// The inverse of io::OutcomeJson; errors name `field` and the offending issue.
-Result<model::Outcome> OutcomeFromJson(const model::Scenario& scenario, const nlohmann::json& json,
-                                       const std::string& field);
-
 // One message as a party or an analyst sees it: sequence, round, time, from, to, type and the
 // content present (outcome, accept, value, text). `utilities` (analyst-only, one per scored party)
 // is added when given.

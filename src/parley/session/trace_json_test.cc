@@ -5,7 +5,6 @@
 
 #include <sstream>
 
-#include "parley/io/outcome_json.h"
 #include "parley/session/record.h"
 #include "parley/session/testing/scenarios.h"
 
@@ -123,21 +122,6 @@ TEST(TraceJsonTest, DocumentedShapeWithPartiesByIdAndOutcomesByLabelOrNumber) {
     if (line.find("{\"sequence\":") != std::string::npos) ++event_lines;
   }
   EXPECT_EQ(event_lines, trace.events.size());
-}
-
-TEST(TraceJsonTest, OutcomesRoundTripThroughJsonForEveryOutcome) {
-  model::Scenario scenario = testing::RandomScenario(2, 5);
-  model::OutcomeSpace space = scenario.BuildOutcomeSpace();
-  int checked = 0;
-  Status status = space.ForEach(1000, [&](const model::Outcome& outcome) {
-    json value = json::parse(io::OutcomeJson(scenario, outcome).dump());
-    Result<model::Outcome> back = OutcomeFromJson(scenario, value, "outcome");
-    ASSERT_TRUE(back.ok()) << back.status().ToString();
-    EXPECT_EQ(*back, outcome);
-    ++checked;
-  });
-  ASSERT_TRUE(status.ok());
-  EXPECT_EQ(checked, 3 * 4 * 3);
 }
 
 TEST(TraceJsonTest, ReadingErrorsNameLineColumnOrField) {
