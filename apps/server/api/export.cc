@@ -20,7 +20,7 @@ namespace parley::server::api {
 namespace {
 
 Result<model::Outcome> OutcomeOf(const Room& room, const Json& body) {
-  return io::OutcomeFromJson(room.scenario, PlainObject(body.at("outcome")), "outcome");
+  return io::OutcomeFromJson(room.scenario, body.at("outcome"), "outcome");
 }
 
 }  // namespace

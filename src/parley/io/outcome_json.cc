@@ -2,8 +2,8 @@
 
 namespace parley::io {
 
-nlohmann::ordered_json OutcomeJson(const model::Scenario& scenario, const model::Outcome& outcome) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+Json OutcomeJson(const model::Scenario& scenario, const model::Outcome& outcome) {
+  Json out = Json::object();
   for (std::size_t issue_idx = 0; issue_idx < outcome.size(); ++issue_idx) {
     const model::Issue& issue = scenario.issues[issue_idx];
     switch (issue.kind) {
@@ -21,7 +21,7 @@ nlohmann::ordered_json OutcomeJson(const model::Scenario& scenario, const model:
   return out;
 }
 
-Result<model::Outcome> OutcomeFromJson(const model::Scenario& scenario, const nlohmann::json& value,
+Result<model::Outcome> OutcomeFromJson(const model::Scenario& scenario, const Json& value,
                                        const std::string& field) {
   if (!value.is_object()) return InvalidInput("expected {issue: option}", Location::InField(field));
   if (value.size() != scenario.issues.size()) {

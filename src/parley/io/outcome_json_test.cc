@@ -26,7 +26,7 @@ TEST(OutcomeJsonTest, EveryOutcomeRoundTrips) {
   model::OutcomeSpace space = scenario.BuildOutcomeSpace();
   int checked = 0;
   Status status = space.ForEach(1000, [&](const model::Outcome& outcome) {
-    nlohmann::json value = nlohmann::json::parse(OutcomeJson(scenario, outcome).dump());
+    Json value = Json::parse(OutcomeJson(scenario, outcome).dump());
     Result<model::Outcome> back = OutcomeFromJson(scenario, value, "outcome");
     ASSERT_TRUE(back.ok()) << back.status().ToString();
     EXPECT_EQ(*back, outcome);
@@ -39,8 +39,7 @@ TEST(OutcomeJsonTest, EveryOutcomeRoundTrips) {
 TEST(OutcomeJsonTest, RefusesWhatDoesNotFitNamingTheField) {
   model::Scenario scenario = ThreeKindsOfIssue();
   auto refused = [&](const char* text) {
-    Result<model::Outcome> outcome =
-        OutcomeFromJson(scenario, nlohmann::json::parse(text), "outcome");
+    Result<model::Outcome> outcome = OutcomeFromJson(scenario, Json::parse(text), "outcome");
     EXPECT_FALSE(outcome.ok()) << text;
     EXPECT_EQ(outcome.status().code(), ErrorCode::kInvalidInput) << text;
     return outcome.status().location().field + ": " + outcome.status().message();

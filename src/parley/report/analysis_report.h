@@ -3,10 +3,10 @@
 // possible and, if not, what blocks it.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "parley/analysis/analyze.h"
+#include "parley/io/json.h"
 
 namespace parley::report {
 
@@ -17,9 +17,8 @@ struct AnalysisReportOptions {
   double load_ms = 0;
 };
 
-nlohmann::ordered_json AnalysisToJson(const model::Scenario& scenario,
-                                      const analysis::ScenarioAnalysis& analysis,
-                                      const AnalysisReportOptions& options = {});
+io::Json AnalysisToJson(const model::Scenario& scenario, const analysis::ScenarioAnalysis& analysis,
+                        const AnalysisReportOptions& options = {});
 
 std::string RenderAnalysisText(const model::Scenario& scenario,
                                const analysis::ScenarioAnalysis& analysis);
@@ -27,8 +26,7 @@ std::string RenderAnalysisText(const model::Scenario& scenario,
 // Pieces of the JSON above that other reports share: a zone of agreement ({count, fraction,
 // exact, method, fraction_interval_95}) and a constraint ({party, kind, red_line, expression,
 // description}).
-nlohmann::ordered_json ZopaJson(const analysis::Zopa& zopa);
-nlohmann::ordered_json ConstraintJson(const model::Scenario& scenario,
-                                      const analysis::Constraint& constraint);
+io::Json ZopaJson(const analysis::Zopa& zopa);
+io::Json ConstraintJson(const model::Scenario& scenario, const analysis::Constraint& constraint);
 
 }  // namespace parley::report
