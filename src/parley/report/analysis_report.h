@@ -1,6 +1,7 @@
 // How `parley analyze` (and the Python bindings) present an analysis: one JSON object for programs
-// (documented in docs/cli.md) and a plain-words text for people that says first whether a deal is
-// possible and, if not, what blocks it.
+// (documented in docs/cli.md; the live server's analysis route answers it too, with its own fields
+// added) and a plain-words text for people that says first whether a deal is possible and, if
+// not, what blocks it.
 #pragma once
 
 #include <string>
