@@ -124,7 +124,7 @@ BENCHMARK(BM_RefuseOversizedYaml)->Unit(benchmark::kMillisecond)->Iterations(3);
 void BM_RefuseDeepJson(benchmark::State& state) {
   const std::string text(1'000'000, '[');
   for (auto _ : state) {
-    Result<nlohmann::json> json = io::ParseJson(text, io::ScenarioJsonLimits());
+    Result<io::Json> json = io::ParseJson(text, io::ScenarioJsonLimits());
     if (json.ok()) state.SkipWithError("deep JSON was parsed");
   }
 }
@@ -142,7 +142,7 @@ std::string FlatJson() {
 void BM_LimitedJson(benchmark::State& state) {
   const std::string text = FlatJson();
   for (auto _ : state) {
-    Result<nlohmann::json> json = io::ParseJson(text, io::ScenarioJsonLimits());
+    Result<io::Json> json = io::ParseJson(text, io::ScenarioJsonLimits());
     benchmark::DoNotOptimize(json.ok());
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
@@ -152,7 +152,7 @@ BENCHMARK(BM_LimitedJson)->Unit(benchmark::kMicrosecond);
 void BM_PlainJson(benchmark::State& state) {
   const std::string text = FlatJson();
   for (auto _ : state) {
-    nlohmann::json json = nlohmann::json::parse(text);
+    io::Json json = io::Json::parse(text);
     benchmark::DoNotOptimize(json.size());
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));

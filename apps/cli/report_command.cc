@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "deadline.h"
@@ -48,7 +47,7 @@ InputKind DetectInput(const std::string& path, const std::string& text) {
     std::string first_line =
         text.substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (report::LooksLikeResultsJsonRow(first_line)) return InputKind::kResults;
-    Result<nlohmann::json> whole = io::ParseJson(text, io::TraceJsonLimits());
+    Result<io::Json> whole = io::ParseJson(text, io::TraceJsonLimits());
     if (whole.ok() && whole->is_object() && whole->contains("parley_trace")) {
       return InputKind::kTrace;
     }

@@ -1,8 +1,8 @@
 // Black-box tests of the mediator's co-pilot and of recoverable access in `parley serve`
 // (issue 13): a text's evaluation for the mediator and for a principal, the red-line and
-// reservation flags of GET /analysis, GET /suggestions checked against `parley suggest` on the
-// same scenario, and invitations reissued and revoked (the old token answers 401 at once, and
-// still after a restart).
+// reservation flags of GET /analysis and the rest of it checked against `parley analyze`, GET
+// /suggestions checked against `parley suggest` on the same scenario, and invitations reissued
+// and revoked (the old token answers 401 at once, and still after a restart).
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -170,6 +170,34 @@ TEST_F(CopilotTest, AnalysisFlagsEachTextAndProposal) {
             std::vector<std::string>{
                 "no commitment to a permanent end of the war before its aims are met"});
   EXPECT_TRUE(RedLinesOf(proposal, "hamas").empty());
+}
+
+// The route answers what `parley analyze --json` answers on the room's scenario, with the
+// dashboard's fields added: with a zone of agreement (riverside) and without (ceasefire).
+TEST_F(CopilotTest, AnalysisIsTheLibrarysAnswer) {
+  for (const auto& [file, parties] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"riverside.yaml", {"council", "developer", "residents"}},
+           {"ceasefire.yaml", {"israel", "hamas"}}}) {
+    Room room = CreateRoom(ReadText(Example(file)), parties);
+    HttpReply analysis = server_->Call("GET", Path(room, "/analysis"), room.mediator);
+    ASSERT_EQ(analysis.status, 200) << analysis.text;
+    CommandResult cli = RunParley({"analyze", Example(file), "--json", "--max-points", "400"});
+    ASSERT_EQ(cli.exit_code, 0) << cli.err;
+    json expected = json::parse(cli.out);
+    for (const auto& [field, value] : expected.items()) {
+      if (field == "timings_ms") continue;  // they vary from run to run
+      json answered = analysis.body[field];
+      if (field == "zopa") {
+        EXPECT_EQ(answered["empty"], expected["obstacles"]["zopa_empty"]) << file;
+        answered.erase("empty");
+      }
+      EXPECT_EQ(answered, value) << file << ": " << field;
+    }
+    EXPECT_EQ(analysis.body["timings_ms"]["load"], 0.0) << file;
+    EXPECT_EQ(analysis.body["reservation"], expected["reservations"]) << file;
+    EXPECT_EQ(analysis.body["frontier_size"], expected["pareto"]["size"]) << file;
+    EXPECT_EQ(analysis.body["ideal_gaps"]["overall"], expected["gaps"]["overall"]) << file;
+  }
 }
 
 // The route answers exactly what `parley suggest` answers on the room's scenario and draft.

@@ -11,17 +11,17 @@
 #pragma once
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 
 #include "parley/base/status.h"
+#include "parley/io/json.h"
 
 namespace parley::server::api {
 
-using Json = nlohmann::ordered_json;
+using io::Json;
 
 struct Request {
   std::string method;  // "GET", "POST", "PUT", ...

@@ -3,13 +3,13 @@
 #include <cmath>
 
 #include "parley/io/json_limits.h"
-#include "parley/session/trace_json.h"
+#include "parley/io/outcome_json.h"
 
 namespace parley::server::api {
 
 ApiResult<model::Outcome> ReadOutcome(const model::Scenario& scenario, const Json& json,
                                       const std::string& field) {
-  Result<model::Outcome> outcome = session::OutcomeFromJson(scenario, PlainObject(json), field);
+  Result<model::Outcome> outcome = io::OutcomeFromJson(scenario, json, field);
   if (!outcome.ok()) return ErrorFromStatus(outcome.status());
   return std::move(outcome).value();
 }
@@ -18,7 +18,7 @@ ApiResult<Json> ParseBody(std::string_view text) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return Json::object();
   io::JsonLimits limits;
   limits.max_depth = kMaxBodyDepth;
-  Result<Json> result = io::ParseOrderedJson(text, limits);
+  Result<Json> result = io::ParseJson(text, limits);
   if (!result.ok()) {
     const Location& where = result.status().location();
     return ApiError{ErrorKind::kBadRequest, "malformed JSON at line " + std::to_string(where.line) +
@@ -31,20 +31,6 @@ ApiResult<Json> ParseBody(std::string_view text) {
                     std::string("the body must be a JSON object, not ") + parsed.type_name()};
   }
   return parsed;
-}
-
-nlohmann::json PlainObject(const Json& object) {
-  nlohmann::json plain = nlohmann::json::object();
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    if (it->is_object()) {
-      plain[it.key()] = nlohmann::json::object();
-    } else if (it->is_array()) {
-      plain[it.key()] = nlohmann::json::array();
-    } else {
-      plain[it.key()] = nlohmann::json(*it);  // a scalar: no recursion
-    }
-  }
-  return plain;
 }
 
 BodyReader::BodyReader(const Json& object, std::initializer_list<std::string_view> allowed)

@@ -21,11 +21,6 @@ inline constexpr int kMaxBodyDepth = 32;
 // request body of the API goes through it first (the fuzz target for bodies).
 ApiResult<Json> ParseBody(std::string_view text);
 
-// A copy of `object` for the library's readers, which take nlohmann::json (outcomes): members
-// that are objects or arrays come out empty, which those readers refuse by type. It never
-// recurses, whatever the input.
-nlohmann::json PlainObject(const Json& object);
-
 // `json` ({issue: option}) as an outcome of `scenario`; 422 naming `field` when it does not fit.
 ApiResult<model::Outcome> ReadOutcome(const model::Scenario& scenario, const Json& json,
                                       const std::string& field);

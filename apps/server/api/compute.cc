@@ -7,7 +7,7 @@
 #include <optional>
 #include <thread>
 
-#include "parley/io/outcome_json.h"
+#include "parley/report/analysis_report.h"
 
 namespace parley::server::api {
 namespace {
@@ -45,54 +45,27 @@ bool SameFrontier(const analysis::ParetoFrontier& a, const analysis::ParetoFront
   return true;
 }
 
-// The scenario-level part of GET /analysis (docs/http-api.md). `ignoring_red_lines` is the
-// frontier with red lines ignored, when red lines change it (the dashboard draws it dashed, as
-// the HTML report does).
+// The scenario-level part of GET /analysis (docs/http-api.md): what `parley analyze --json`
+// prints (report::AnalysisToJson, at most kMaxFrontierPoints frontier points), with the fields
+// the dashboard draws from added. `ignoring_red_lines` is the frontier with red lines ignored,
+// when red lines change it (the dashboard draws it dashed, as the HTML report does).
 Json AnalysisBaseJson(const model::Scenario& scenario, const analysis::ScenarioAnalysis& analysis,
                       const analysis::ParetoFrontier* ignoring_red_lines) {
-  Json parties = Json::array();
-  for (std::size_t party_idx : analysis.parties) parties.push_back(scenario.parties[party_idx].id);
-  auto point_json = [&](const analysis::ParetoPoint& point) {
-    return Json{{"utilities", point.utilities},
-                {"outcome", io::OutcomeJson(scenario, point.outcome)}};
-  };
-  auto solution_json = [&](const analysis::SolutionPoint& solution) {
-    if (!solution.defined || solution.points.empty()) {
-      return Json{{"defined", false}, {"note", solution.note}};
-    }
-    Json json = point_json(solution.points.front());
-    json["defined"] = true;
-    return json;
-  };
-  Json conflicts = Json::array();
-  for (const analysis::RedLineConflict& conflict : analysis.obstacles.conflicts) {
-    conflicts.push_back(conflict.explanation);
-  }
-  Json binding = Json::array();
-  for (const analysis::Constraint& constraint : analysis.obstacles.binding_at_nash) {
-    binding.push_back(constraint.description);
-  }
+  report::AnalysisReportOptions options;
+  options.max_points = kMaxFrontierPoints;
+  Json json = report::AnalysisToJson(scenario, analysis, options);
+  json["reservation"] = analysis.solutions.disagreement;
+  json["frontier"] = FrontierJson(analysis.pareto);
+  json["frontier_size"] = analysis.pareto.points.size();
+  json["frontier_exact"] = analysis.pareto.exact;
+  json["frontier_note"] = analysis.pareto.note;
+  json["respect_red_lines"] = analysis.respect_red_lines;
+  json["zopa"]["empty"] = analysis.obstacles.zopa_empty;
   Json ideal_gaps = Json::object();
   for (const analysis::IssueGap& gap : analysis.ideal_gaps.issues) {
     ideal_gaps[scenario.issues[gap.issue_idx].id] = gap.gap;
   }
-  Json json{{"parties", std::move(parties)},
-            {"reservation", analysis.solutions.disagreement},
-            {"frontier", FrontierJson(analysis.pareto)},
-            {"frontier_size", analysis.pareto.points.size()},
-            {"frontier_exact", analysis.pareto.exact},
-            {"frontier_note", analysis.pareto.note},
-            {"respect_red_lines", analysis.respect_red_lines},
-            {"nash", solution_json(analysis.solutions.nash)},
-            {"kalai_smorodinsky", solution_json(analysis.solutions.kalai_smorodinsky)},
-            {"zopa", Json{{"count", analysis.zopa.count.ToString()},
-                          {"fraction", analysis.zopa.fraction},
-                          {"exact", analysis.zopa.exact},
-                          {"empty", analysis.obstacles.zopa_empty}}},
-            {"obstacles", Json{{"summary", analysis.obstacles.summary},
-                               {"conflicts", std::move(conflicts)},
-                               {"binding_at_nash", std::move(binding)}}},
-            {"ideal_gaps", Json{{"overall", analysis.ideal_gaps.overall}, {"issues", ideal_gaps}}}};
+  json["ideal_gaps"] = Json{{"overall", analysis.ideal_gaps.overall}, {"issues", ideal_gaps}};
   if (ignoring_red_lines != nullptr) {
     json["frontier_ignoring_red_lines"] = FrontierJson(*ignoring_red_lines);
     json["frontier_ignoring_red_lines_size"] = ignoring_red_lines->points.size();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "parley/io/outcome_json.h"
 #include "parley/io/scenario_io.h"
 #include "parley/session/distances.h"
 #include "parley/session/replay.h"
@@ -19,7 +20,7 @@ namespace parley::server::api {
 namespace {
 
 Result<model::Outcome> OutcomeOf(const Room& room, const Json& body) {
-  return session::OutcomeFromJson(room.scenario, PlainObject(body.at("outcome")), "outcome");
+  return io::OutcomeFromJson(room.scenario, body.at("outcome"), "outcome");
 }
 
 }  // namespace

@@ -345,7 +345,7 @@ Status Bad(const Event& event, const std::string& message) {
 Result<model::Outcome> EventOutcome(const Room& room, const Event& event, const char* field) {
   auto it = event.body.find(field);
   if (it == event.body.end() || !it->is_object()) return Bad(event, std::string("no ") + field);
-  return session::OutcomeFromJson(room.scenario, PlainObject(*it), field);
+  return io::OutcomeFromJson(room.scenario, *it, field);
 }
 
 // Whether a text_relayed event reached `side` (a principal id; "" for every principal).

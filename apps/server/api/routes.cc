@@ -875,8 +875,7 @@ class Routes {
     std::string note = reader.String("note", false).value_or("");
     if (reader.error()) return *reader.error();
     if (note.size() > kMaxTextChars) return Unprocessable("field 'note' is too long");
-    Result<model::Outcome> outcome =
-        session::OutcomeFromJson(room.scenario, PlainObject(*outcome_json), "outcome");
+    Result<model::Outcome> outcome = io::OutcomeFromJson(room.scenario, *outcome_json, "outcome");
     if (!outcome.ok()) return ErrorFromStatus(outcome.status());
     PARLEY_API_TRY(std::size_t party, ActingParty(room, participant));
     PARLEY_API_TRY(
@@ -903,8 +902,7 @@ class Routes {
     if (reader.error()) return *reader.error();
     if (note.size() > kMaxTextChars) return Unprocessable("field 'note' is too long");
     if (!room.open()) return Conflict("the room is " + room.status + "; no more texts");
-    Result<model::Outcome> outcome =
-        session::OutcomeFromJson(room.scenario, PlainObject(*outcome_json), "outcome");
+    Result<model::Outcome> outcome = io::OutcomeFromJson(room.scenario, *outcome_json, "outcome");
     if (!outcome.ok()) return ErrorFromStatus(outcome.status());
     int version = static_cast<int>(room.texts.size()) + 1;
     Json event_body{{"version", version}, {"outcome", io::OutcomeJson(room.scenario, *outcome)}};
@@ -1069,8 +1067,7 @@ class Routes {
     }
     action.type = *type;
     if (outcome_json != nullptr) {
-      Result<model::Outcome> outcome =
-          session::OutcomeFromJson(room.scenario, PlainObject(*outcome_json), "outcome");
+      Result<model::Outcome> outcome = io::OutcomeFromJson(room.scenario, *outcome_json, "outcome");
       if (!outcome.ok()) return ErrorFromStatus(outcome.status());
       action.outcome = std::move(outcome).value();
     }
@@ -1143,8 +1140,7 @@ class Routes {
     Json event_body{{"from", participant.id}, {"to", recipients}, {"text", *text}};
     if (!participant.party.empty()) event_body["party"] = participant.party;
     if (outcome_json != nullptr) {
-      Result<model::Outcome> outcome =
-          session::OutcomeFromJson(room.scenario, PlainObject(*outcome_json), "outcome");
+      Result<model::Outcome> outcome = io::OutcomeFromJson(room.scenario, *outcome_json, "outcome");
       if (!outcome.ok()) return ErrorFromStatus(outcome.status());
       event_body["outcome"] = io::OutcomeJson(room.scenario, *outcome);
     }

@@ -417,7 +417,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     SetSecurityHeaders(*message, false);
     message->set(bhttp::field::content_type, "application/json");
     if (response.status == 503) message->set(bhttp::field::retry_after, "2");
-    message->body() = response.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    message->body() = response.body.dump(-1, ' ', false, api::Json::error_handler_t::replace);
     Write(message, keep_alive_);
   }
 
@@ -587,8 +587,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     for (const api::Json& event : events.events) {
       out += "id: " + std::to_string(event["seq"].get<std::int64_t>()) +
              "\nevent: " + event["type"].get<std::string>() +
-             "\ndata: " + event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-             "\n\n";
+             "\ndata: " + event.dump(-1, ' ', false, api::Json::error_handler_t::replace) + "\n\n";
     }
     position_ = events.position;
     finished_ = events.finished;

@@ -33,7 +33,6 @@ namespace parley::io {
 namespace {
 
 namespace fs = std::filesystem;
-using Json = nlohmann::ordered_json;
 
 constexpr char kLinearAdditive[] = "LinearAdditiveUtilitySpace";
 // GeniusWeb profile types parley recognises as profiles but cannot read.
@@ -125,7 +124,7 @@ Status ReadNumberField(const Json& object, const std::string& key, const std::st
 // JSON parsing within limits, with line and column
 
 Result<Json> ParseJsonText(const std::string& text, const std::string& file) {
-  Result<Json> json = ParseOrderedJson(text, ScenarioJsonLimits());
+  Result<Json> json = ParseJson(text, ScenarioJsonLimits());
   if (!json.ok()) return Status(json.status()).WithFile(file);
   return json;
 }
@@ -1276,7 +1275,7 @@ Json ProfileJson(const model::Scenario& scenario, const ExportPlan& plan,
 GeniusWebFileKind ClassifyGeniusWebJson(const std::string& text) {
   try {
     // Text beyond the limits is not read as GeniusWeb; the reader it goes to says why.
-    Result<Json> json = ParseOrderedJson(text, ScenarioJsonLimits());
+    Result<Json> json = ParseJson(text, ScenarioJsonLimits());
     return json.ok() ? ClassifyParsed(*json) : GeniusWebFileKind::kOther;
   } catch (const std::exception&) {
     return GeniusWebFileKind::kOther;

@@ -10,13 +10,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "parley/io/json.h"
 #include "parley/io/scenario_io.h"
 #include "parley/model/hyper_rectangle_utility.h"
 #include "parley/model/red_line.h"
@@ -28,7 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using Json = nlohmann::ordered_json;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures

@@ -206,12 +206,8 @@ Location LocationOfOffset(std::string_view text, std::size_t offset) {
   return location;
 }
 
-Result<nlohmann::json> ParseJson(std::string_view text, const JsonLimits& limits) {
-  return Parse<nlohmann::json>(text, limits);
-}
-
-Result<nlohmann::ordered_json> ParseOrderedJson(std::string_view text, const JsonLimits& limits) {
-  return Parse<nlohmann::ordered_json>(text, limits);
+Result<Json> ParseJson(std::string_view text, const JsonLimits& limits) {
+  return Parse<Json>(text, limits);
 }
 
 }  // namespace parley::io

@@ -8,10 +8,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "parley/base/status.h"
+#include "parley/io/json.h"
 
 namespace parley::io {
 
@@ -31,9 +31,8 @@ struct JsonLimits {
 // Errors (kInvalidInput) name the line and column (the file is left for the caller:
 // Status::WithFile): malformed JSON, nesting or values beyond the limits, a number beyond the range
 // of a double (1e400), a duplicate key when refused, a text beyond max_bytes.
-Result<nlohmann::json> ParseJson(std::string_view text, const JsonLimits& limits);
-// The same, keeping the order of object members (the server's responses keep their order).
-Result<nlohmann::ordered_json> ParseOrderedJson(std::string_view text, const JsonLimits& limits);
+// Object members keep the order of the text.
+Result<Json> ParseJson(std::string_view text, const JsonLimits& limits);
 
 // Line and column (1-based) of a byte offset in `text`, as a Location without file or field.
 Location LocationOfOffset(std::string_view text, std::size_t offset);

@@ -35,17 +35,17 @@ bool LooksLikeNonString(const std::string& text) {
   return end == text.c_str() + text.size() && !std::isspace(static_cast<unsigned char>(text[0]));
 }
 
-std::string ScalarText(const OrderedJson& value) {
+std::string ScalarText(const Json& value) {
   switch (value.type()) {
-    case OrderedJson::value_t::number_integer:
+    case Json::value_t::number_integer:
       return std::to_string(value.get<std::int64_t>());
-    case OrderedJson::value_t::number_unsigned:
+    case Json::value_t::number_unsigned:
       return std::to_string(value.get<std::uint64_t>());
-    case OrderedJson::value_t::number_float:
+    case Json::value_t::number_float:
       return model::FormatNumber(value.get<double>());
-    case OrderedJson::value_t::boolean:
+    case Json::value_t::boolean:
       return value.get<bool>() ? "true" : "false";
-    case OrderedJson::value_t::string:
+    case Json::value_t::string:
       return value.get<std::string>();
     default:
       return "";
@@ -54,7 +54,7 @@ std::string ScalarText(const OrderedJson& value) {
 
 // Collections of scalars (and lists of short lists, such as points) that fit on a line are
 // written in flow style: `range: [0, 40]`, `{value: 0.3, source: assumption}`.
-bool FitsFlow(const OrderedJson& value, std::size_t& width, int depth) {
+bool FitsFlow(const Json& value, std::size_t& width, int depth) {
   constexpr std::size_t kMaxWidth = 72;
   if (value.is_primitive()) {
     if (value.is_string()) {
@@ -91,7 +91,7 @@ enum class Style { kAuto, kBlock, kFlow };
 // `depth` counts collections from the document; the document, its top-level lists and their
 // items (issues, parties...) stay in block style however short. The maps of one list are either
 // all in flow style or all in block style, so options read alike.
-void EmitYaml(YAML::Emitter& out, const OrderedJson& value, Style style, int depth) {
+void EmitYaml(YAML::Emitter& out, const Json& value, Style style, int depth) {
   if (value.is_primitive()) {
     if (value.is_string()) {
       EmitString(out, value.get_ref<const std::string&>());
@@ -117,7 +117,7 @@ void EmitYaml(YAML::Emitter& out, const OrderedJson& value, Style style, int dep
   }
   Style item_style = flow ? Style::kFlow : Style::kAuto;
   if (!flow) {
-    for (const OrderedJson& item : value) {
+    for (const Json& item : value) {
       std::size_t item_width = 0;
       if (item.is_object() && !(depth + 1 > 2 && FitsFlow(item, item_width, 0))) {
         item_style = Style::kBlock;
@@ -125,7 +125,7 @@ void EmitYaml(YAML::Emitter& out, const OrderedJson& value, Style style, int dep
     }
   }
   out << YAML::BeginSeq;
-  for (const OrderedJson& item : value) {
+  for (const Json& item : value) {
     EmitYaml(out, item, item.is_object() ? item_style : (flow ? Style::kFlow : Style::kAuto),
              depth + 1);
   }
@@ -134,7 +134,7 @@ void EmitYaml(YAML::Emitter& out, const OrderedJson& value, Style style, int dep
 
 }  // namespace
 
-std::string EmitYamlDocument(const OrderedJson& document) {
+std::string EmitYamlDocument(const Json& document) {
   YAML::Emitter out;
   out.SetIndent(2);
   out.SetOutputCharset(YAML::EmitNonAscii);

@@ -11,9 +11,9 @@
 
 namespace parley::io::internal {
 
-bool SameTree(const YAML::Node& yaml, const OrderedJson& json) {
+bool SameTree(const YAML::Node& yaml, const Json& json) {
   switch (json.type()) {
-    case OrderedJson::value_t::object: {
+    case Json::value_t::object: {
       if (!yaml.IsMap() || yaml.size() != json.size()) return false;
       auto json_it = json.begin();
       for (auto it = yaml.begin(); it != yaml.end(); ++it, ++json_it) {
@@ -22,7 +22,7 @@ bool SameTree(const YAML::Node& yaml, const OrderedJson& json) {
       }
       return true;
     }
-    case OrderedJson::value_t::array: {
+    case Json::value_t::array: {
       if (!yaml.IsSequence() || yaml.size() != json.size()) return false;
       std::size_t index = 0;
       for (auto it = yaml.begin(); it != yaml.end(); ++it, ++index) {
@@ -30,15 +30,15 @@ bool SameTree(const YAML::Node& yaml, const OrderedJson& json) {
       }
       return true;
     }
-    case OrderedJson::value_t::string:
+    case Json::value_t::string:
       return yaml.IsScalar() && yaml.Scalar() == json.get_ref<const std::string&>();
-    case OrderedJson::value_t::boolean:
+    case Json::value_t::boolean:
       return yaml.IsScalar() && yaml.Scalar() == (json.get<bool>() ? "true" : "false");
-    case OrderedJson::value_t::null:
+    case Json::value_t::null:
       return yaml.IsNull();
-    case OrderedJson::value_t::number_integer:
-    case OrderedJson::value_t::number_unsigned:
-    case OrderedJson::value_t::number_float: {
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float: {
       if (!yaml.IsScalar()) return false;
       std::optional<double> number = ParseFiniteDouble(yaml.Scalar());
       return number && *number == json.get<double>();
@@ -48,31 +48,31 @@ bool SameTree(const YAML::Node& yaml, const OrderedJson& json) {
   }
 }
 
-YAML::Node JsonToYaml(const OrderedJson& json) {
+YAML::Node JsonToYaml(const Json& json) {
   switch (json.type()) {
-    case OrderedJson::value_t::object: {
+    case Json::value_t::object: {
       YAML::Node node(YAML::NodeType::Map);
       for (auto it = json.begin(); it != json.end(); ++it) {
         node.force_insert(it.key(), JsonToYaml(it.value()));
       }
       return node;
     }
-    case OrderedJson::value_t::array: {
+    case Json::value_t::array: {
       YAML::Node node(YAML::NodeType::Sequence);
-      for (const OrderedJson& item : json) {
+      for (const Json& item : json) {
         node.push_back(JsonToYaml(item));
       }
       return node;
     }
-    case OrderedJson::value_t::string:
+    case Json::value_t::string:
       return YAML::Node(json.get<std::string>());
-    case OrderedJson::value_t::boolean:
+    case Json::value_t::boolean:
       return YAML::Node(std::string(json.get<bool>() ? "true" : "false"));
-    case OrderedJson::value_t::number_integer:
+    case Json::value_t::number_integer:
       return YAML::Node(std::to_string(json.get<std::int64_t>()));
-    case OrderedJson::value_t::number_unsigned:
+    case Json::value_t::number_unsigned:
       return YAML::Node(std::to_string(json.get<std::uint64_t>()));
-    case OrderedJson::value_t::number_float:
+    case Json::value_t::number_float:
       return YAML::Node(model::FormatNumber(json.get<double>()));
     default:
       return YAML::Node(YAML::NodeType::Null);

@@ -1,7 +1,7 @@
 // Reading parley's own scenario format (docs/scenario-format.md) from YAML or JSON.
 //
 // The text is parsed with yaml-cpp, which gives a line and column for every node (JSON is read
-// through yaml-cpp too, after nlohmann::json has checked that it is strict JSON; when yaml-cpp
+// through yaml-cpp too, after ParseJson has checked that it is strict JSON; when yaml-cpp
 // cannot reproduce the JSON exactly, the nlohmann tree is used without positions: see
 // parley_format_json_bridge.cc). The reader walks the tree with the schema in hand, remembering
 // the position of every field path it meets, builds the Scenario and runs
@@ -45,7 +45,6 @@ using internal::Child;
 using internal::Element;
 using internal::IssuePath;
 using internal::LowerCase;
-using internal::OrderedJson;
 using internal::PartyPath;
 using internal::PhasePath;
 using internal::PreferencesPath;
@@ -1804,9 +1803,9 @@ Result<model::Scenario> ReadParleyJson(const std::string& text, const std::strin
     // where they occur: everything below then works on a tree of bounded size and depth.
     JsonLimits limits = ScenarioJsonLimits();
     limits.refuse_duplicate_keys = true;
-    Result<OrderedJson> parsed = ParseOrderedJson(text, limits);
+    Result<Json> parsed = ParseJson(text, limits);
     if (!parsed.ok()) return Status(parsed.status()).WithFile(file_name);
-    const OrderedJson& json = *parsed;
+    const Json& json = *parsed;
     // yaml-cpp gives every node a position; use its tree when it holds exactly the JSON.
     std::optional<YAML::Node> root;
     Result<YAML::Node> loaded = LoadYaml(text, ScenarioYamlLimits(), file_name);

@@ -21,7 +21,6 @@ namespace {
 using internal::Child;
 using internal::Element;
 using internal::IssuePath;
-using internal::OrderedJson;
 using internal::PartyPath;
 using internal::PhasePath;
 using internal::PreferencesPath;
@@ -39,7 +38,7 @@ using model::ValueFunction;
 using model::ValueFunctionForm;
 
 // Integral numbers are written without a fraction ("3", not "3.0").
-OrderedJson Number(double value) {
+Json Number(double value) {
   if (std::trunc(value) == value && std::fabs(value) < 1e15) {
     return static_cast<std::int64_t>(value);
   }
@@ -113,16 +112,16 @@ double ShortestScaled(double weight, double divisor) {
 class ParleyWriter {
  public:
   explicit ParleyWriter(const Scenario& scenario) : scenario_(scenario) {}
-  OrderedJson Write() const;
+  Json Write() const;
 
  private:
   // The value, or {value, source, note} when provenance is recorded at `path`.
   // Also {value, range, distribution, ...} when the value carries a range.
-  OrderedJson Scalar(const std::string& path, OrderedJson value) const {
+  Json Scalar(const std::string& path, Json value) const {
     auto found = scenario_.provenance.find(path);
     const model::ValueRange* range = scenario_.uncertainty.Find(path);
     if (found == scenario_.provenance.end() && range == nullptr) return value;
-    OrderedJson wrapped = OrderedJson::object();
+    Json wrapped = Json::object();
     wrapped["value"] = std::move(value);
     if (range != nullptr) {
       wrapped["range"] = {Number(range->low), Number(range->high)};
@@ -133,77 +132,76 @@ class ParleyWriter {
     if (found != scenario_.provenance.end()) AddProvenance(wrapped, found->second);
     return wrapped;
   }
-  void AddProvenance(OrderedJson& object, const model::Provenance& provenance) const {
+  void AddProvenance(Json& object, const model::Provenance& provenance) const {
     if (provenance.source != model::Source::kUnspecified) {
       object["source"] = std::string(model::SourceName(provenance.source));
     }
     if (!provenance.note.empty()) object["note"] = provenance.note;
   }
   // Adds `source` / `note` keys for the entity at `path`.
-  void AddEntityProvenance(OrderedJson& object, const std::string& path) const {
+  void AddEntityProvenance(Json& object, const std::string& path) const {
     auto found = scenario_.provenance.find(path);
     if (found != scenario_.provenance.end()) AddProvenance(object, found->second);
   }
   bool HasProvenance(const std::string& path) const { return scenario_.provenance.count(path) > 0; }
-  void AddText(OrderedJson& object, const std::string& path, const char* key,
+  void AddText(Json& object, const std::string& path, const char* key,
                const std::string& text) const {
     const std::string field = Child(path, key);
     if (!text.empty() || HasProvenance(field)) object[key] = Scalar(field, text);
   }
 
-  OrderedJson WriteMeta() const;
-  OrderedJson WriteIssue(const Issue& issue) const;
-  OrderedJson WritePhase(const Phase& phase) const;
-  OrderedJson WriteParty(const Party& party) const;
-  OrderedJson WritePreferences(const Party& party) const;
-  void WriteAdditive(const AdditiveUtility& utility, const std::string& party_id,
-                     OrderedJson& out) const;
+  Json WriteMeta() const;
+  Json WriteIssue(const Issue& issue) const;
+  Json WritePhase(const Phase& phase) const;
+  Json WriteParty(const Party& party) const;
+  Json WritePreferences(const Party& party) const;
+  void WriteAdditive(const AdditiveUtility& utility, const std::string& party_id, Json& out) const;
   void WriteHyperRectangles(const HyperRectangleUtility& utility, const std::string& path,
-                            OrderedJson& out) const;
-  OrderedJson WriteValueFunction(const ValueFunction& function, const Issue& issue,
-                                 const std::string& path) const;
-  OrderedJson WriteRedLine(const RedLine& red_line, const std::string& path) const;
+                            Json& out) const;
+  Json WriteValueFunction(const ValueFunction& function, const Issue& issue,
+                          const std::string& path) const;
+  Json WriteRedLine(const RedLine& red_line, const std::string& path) const;
 
   const Scenario& scenario_;
 };
 
-OrderedJson ParleyWriter::Write() const {
-  OrderedJson out = OrderedJson::object();
+Json ParleyWriter::Write() const {
+  Json out = Json::object();
   out["parley"] = 1;
   if (!scenario_.name.empty() || HasProvenance("name")) {
     out["name"] = Scalar("name", scenario_.name);
   }
   if (scenario_.source_format != model::SourceFormat::kParley || !scenario_.source_files.empty()) {
-    OrderedJson imported = OrderedJson::object();
+    Json imported = Json::object();
     imported["format"] = std::string(model::SourceFormatName(scenario_.source_format));
     if (!scenario_.source_files.empty()) imported["files"] = scenario_.source_files;
     out["imported_from"] = std::move(imported);
   }
-  OrderedJson meta = WriteMeta();
+  Json meta = WriteMeta();
   if (!meta.empty()) out["meta"] = std::move(meta);
   if (!scenario_.phases.empty()) {
-    OrderedJson phases = OrderedJson::array();
+    Json phases = Json::array();
     for (const Phase& phase : scenario_.phases) phases.push_back(WritePhase(phase));
     out["phases"] = std::move(phases);
   }
-  OrderedJson issues = OrderedJson::array();
+  Json issues = Json::array();
   for (const Issue& issue : scenario_.issues) issues.push_back(WriteIssue(issue));
   out["issues"] = std::move(issues);
-  OrderedJson parties = OrderedJson::array();
+  Json parties = Json::array();
   for (const Party& party : scenario_.parties) parties.push_back(WriteParty(party));
   out["parties"] = std::move(parties);
   return out;
 }
 
-OrderedJson ParleyWriter::WriteMeta() const {
+Json ParleyWriter::WriteMeta() const {
   const model::Meta& meta = scenario_.meta;
-  OrderedJson out = OrderedJson::object();
+  Json out = Json::object();
   AddText(out, "meta", "title", meta.title);
   AddText(out, "meta", "description", meta.description);
   AddText(out, "meta", "as_of", meta.as_of);
   AddText(out, "meta", "banner", meta.banner);
   if (!meta.references.empty()) {
-    OrderedJson references = OrderedJson::array();
+    Json references = Json::array();
     for (std::size_t reference_idx = 0; reference_idx < meta.references.size(); ++reference_idx) {
       references.push_back(
           Scalar(Element("meta.references", reference_idx), meta.references[reference_idx]));
@@ -214,13 +212,13 @@ OrderedJson ParleyWriter::WriteMeta() const {
   return out;
 }
 
-OrderedJson ParleyWriter::WritePhase(const Phase& phase) const {
+Json ParleyWriter::WritePhase(const Phase& phase) const {
   const std::string path = PhasePath(phase.id);
-  OrderedJson out = OrderedJson::object();
+  Json out = Json::object();
   out["id"] = phase.id;
   AddText(out, path, "label", phase.label);
   AddText(out, path, "description", phase.description);
-  OrderedJson issues = OrderedJson::array();
+  Json issues = Json::array();
   for (std::size_t issue_idx : phase.issue_indices) {
     if (issue_idx < scenario_.issues.size()) issues.push_back(scenario_.issues[issue_idx].id);
   }
@@ -229,16 +227,16 @@ OrderedJson ParleyWriter::WritePhase(const Phase& phase) const {
   return out;
 }
 
-OrderedJson ParleyWriter::WriteIssue(const Issue& issue) const {
+Json ParleyWriter::WriteIssue(const Issue& issue) const {
   const std::string path = IssuePath(issue.id);
-  OrderedJson out = OrderedJson::object();
+  Json out = Json::object();
   out["id"] = issue.id;
   if (issue.name != issue.id) out["name"] = Scalar(Child(path, "name"), issue.name);
   AddText(out, path, "description", issue.description);
   switch (issue.kind) {
     case IssueKind::kDiscrete: {
       if (issue.ordered) out["ordered"] = Scalar(Child(path, "ordered"), true);
-      OrderedJson options = OrderedJson::array();
+      Json options = Json::array();
       for (std::size_t option_idx = 0; option_idx < issue.options.size(); ++option_idx) {
         const std::string& label = issue.options[option_idx];
         const std::string option_path = Child(path, "options." + label);
@@ -250,7 +248,7 @@ OrderedJson ParleyWriter::WriteIssue(const Issue& issue) const {
           options.push_back(label);
           continue;
         }
-        OrderedJson option = OrderedJson::object();
+        Json option = Json::object();
         option["id"] = label;
         AddText(option, option_path, "description", description);
         AddEntityProvenance(option, option_path);
@@ -283,9 +281,9 @@ OrderedJson ParleyWriter::WriteIssue(const Issue& issue) const {
   return out;
 }
 
-OrderedJson ParleyWriter::WriteParty(const Party& party) const {
+Json ParleyWriter::WriteParty(const Party& party) const {
   const std::string path = PartyPath(party.id);
-  OrderedJson out = OrderedJson::object();
+  Json out = Json::object();
   out["id"] = party.id;
   if (party.name != party.id) out["name"] = Scalar(Child(path, "name"), party.name);
   out["role"] = std::string(model::RoleName(party.role));
@@ -299,10 +297,10 @@ OrderedJson ParleyWriter::WriteParty(const Party& party) const {
   return out;
 }
 
-OrderedJson ParleyWriter::WritePreferences(const Party& party) const {
+Json ParleyWriter::WritePreferences(const Party& party) const {
   const Preferences& preferences = *party.preferences;
   const std::string path = PreferencesPath(party.id);
-  OrderedJson out = OrderedJson::object();
+  Json out = Json::object();
   if (const auto* additive = dynamic_cast<const AdditiveUtility*>(preferences.utility.get())) {
     WriteAdditive(*additive, party.id, out);
   } else if (const auto* rectangles =
@@ -312,7 +310,7 @@ OrderedJson ParleyWriter::WritePreferences(const Party& party) const {
   const std::string reservation_path = Child(path, "reservation");
   if (preferences.reservation_outcome &&
       preferences.reservation_outcome->size() == scenario_.issues.size()) {
-    OrderedJson outcome = OrderedJson::object();
+    Json outcome = Json::object();
     for (std::size_t issue_idx = 0; issue_idx < scenario_.issues.size(); ++issue_idx) {
       const Issue& issue = scenario_.issues[issue_idx];
       std::uint64_t option = (*preferences.reservation_outcome)[issue_idx];
@@ -325,7 +323,7 @@ OrderedJson ParleyWriter::WritePreferences(const Party& party) const {
         outcome[issue.id] = Number(issue.NumericValue(option));
       }
     }
-    OrderedJson reservation = OrderedJson::object();
+    Json reservation = Json::object();
     reservation["outcome"] = std::move(outcome);
     AddEntityProvenance(reservation, reservation_path);
     out["reservation"] = std::move(reservation);
@@ -337,7 +335,7 @@ OrderedJson ParleyWriter::WritePreferences(const Party& party) const {
     out["discount"] = Scalar(discount_path, Number(preferences.discount));
   }
   if (!preferences.red_lines.empty()) {
-    OrderedJson red_lines = OrderedJson::array();
+    Json red_lines = Json::array();
     for (std::size_t line_idx = 0; line_idx < preferences.red_lines.size(); ++line_idx) {
       red_lines.push_back(
           WriteRedLine(preferences.red_lines[line_idx], RedLinePath(party.id, line_idx)));
@@ -349,7 +347,7 @@ OrderedJson ParleyWriter::WritePreferences(const Party& party) const {
 }
 
 void ParleyWriter::WriteAdditive(const AdditiveUtility& utility, const std::string& party_id,
-                                 OrderedJson& out) const {
+                                 Json& out) const {
   const std::string path = PreferencesPath(party_id);
   const std::size_t num_issues = std::min(utility.NumIssues(), scenario_.issues.size());
   std::vector<double> written(utility.weights().begin(),
@@ -370,7 +368,7 @@ void ParleyWriter::WriteAdditive(const AdditiveUtility& utility, const std::stri
     normalize =
         NormalizableWeights(written, scenario_.source_format == model::SourceFormat::kParley);
   }
-  OrderedJson weights = OrderedJson::object();
+  Json weights = Json::object();
   for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
     const std::string& id = scenario_.issues[issue_idx].id;
     weights[id] = Scalar(Child(path, "weights." + id), Number(written[issue_idx]));
@@ -384,7 +382,7 @@ void ParleyWriter::WriteAdditive(const AdditiveUtility& utility, const std::stri
   if (utility.offset() != 0 || HasProvenance(offset_path)) {
     out["offset"] = Scalar(offset_path, Number(utility.offset()));
   }
-  OrderedJson values = OrderedJson::object();
+  Json values = Json::object();
   for (std::size_t issue_idx = 0; issue_idx < num_issues; ++issue_idx) {
     const Issue& issue = scenario_.issues[issue_idx];
     values[issue.id] =
@@ -403,9 +401,9 @@ bool Reproduces(ValueFunction candidate, const Issue& issue, const std::vector<d
   return true;
 }
 
-OrderedJson ParleyWriter::WriteValueFunction(const ValueFunction& function, const Issue& issue,
-                                             const std::string& path) const {
-  OrderedJson out = OrderedJson::object();
+Json ParleyWriter::WriteValueFunction(const ValueFunction& function, const Issue& issue,
+                                      const std::string& path) const {
+  Json out = Json::object();
   const std::uint64_t num_options = issue.NumOptions();
   const auto& points = function.points;
   // A form is written only when re-reading it gives the same table; otherwise the table itself.
@@ -438,7 +436,7 @@ OrderedJson ParleyWriter::WriteValueFunction(const ValueFunction& function, cons
       ValueFunction candidate{ValueFunctionForm::kPiecewiseLinear, points, {}};
       if (Reproduces(candidate, issue, function.table)) {
         out["type"] = "piecewise_linear";
-        OrderedJson list = OrderedJson::array();
+        Json list = Json::array();
         for (const auto& [x, value] : points) list.push_back({Number(x), Number(value)});
         out["points"] = std::move(list);
       }
@@ -452,7 +450,7 @@ OrderedJson ParleyWriter::WriteValueFunction(const ValueFunction& function, cons
     }
   }
   if (out.empty()) {
-    OrderedJson table = OrderedJson::object();
+    Json table = Json::object();
     for (std::uint64_t option = 0; option < num_options && option < function.table.size();
          ++option) {
       const std::string label = issue.OptionLabel(option);
@@ -475,27 +473,27 @@ OrderedJson ParleyWriter::WriteValueFunction(const ValueFunction& function, cons
 }
 
 void ParleyWriter::WriteHyperRectangles(const HyperRectangleUtility& utility,
-                                        const std::string& path, OrderedJson& out) const {
+                                        const std::string& path, Json& out) const {
   out["type"] = "hyper_rectangle";
   out["max_utility"] = Scalar(Child(path, "max_utility"), Number(utility.max_utility()));
-  OrderedJson sets = OrderedJson::array();
+  Json sets = Json::array();
   for (std::size_t set_idx = 0; set_idx < utility.sets().size(); ++set_idx) {
     const model::RectangleSet& set = utility.sets()[set_idx];
     const std::string set_path = Element(Child(path, "sets"), set_idx);
-    OrderedJson set_out = OrderedJson::object();
+    Json set_out = Json::object();
     set_out["weight"] = Scalar(Child(set_path, "weight"), Number(set.weight));
     set_out["aggregation"] = std::string(model::AggregationName(set.aggregation));
-    OrderedJson rectangles = OrderedJson::array();
+    Json rectangles = Json::array();
     for (std::size_t rectangle_idx = 0; rectangle_idx < set.rectangles.size(); ++rectangle_idx) {
       const model::HyperRectangle& rectangle = set.rectangles[rectangle_idx];
       const std::string rectangle_path = Element(Child(set_path, "rectangles"), rectangle_idx);
-      OrderedJson rectangle_out = OrderedJson::object();
+      Json rectangle_out = Json::object();
       rectangle_out["utility"] =
           Scalar(Child(rectangle_path, "utility"), Number(rectangle.utility));
       for (const auto& [key, bounds] : {std::pair{"includes", &rectangle.includes},
                                         std::pair{"excludes", &rectangle.excludes}}) {
         if (bounds->empty()) continue;
-        OrderedJson bounds_out = OrderedJson::object();
+        Json bounds_out = Json::object();
         for (const model::RectangleBound& bound : *bounds) {
           if (bound.issue_idx >= scenario_.issues.size()) continue;
           const std::string& id = scenario_.issues[bound.issue_idx].id;
@@ -518,8 +516,8 @@ void ParleyWriter::WriteHyperRectangles(const HyperRectangleUtility& utility,
   out["sets"] = std::move(sets);
 }
 
-OrderedJson ParleyWriter::WriteRedLine(const RedLine& red_line, const std::string& path) const {
-  OrderedJson out = OrderedJson::object();
+Json ParleyWriter::WriteRedLine(const RedLine& red_line, const std::string& path) const {
+  Json out = Json::object();
   // The text as written, unless it no longer reads against the issues (then a rewrite).
   std::string text = red_line.text;
   if (text.empty() || !model::ParseExpression(text, scenario_.issues).ok()) {
@@ -539,12 +537,12 @@ OrderedJson ParleyWriter::WriteRedLine(const RedLine& red_line, const std::strin
 }  // namespace
 
 std::string WriteParleyYaml(const model::Scenario& scenario) {
-  OrderedJson document = ParleyWriter(scenario).Write();
+  Json document = ParleyWriter(scenario).Write();
   return internal::EmitYamlDocument(document);
 }
 
 std::string WriteParleyJson(const model::Scenario& scenario) {
-  OrderedJson document = ParleyWriter(scenario).Write();
-  return document.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
+  Json document = ParleyWriter(scenario).Write();
+  return document.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 }  // namespace parley::io

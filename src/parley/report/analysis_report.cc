@@ -4,25 +4,25 @@
 
 #include <algorithm>
 
+#include "parley/io/outcome_json.h"
 #include "parley/report/suggestions_report.h"
 
 namespace parley::report {
 namespace {
 
-using nlohmann::ordered_json;
+using io::Json;
 
 std::string PartyName(const model::Scenario& scenario, std::size_t party_idx) {
   const model::Party& party = scenario.parties[party_idx];
   return party.name.empty() ? party.id : party.name;
 }
 
-ordered_json PointJson(const model::Scenario& scenario, const analysis::ParetoPoint& point) {
-  return {{"outcome", OutcomeJson(scenario, point.outcome)}, {"utilities", point.utilities}};
+Json PointJson(const model::Scenario& scenario, const analysis::ParetoPoint& point) {
+  return {{"outcome", io::OutcomeJson(scenario, point.outcome)}, {"utilities", point.utilities}};
 }
 
-ordered_json SolutionJson(const model::Scenario& scenario,
-                          const analysis::SolutionPoint& solution) {
-  ordered_json out;
+Json SolutionJson(const model::Scenario& scenario, const analysis::SolutionPoint& solution) {
+  Json out;
   out["defined"] = solution.defined;
   if (!solution.defined) {
     out["outcome"] = nullptr;
@@ -30,27 +30,27 @@ ordered_json SolutionJson(const model::Scenario& scenario,
     out["note"] = solution.note;
     return out;
   }
-  out["outcome"] = OutcomeJson(scenario, solution.points.front().outcome);
+  out["outcome"] = io::OutcomeJson(scenario, solution.points.front().outcome);
   out["utilities"] = solution.points.front().utilities;
   out["objective"] = solution.objective;
-  ordered_json ties = ordered_json::array();
+  Json ties = Json::array();
   for (const auto& point : solution.points) ties.push_back(PointJson(scenario, point));
   out["ties"] = ties;
   return out;
 }
 
-ordered_json GapsJson(const model::Scenario& scenario, const analysis::Gaps& gaps, bool ideals) {
-  ordered_json out;
+Json GapsJson(const model::Scenario& scenario, const analysis::Gaps& gaps, bool ideals) {
+  Json out;
   out["overall"] = gaps.overall;
-  ordered_json issues = ordered_json::array();
+  Json issues = Json::array();
   for (const auto& issue_gap : gaps.issues) {
     const model::Issue& issue = scenario.issues[issue_gap.issue_idx];
-    ordered_json entry;
+    Json entry;
     entry["issue"] = issue.id;
     entry["gap"] = issue_gap.gap;
     entry["weight"] = issue_gap.weight;
     if (ideals) {
-      ordered_json ideal = ordered_json::object();
+      Json ideal = Json::object();
       for (std::size_t position = 0; position < gaps.parties.size(); ++position) {
         ideal[scenario.parties[gaps.parties[position]].id] =
             issue.OptionLabel(issue_gap.ideal_options[position]);
@@ -72,8 +72,8 @@ std::string Utilities(const std::vector<double>& utilities) {
 
 }  // namespace
 
-ordered_json ZopaJson(const analysis::Zopa& zopa) {
-  ordered_json out;
+Json ZopaJson(const analysis::Zopa& zopa) {
+  Json out;
   out["count"] = zopa.count.ToString();
   out["fraction"] = zopa.fraction;
   out["exact"] = zopa.exact;
@@ -82,9 +82,8 @@ ordered_json ZopaJson(const analysis::Zopa& zopa) {
   return out;
 }
 
-ordered_json ConstraintJson(const model::Scenario& scenario,
-                            const analysis::Constraint& constraint) {
-  ordered_json out;
+Json ConstraintJson(const model::Scenario& scenario, const analysis::Constraint& constraint) {
+  Json out;
   out["party"] = scenario.parties[constraint.party_idx].id;
   if (constraint.kind == analysis::Constraint::Kind::kRedLine) {
     const model::RedLine& red_line =
@@ -99,19 +98,18 @@ ordered_json ConstraintJson(const model::Scenario& scenario,
   return out;
 }
 
-ordered_json AnalysisToJson(const model::Scenario& scenario,
-                            const analysis::ScenarioAnalysis& analysis,
-                            const AnalysisReportOptions& options) {
-  ordered_json out;
+Json AnalysisToJson(const model::Scenario& scenario, const analysis::ScenarioAnalysis& analysis,
+                    const AnalysisReportOptions& options) {
+  Json out;
   out["scenario"] = scenario.name;
   out["outcomes"] = scenario.BuildOutcomeSpace().Count().ToString();
-  ordered_json parties = ordered_json::array();
+  Json parties = Json::array();
   for (std::size_t party_idx : analysis.parties) parties.push_back(scenario.parties[party_idx].id);
   out["parties"] = parties;
   out["reservations"] = analysis.solutions.disagreement;
 
   const analysis::ParetoFrontier& frontier = analysis.pareto;
-  ordered_json pareto;
+  Json pareto;
   pareto["exact"] = frontier.exact;
   pareto["size"] = frontier.points.size();
   pareto["method"] = std::string(analysis::FrontierMethodName(frontier.method));
@@ -123,7 +121,7 @@ ordered_json AnalysisToJson(const model::Scenario& scenario,
   std::size_t shown = options.max_points == 0
                           ? frontier.points.size()
                           : std::min(options.max_points, frontier.points.size());
-  ordered_json points = ordered_json::array();
+  Json points = Json::array();
   for (std::size_t point_idx = 0; point_idx < shown; ++point_idx) {
     points.push_back(PointJson(scenario, frontier.points[point_idx]));
   }
@@ -139,13 +137,13 @@ ordered_json AnalysisToJson(const model::Scenario& scenario,
   out["zopa"] = ZopaJson(analysis.zopa);
 
   const analysis::ObstacleReport& obstacles = analysis.obstacles;
-  ordered_json obstacles_json;
+  Json obstacles_json;
   obstacles_json["zopa_empty"] = obstacles.zopa_empty;
   obstacles_json["summary"] = obstacles.summary;
-  ordered_json relaxations = ordered_json::array();
+  Json relaxations = Json::array();
   for (const auto& relaxation : obstacles.relaxations) {
-    ordered_json entry;
-    ordered_json relax = ordered_json::array();
+    Json entry;
+    Json relax = Json::array();
     for (const auto& constraint : relaxation.constraints) {
       relax.push_back(ConstraintJson(scenario, constraint));
     }
@@ -155,14 +153,14 @@ ordered_json AnalysisToJson(const model::Scenario& scenario,
     relaxations.push_back(entry);
   }
   obstacles_json["relaxations"] = relaxations;
-  ordered_json conflicts = ordered_json::array();
+  Json conflicts = Json::array();
   for (const auto& conflict : obstacles.conflicts) {
     conflicts.push_back({{"first", ConstraintJson(scenario, conflict.first)},
                          {"second", ConstraintJson(scenario, conflict.second)},
                          {"explanation", conflict.explanation}});
   }
   obstacles_json["conflicts"] = conflicts;
-  ordered_json binding = ordered_json::array();
+  Json binding = Json::array();
   for (const auto& constraint : obstacles.binding_at_nash) {
     binding.push_back(ConstraintJson(scenario, constraint));
   }
@@ -170,14 +168,14 @@ ordered_json AnalysisToJson(const model::Scenario& scenario,
   obstacles_json["search_limited"] = obstacles.search_limited;
   out["obstacles"] = obstacles_json;
 
-  ordered_json gaps = GapsJson(scenario, analysis.ideal_gaps, true);
+  Json gaps = GapsJson(scenario, analysis.ideal_gaps, true);
   if (analysis.offer_gaps) gaps["offers"] = GapsJson(scenario, *analysis.offer_gaps, false);
   out["gaps"] = gaps;
 
   if (analysis.outcome_metrics) {
     const auto& metrics = *analysis.outcome_metrics;
-    auto optional = [](const std::optional<double>& value) -> ordered_json {
-      return value ? ordered_json(*value) : ordered_json(nullptr);
+    auto optional = [](const std::optional<double>& value) -> Json {
+      return value ? Json(*value) : Json(nullptr);
     };
     out["outcome"] = {
         {"utilities", metrics.utilities},
@@ -189,13 +187,13 @@ ordered_json AnalysisToJson(const model::Scenario& scenario,
         {"distance_to_egalitarian", optional(metrics.distance_to_egalitarian)},
         {"distance_to_utilitarian", optional(metrics.distance_to_utilitarian)}};
     if (analysis.outcome_evaluation) {
-      ordered_json flags = EvaluationFlagsJson(scenario, *analysis.outcome_evaluation);
+      Json flags = EvaluationFlagsJson(scenario, *analysis.outcome_evaluation);
       out["outcome"]["red_lines_crossed"] = flags["red_lines_crossed"];
       out["outcome"]["below_reservation"] = flags["below_reservation"];
     }
   }
 
-  ordered_json timings;
+  Json timings;
   timings["load"] = options.load_ms;
   for (const auto& [stage, ms] : analysis.timings_ms) timings[stage] = ms;
   out["timings_ms"] = timings;

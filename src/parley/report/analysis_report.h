@@ -1,13 +1,13 @@
 // How `parley analyze` (and the Python bindings) present an analysis: one JSON object for programs
-// (documented in docs/cli.md) and a plain-words text for people that says first whether a deal is
-// possible and, if not, what blocks it.
+// (documented in docs/cli.md; the live server's analysis route answers it too, with its own fields
+// added) and a plain-words text for people that says first whether a deal is possible and, if
+// not, what blocks it.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "parley/analysis/analyze.h"
-#include "parley/report/outcome_json.h"
+#include "parley/io/json.h"
 
 namespace parley::report {
 
@@ -18,9 +18,8 @@ struct AnalysisReportOptions {
   double load_ms = 0;
 };
 
-nlohmann::ordered_json AnalysisToJson(const model::Scenario& scenario,
-                                      const analysis::ScenarioAnalysis& analysis,
-                                      const AnalysisReportOptions& options = {});
+io::Json AnalysisToJson(const model::Scenario& scenario, const analysis::ScenarioAnalysis& analysis,
+                        const AnalysisReportOptions& options = {});
 
 std::string RenderAnalysisText(const model::Scenario& scenario,
                                const analysis::ScenarioAnalysis& analysis);
@@ -28,8 +27,7 @@ std::string RenderAnalysisText(const model::Scenario& scenario,
 // Pieces of the JSON above that other reports share: a zone of agreement ({count, fraction,
 // exact, method, fraction_interval_95}) and a constraint ({party, kind, red_line, expression,
 // description}).
-nlohmann::ordered_json ZopaJson(const analysis::Zopa& zopa);
-nlohmann::ordered_json ConstraintJson(const model::Scenario& scenario,
-                                      const analysis::Constraint& constraint);
+io::Json ZopaJson(const analysis::Zopa& zopa);
+io::Json ConstraintJson(const model::Scenario& scenario, const analysis::Constraint& constraint);
 
 }  // namespace parley::report

@@ -5,16 +5,16 @@
 #include <array>
 #include <cmath>
 
+#include "parley/io/outcome_json.h"
 #include "parley/model/hyper_rectangle_utility.h"
-#include "parley/report/outcome_json.h"
 
 namespace parley::report {
 namespace {
 
-using nlohmann::ordered_json;
+using io::Json;
 
-ordered_json IssueToJson(const model::Scenario& scenario, const model::Issue& issue) {
-  ordered_json out;
+Json IssueToJson(const model::Scenario& scenario, const model::Issue& issue) {
+  Json out;
   out["id"] = issue.id;
   out["name"] = issue.name;
   out["type"] = std::string(model::IssueKindName(issue.kind));
@@ -45,9 +45,9 @@ ordered_json IssueToJson(const model::Scenario& scenario, const model::Issue& is
   return out;
 }
 
-ordered_json PartyToJson(const model::Scenario& scenario, const model::OutcomeSpace& space,
-                         const model::Party& party, std::uint64_t enumeration_limit) {
-  ordered_json out;
+Json PartyToJson(const model::Scenario& scenario, const model::OutcomeSpace& space,
+                 const model::Party& party, std::uint64_t enumeration_limit) {
+  Json out;
   out["id"] = party.id;
   out["name"] = party.name;
   out["role"] = std::string(model::RoleName(party.role));
@@ -59,7 +59,7 @@ ordered_json PartyToJson(const model::Scenario& scenario, const model::OutcomeSp
     return out;
   }
   const model::Preferences& preferences = *party.preferences;
-  ordered_json prefs;
+  Json prefs;
   prefs["utility"] = std::string(preferences.utility->Kind());
   if (space.Count() == BigCount(0)) {
     prefs["utility_range"] = nullptr;
@@ -69,8 +69,8 @@ ordered_json PartyToJson(const model::Scenario& scenario, const model::OutcomeSp
     prefs["utility_range"] = {{"min", range.min},
                               {"max", range.max},
                               {"exact", range.exact},
-                              {"worst", OutcomeJson(scenario, range.argmin)},
-                              {"best", OutcomeJson(scenario, range.argmax)}};
+                              {"worst", io::OutcomeJson(scenario, range.argmin)},
+                              {"best", io::OutcomeJson(scenario, range.argmax)}};
   }
   if (preferences.reservation_value) {
     prefs["reservation"] = *preferences.reservation_value;
@@ -78,21 +78,21 @@ ordered_json PartyToJson(const model::Scenario& scenario, const model::OutcomeSp
     prefs["reservation"] = nullptr;
   }
   if (preferences.reservation_outcome) {
-    prefs["reservation_outcome"] = OutcomeJson(scenario, *preferences.reservation_outcome);
+    prefs["reservation_outcome"] = io::OutcomeJson(scenario, *preferences.reservation_outcome);
   }
   prefs["discount"] = preferences.discount;
   if (const auto* additive =
           dynamic_cast<const model::AdditiveUtility*>(preferences.utility.get())) {
-    ordered_json weights = ordered_json::object();
+    Json weights = Json::object();
     for (std::size_t issue_idx = 0; issue_idx < scenario.issues.size(); ++issue_idx) {
       weights[scenario.issues[issue_idx].id] = additive->weights()[issue_idx];
     }
     prefs["weights"] = weights;
   }
-  ordered_json red_lines = ordered_json::array();
+  Json red_lines = Json::array();
   for (std::size_t line_idx = 0; line_idx < preferences.red_lines.size(); ++line_idx) {
     const model::RedLine& red_line = preferences.red_lines[line_idx];
-    ordered_json line;
+    Json line;
     line["id"] = model::Scenario::RedLineId(preferences, line_idx);
     line["kind"] = red_line.kind == model::RedLine::Kind::kForbid ? "forbid" : "require";
     line["expression"] = red_line.text;
@@ -102,7 +102,7 @@ ordered_json PartyToJson(const model::Scenario& scenario, const model::OutcomeSp
   }
   prefs["red_lines"] = red_lines;
   // Ranges on this party's numbers, as written (weights before division by their sum).
-  ordered_json ranges = ordered_json::array();
+  Json ranges = Json::array();
   const std::string prefix = "parties." + party.id + ".preferences.";
   for (const auto& [path, range] : scenario.uncertainty.ranges) {
     if (path.compare(0, prefix.size(), prefix) != 0) continue;
@@ -119,13 +119,13 @@ ordered_json PartyToJson(const model::Scenario& scenario, const model::OutcomeSp
 
 }  // namespace
 
-ordered_json SummarizeScenario(const model::Scenario& scenario, std::uint64_t enumeration_limit) {
+Json SummarizeScenario(const model::Scenario& scenario, std::uint64_t enumeration_limit) {
   model::OutcomeSpace space = scenario.BuildOutcomeSpace();
-  ordered_json out;
+  Json out;
   out["name"] = scenario.name;
   out["format"] = std::string(model::SourceFormatName(scenario.source_format));
   out["source_files"] = scenario.source_files;
-  ordered_json meta = ordered_json::object();
+  Json meta = Json::object();
   if (!scenario.meta.title.empty()) meta["title"] = scenario.meta.title;
   if (!scenario.meta.description.empty()) meta["description"] = scenario.meta.description;
   if (!scenario.meta.as_of.empty()) meta["as_of"] = scenario.meta.as_of;
@@ -136,17 +136,17 @@ ordered_json SummarizeScenario(const model::Scenario& scenario, std::uint64_t en
   out["outcomes_display"] = space.Count().ToDisplayString();
   out["outcomes_log10"] = space.Count() == BigCount(0) ? 0.0 : space.Count().Log10();
 
-  ordered_json issues = ordered_json::array();
+  Json issues = Json::array();
   for (const model::Issue& issue : scenario.issues) issues.push_back(IssueToJson(scenario, issue));
   out["issues"] = issues;
 
-  ordered_json phases = ordered_json::array();
+  Json phases = Json::array();
   for (const model::Phase& phase : scenario.phases) {
-    ordered_json entry;
+    Json entry;
     entry["id"] = phase.id;
     entry["label"] = phase.label;
     if (!phase.description.empty()) entry["description"] = phase.description;
-    ordered_json phase_issues = ordered_json::array();
+    Json phase_issues = Json::array();
     for (std::size_t issue_idx : phase.issue_indices) {
       phase_issues.push_back(scenario.issues[issue_idx].id);
     }
@@ -155,7 +155,7 @@ ordered_json SummarizeScenario(const model::Scenario& scenario, std::uint64_t en
   }
   out["phases"] = phases;
 
-  ordered_json parties = ordered_json::array();
+  Json parties = Json::array();
   for (const model::Party& party : scenario.parties) {
     parties.push_back(PartyToJson(scenario, space, party, enumeration_limit));
   }
@@ -184,7 +184,7 @@ namespace {
 
 std::string FormatUtility(double value) { return fmt::format("{:.4f}", value); }
 
-std::string DescribeIssueOptions(const ordered_json& issue) {
+std::string DescribeIssueOptions(const Json& issue) {
   std::string type = issue["type"];
   if (type == "discrete") {
     std::string out;
@@ -194,7 +194,7 @@ std::string DescribeIssueOptions(const ordered_json& issue) {
     }
     return out;
   }
-  auto number = [](const ordered_json& value) {
+  auto number = [](const Json& value) {
     return value.is_number_float() ? model::FormatNumber(value.get<double>()) : value.dump();
   };
   std::string out = fmt::format("{} .. {}", number(issue["range"][0]), number(issue["range"][1]));
@@ -203,11 +203,29 @@ std::string DescribeIssueOptions(const ordered_json& issue) {
   return out;
 }
 
+// "issue=label, issue=label" from an outcome's JSON (io::OutcomeJson), numbers in their shortest
+// form.
+std::string DescribeOutcomeJson(const Json& outcome) {
+  std::string out;
+  for (const auto& [issue, value] : outcome.items()) {
+    if (!out.empty()) out += ", ";
+    out += issue + "=";
+    if (value.is_string()) {
+      out += value.get<std::string>();
+    } else if (value.is_number_float()) {
+      out += model::FormatNumber(value.get<double>());
+    } else {
+      out += value.dump();
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
-std::string RenderScenarioSummaryText(const ordered_json& summary) {
+std::string RenderScenarioSummaryText(const Json& summary) {
   std::string out;
-  const ordered_json& meta = summary["meta"];
+  const Json& meta = summary["meta"];
   if (meta.contains("banner")) {
     out += "NOTE: " + meta["banner"].get<std::string>() + "\n\n";
   }

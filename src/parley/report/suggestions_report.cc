@@ -2,14 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "parley/io/outcome_json.h"
 #include "parley/report/analysis_report.h"
 #include "parley/report/charts.h"
-#include "parley/report/outcome_json.h"
 
 namespace parley::report {
 namespace {
 
-using nlohmann::ordered_json;
+using io::Json;
 
 std::string Possessive(const std::string& name) { return name + "'s"; }
 
@@ -22,22 +22,22 @@ std::string JoinWords(const std::vector<std::string>& items) {
   return out;
 }
 
-ordered_json IssueIds(const model::Scenario& scenario, const std::vector<std::size_t>& issues) {
-  ordered_json out = ordered_json::array();
+Json IssueIds(const model::Scenario& scenario, const std::vector<std::size_t>& issues) {
+  Json out = Json::array();
   for (std::size_t issue_idx : issues) out.push_back(scenario.issues[issue_idx].id);
   return out;
 }
 
-ordered_json OptionValue(const model::Scenario& scenario, std::size_t issue_idx,
-                         model::OptionIndex option) {
+Json OptionValue(const model::Scenario& scenario, std::size_t issue_idx,
+                 model::OptionIndex option) {
   model::Outcome probe(scenario.issues.size(), 0);
   probe[issue_idx] = option;
-  return OutcomeJson(scenario, probe)[scenario.issues[issue_idx].id];
+  return io::OutcomeJson(scenario, probe)[scenario.issues[issue_idx].id];
 }
 
-ordered_json UtilitiesJson(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
-                           const std::vector<double>& utilities) {
-  ordered_json out = ordered_json::object();
+Json UtilitiesJson(const model::Scenario& scenario, const std::vector<std::size_t>& parties,
+                   const std::vector<double>& utilities) {
+  Json out = Json::object();
   for (std::size_t position = 0; position < parties.size(); ++position) {
     out[scenario.parties[parties[position]].id] = utilities[position];
   }
@@ -84,9 +84,9 @@ std::string CriterionValue(analysis::SuggestionCriterion criterion, double value
 
 }  // namespace
 
-ordered_json EvaluationFlagsJson(const model::Scenario& scenario,
-                                 const analysis::TextEvaluation& evaluation) {
-  ordered_json crossed = ordered_json::array();
+Json EvaluationFlagsJson(const model::Scenario& scenario,
+                         const analysis::TextEvaluation& evaluation) {
+  Json crossed = Json::array();
   for (const analysis::RedLineCrossing& crossing : evaluation.red_lines_crossed) {
     const model::RedLine& red_line =
         scenario.parties[crossing.party_idx].preferences->red_lines[crossing.red_line_idx];
@@ -95,17 +95,17 @@ ordered_json EvaluationFlagsJson(const model::Scenario& scenario,
                        {"expression", red_line.text},
                        {"description", crossing.description}});
   }
-  ordered_json below = ordered_json::array();
+  Json below = Json::array();
   for (std::size_t party_idx : evaluation.below_reservation) {
     below.push_back(scenario.parties[party_idx].id);
   }
   return {{"red_lines_crossed", crossed}, {"below_reservation", below}};
 }
 
-ordered_json TextEvaluationJson(const model::Scenario& scenario,
-                                const analysis::TextEvaluation& evaluation) {
-  ordered_json out;
-  ordered_json parties = ordered_json::array();
+Json TextEvaluationJson(const model::Scenario& scenario,
+                        const analysis::TextEvaluation& evaluation) {
+  Json out;
+  Json parties = Json::array();
   for (const analysis::PartyEvaluation& party : evaluation.parties) {
     parties.push_back({{"party", scenario.parties[party.party_idx].id},
                        {"name", PartyLabel(scenario, party.party_idx)},
@@ -115,13 +115,13 @@ ordered_json TextEvaluationJson(const model::Scenario& scenario,
                        {"red_lines_crossed", party.red_lines_crossed}});
   }
   out["parties"] = parties;
-  ordered_json flags = EvaluationFlagsJson(scenario, evaluation);
+  Json flags = EvaluationFlagsJson(scenario, evaluation);
   out["red_lines_crossed"] = flags["red_lines_crossed"];
   out["below_reservation"] = flags["below_reservation"];
   out["acceptable_to_all"] = evaluation.AcceptableToAll();
-  ordered_json gaps = ordered_json::array();
+  Json gaps = Json::array();
   for (const analysis::ProposalGap& gap : evaluation.gaps) {
-    ordered_json issues = ordered_json::array();
+    Json issues = Json::array();
     for (const analysis::IssueGap& issue_gap : gap.gaps.issues) {
       issues.push_back({{"issue", scenario.issues[issue_gap.issue_idx].id},
                         {"gap", issue_gap.gap},
@@ -155,10 +155,9 @@ std::string DescribeEvaluationProblems(const model::Scenario& scenario,
   return out;
 }
 
-ordered_json SuggestionsToJson(const model::Scenario& scenario,
-                               const analysis::Suggestions& suggestions) {
-  ordered_json out;
-  ordered_json parties = ordered_json::array();
+Json SuggestionsToJson(const model::Scenario& scenario, const analysis::Suggestions& suggestions) {
+  Json out;
+  Json parties = Json::array();
   for (std::size_t party_idx : suggestions.parties)
     parties.push_back(scenario.parties[party_idx].id);
   out["parties"] = parties;
@@ -177,10 +176,10 @@ ordered_json SuggestionsToJson(const model::Scenario& scenario,
   out["exact"] = suggestions.exact;
   if (!suggestions.note.empty()) out["note"] = suggestions.note;
   out["candidates"] = suggestions.candidates;
-  ordered_json list = ordered_json::array();
+  Json list = Json::array();
   for (const analysis::Suggestion& suggestion : suggestions.suggestions) {
-    ordered_json entry;
-    entry["outcome"] = OutcomeJson(scenario, suggestion.outcome);
+    Json entry;
+    entry["outcome"] = io::OutcomeJson(scenario, suggestion.outcome);
     entry["in_words"] = scenario.DescribeOutcomeInWords(suggestion.outcome);
     entry["utilities"] = UtilitiesJson(scenario, suggestions.parties, suggestion.utilities);
     entry["criterion"] = {
@@ -188,7 +187,7 @@ ordered_json SuggestionsToJson(const model::Scenario& scenario,
         {"value", suggestion.value}};
     entry["nash_product"] = suggestion.nash_product;
     if (suggestions.draft) {
-      ordered_json changes = ordered_json::array();
+      Json changes = Json::array();
       for (const analysis::Change& change : suggestion.changes) {
         const model::Issue& issue = scenario.issues[change.issue_idx];
         changes.push_back({{"issue", issue.id},
@@ -206,9 +205,9 @@ ordered_json SuggestionsToJson(const model::Scenario& scenario,
   }
   out["suggestions"] = list;
 
-  ordered_json relaxations = ordered_json::array();
+  Json relaxations = Json::array();
   for (const analysis::Relaxation& relaxation : suggestions.relaxations) {
-    ordered_json relax = ordered_json::array();
+    Json relax = Json::array();
     for (const analysis::Constraint& constraint : relaxation.constraints) {
       relax.push_back(ConstraintJson(scenario, constraint));
     }
@@ -217,7 +216,7 @@ ordered_json SuggestionsToJson(const model::Scenario& scenario,
                            {"explanation", relaxation.explanation}});
   }
   out["relaxations"] = relaxations;
-  ordered_json conflicts = ordered_json::array();
+  Json conflicts = Json::array();
   for (const analysis::RedLineConflict& conflict : suggestions.conflicts) {
     conflicts.push_back({{"first", ConstraintJson(scenario, conflict.first)},
                          {"second", ConstraintJson(scenario, conflict.second)},
@@ -225,16 +224,15 @@ ordered_json SuggestionsToJson(const model::Scenario& scenario,
   }
   out["conflicts"] = conflicts;
   out["relaxations_search_limited"] = suggestions.relaxations_search_limited;
-  ordered_json deferrals = ordered_json::array();
+  Json deferrals = Json::array();
   for (const analysis::Deferral& deferral : suggestions.deferrals.deferrals) {
     const bool named = deferral.phase_idx < scenario.phases.size();
-    deferrals.push_back(
-        {{"phase", named ? ordered_json(scenario.phases[deferral.phase_idx].id) : ordered_json()},
-         {"settle", IssueIds(scenario, deferral.settled)},
-         {"defer", IssueIds(scenario, deferral.deferred)},
-         {"open", IssueIds(scenario, deferral.open)},
-         {"opens", ZopaJson(deferral.opened)},
-         {"explanation", deferral.explanation}});
+    deferrals.push_back({{"phase", named ? Json(scenario.phases[deferral.phase_idx].id) : Json()},
+                         {"settle", IssueIds(scenario, deferral.settled)},
+                         {"defer", IssueIds(scenario, deferral.deferred)},
+                         {"open", IssueIds(scenario, deferral.open)},
+                         {"opens", ZopaJson(deferral.opened)},
+                         {"explanation", deferral.explanation}});
   }
   out["deferrals"] = deferrals;
   out["deferrals_search_limited"] = suggestions.deferrals.search_limited;

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "parley/io/json_limits.h"
@@ -416,7 +415,7 @@ bool LooksLikeResultsCsvHeader(const std::string& first_line) {
 }
 
 bool LooksLikeResultsJsonRow(const std::string& first_line) {
-  Result<nlohmann::json> row = io::ParseJson(first_line, io::ResultsRowJsonLimits());
+  Result<io::Json> row = io::ParseJson(first_line, io::ResultsRowJsonLimits());
   return row.ok() && row->is_object() && row->contains("session") && row->contains("config") &&
          row->contains("scenario");
 }

@@ -5,15 +5,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "parley/io/outcome_json.h"
 #include "parley/report/charts.h"
 #include "parley/report/html_page.h"
-#include "parley/report/outcome_json.h"
 #include "parley/report/svg.h"
 
 namespace parley::report {
 namespace {
 
-using nlohmann::ordered_json;
+using io::Json;
 using uncertainty::FormatPercent;
 using uncertainty::FormatProbability;
 using uncertainty::Probability;
@@ -34,7 +34,7 @@ std::string Interval(const Probability& probability) {
                      FormatPercent(probability.low), FormatPercent(probability.high));
 }
 
-ordered_json SummaryJson(const uncertainty::Summary& summary) {
+Json SummaryJson(const uncertainty::Summary& summary) {
   return {{"mean", summary.mean}, {"low", summary.low}, {"high", summary.high}};
 }
 
@@ -42,13 +42,13 @@ std::string Heading(const std::string& title) { return title + "\n"; }
 
 }  // namespace
 
-ordered_json ProbabilityJson(const Probability& probability) {
+Json ProbabilityJson(const Probability& probability) {
   return {{"estimate", probability.estimate}, {"low", probability.low}, {"high", probability.high}};
 }
 
-ordered_json RobustToJson(const model::Scenario& scenario, const uncertainty::ParameterSet& set,
-                          const uncertainty::RobustAnalysis& analysis) {
-  ordered_json out;
+Json RobustToJson(const model::Scenario& scenario, const uncertainty::ParameterSet& set,
+                  const uncertainty::RobustAnalysis& analysis) {
+  Json out;
   out["samples"] = analysis.samples;
   out["seed"] = analysis.seed;
   out["spread"] = analysis.spread;
@@ -57,14 +57,14 @@ ordered_json RobustToJson(const model::Scenario& scenario, const uncertainty::Pa
   out["zopa_probability"] = ProbabilityJson(analysis.zopa_probability);
   out["summary"] = analysis.summary;
   out["depends_on"] = analysis.depends_on;
-  ordered_json packages = ordered_json::array();
+  Json packages = Json::array();
   for (const uncertainty::RobustPackage& package : analysis.packages) {
-    packages.push_back({{"outcome", OutcomeJson(scenario, package.outcome)},
+    packages.push_back({{"outcome", io::OutcomeJson(scenario, package.outcome)},
                         {"probability", ProbabilityJson(package.probability)}});
   }
   out["robust_packages"] = packages;
   out["robust_packages_method"] = analysis.packages_method;
-  ordered_json sensitivity = ordered_json::array();
+  Json sensitivity = Json::array();
   for (const uncertainty::Sensitivity& entry : analysis.sensitivity) {
     const uncertainty::Parameter& parameter = set.parameters()[entry.parameter];
     sensitivity.push_back({{"parameter", entry.name},
@@ -81,11 +81,11 @@ ordered_json RobustToJson(const model::Scenario& scenario, const uncertainty::Pa
   return out;
 }
 
-ordered_json PosteriorToJson(const model::Scenario& scenario, const uncertainty::ParameterSet& set,
-                             const uncertainty::Posterior& posterior,
-                             const uncertainty::RobustAnalysis& robust,
-                             const std::string& record_file, const model::Record& record) {
-  ordered_json out;
+Json PosteriorToJson(const model::Scenario& scenario, const uncertainty::ParameterSet& set,
+                     const uncertainty::Posterior& posterior,
+                     const uncertainty::RobustAnalysis& robust, const std::string& record_file,
+                     const model::Record& record) {
+  Json out;
   out["record"] = record_file;
   if (!record.title.empty()) out["title"] = record.title;
   if (!record.note.empty()) out["note"] = record.note;
@@ -100,7 +100,7 @@ ordered_json PosteriorToJson(const model::Scenario& scenario, const uncertainty:
   out["smallest_effective_samples"] = posterior.smallest_effective_samples;
   out["acceptance_rate"] = posterior.acceptance_rate;
   out["interval_mass"] = 0.9;
-  ordered_json parameters = ordered_json::array();
+  Json parameters = Json::array();
   for (const uncertainty::LearnedParameter& learned : posterior.parameters) {
     parameters.push_back({{"parameter", learned.name},
                           {"prior", SummaryJson(learned.prior)},
@@ -112,9 +112,8 @@ ordered_json PosteriorToJson(const model::Scenario& scenario, const uncertainty:
   return out;
 }
 
-ordered_json ForecastToJson(const model::Scenario& scenario,
-                            const uncertainty::Forecast& forecast) {
-  ordered_json out;
+Json ForecastToJson(const model::Scenario& scenario, const uncertainty::Forecast& forecast) {
+  Json out;
   out["method"] = forecast.method;
   out["agreement_probability"] = ProbabilityJson(forecast.agreement_probability);
   out["gap_closes"] = ProbabilityJson(forecast.gap_closes);
@@ -132,7 +131,7 @@ ordered_json ForecastToJson(const model::Scenario& scenario,
   out["acceptance_gap"] = forecast.acceptance_gap;
   if (forecast.evidence.available) {
     const uncertainty::ForecastEvidence& evidence = forecast.evidence;
-    ordered_json by_party = ordered_json::object();
+    Json by_party = Json::object();
     for (int side = 0; side < 2; ++side) {
       by_party[scenario.parties[evidence.party_idx[side]].id] = {
           {"conceded", evidence.conceded[side]},
@@ -148,13 +147,13 @@ ordered_json ForecastToJson(const model::Scenario& scenario,
                        {"parties", by_party}};
   }
   auto trend_json = [](const uncertainty::GapTrend& trend) {
-    return ordered_json{{"slope", trend.trend.slope},   {"p_value", trend.trend.p_value},
-                        {"narrowing", trend.narrowing}, {"points", trend.trend.points},
-                        {"first_gap", trend.first_gap}, {"latest_gap", trend.latest_gap}};
+    return Json{{"slope", trend.trend.slope},   {"p_value", trend.trend.p_value},
+                {"narrowing", trend.narrowing}, {"points", trend.trend.points},
+                {"first_gap", trend.first_gap}, {"latest_gap", trend.latest_gap}};
   };
-  ordered_json trend;
+  Json trend;
   trend["overall"] = trend_json(forecast.overall);
-  ordered_json issues = ordered_json::object();
+  Json issues = Json::object();
   for (const uncertainty::GapTrend& issue : forecast.issues) {
     issues[scenario.issues[*issue.issue_idx].id] = trend_json(issue);
   }

@@ -5,9 +5,9 @@
 // parameter, the forecast with its interval and the gaps over time).
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 
+#include "parley/io/json.h"
 #include "parley/model/record.h"
 #include "parley/uncertainty/forecast.h"
 #include "parley/uncertainty/learning.h"
@@ -15,23 +15,20 @@
 
 namespace parley::report {
 
-nlohmann::ordered_json ProbabilityJson(const uncertainty::Probability& probability);
+io::Json ProbabilityJson(const uncertainty::Probability& probability);
 
 // `uncertainty`: samples, seed, spread, confidence, zopa_probability, summary, depends_on,
 // robust_packages, sensitivity, warnings.
-nlohmann::ordered_json RobustToJson(const model::Scenario& scenario,
-                                    const uncertainty::ParameterSet& set,
-                                    const uncertainty::RobustAnalysis& analysis);
+io::Json RobustToJson(const model::Scenario& scenario, const uncertainty::ParameterSet& set,
+                      const uncertainty::RobustAnalysis& analysis);
 // `posterior`: record, observations, parties_observed, likelihood, effective_samples,
 // parameters [{parameter, prior {mean, low, high}, posterior {mean, low, high}}], uncertainty
 // (the robust analysis on the posterior), warnings.
-nlohmann::ordered_json PosteriorToJson(const model::Scenario& scenario,
-                                       const uncertainty::ParameterSet& set,
-                                       const uncertainty::Posterior& posterior,
-                                       const uncertainty::RobustAnalysis& robust,
-                                       const std::string& record_file, const model::Record& record);
-nlohmann::ordered_json ForecastToJson(const model::Scenario& scenario,
-                                      const uncertainty::Forecast& forecast);
+io::Json PosteriorToJson(const model::Scenario& scenario, const uncertainty::ParameterSet& set,
+                         const uncertainty::Posterior& posterior,
+                         const uncertainty::RobustAnalysis& robust, const std::string& record_file,
+                         const model::Record& record);
+io::Json ForecastToJson(const model::Scenario& scenario, const uncertainty::Forecast& forecast);
 
 std::string RenderRobustText(const model::Scenario& scenario, const uncertainty::ParameterSet& set,
                              const uncertainty::RobustAnalysis& analysis);

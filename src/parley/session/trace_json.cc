@@ -17,8 +17,7 @@
 namespace parley::session {
 namespace {
 
-using nlohmann::json;
-using nlohmann::ordered_json;
+using io::Json;
 
 // ---------------------------------------------------------------- writing
 
@@ -105,9 +104,9 @@ void AppendNumber(std::string& out, double value) {
   if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
 }
 
-void AppendCompact(std::string& out, const ordered_json& value) {
+void AppendCompact(std::string& out, const Json& value) {
   switch (value.type()) {
-    case json::value_t::object: {
+    case Json::value_t::object: {
       out += '{';
       bool first = true;
       for (auto it = value.begin(); it != value.end(); ++it) {
@@ -120,10 +119,10 @@ void AppendCompact(std::string& out, const ordered_json& value) {
       out += '}';
       break;
     }
-    case json::value_t::array: {
+    case Json::value_t::array: {
       out += '[';
       bool first = true;
-      for (const ordered_json& item : value) {
+      for (const Json& item : value) {
         if (!first) out += ',';
         first = false;
         AppendCompact(out, item);
@@ -131,19 +130,19 @@ void AppendCompact(std::string& out, const ordered_json& value) {
       out += ']';
       break;
     }
-    case json::value_t::string:
+    case Json::value_t::string:
       AppendString(out, value.get_ref<const std::string&>());
       break;
-    case json::value_t::number_float:
+    case Json::value_t::number_float:
       AppendNumber(out, value.get<double>());
       break;
-    case json::value_t::number_integer:
+    case Json::value_t::number_integer:
       out += std::to_string(value.get<std::int64_t>());
       break;
-    case json::value_t::number_unsigned:
+    case Json::value_t::number_unsigned:
       out += std::to_string(value.get<std::uint64_t>());
       break;
-    case json::value_t::boolean:
+    case Json::value_t::boolean:
       out += value.get<bool>() ? "true" : "false";
       break;
     default:
@@ -153,12 +152,12 @@ void AppendCompact(std::string& out, const ordered_json& value) {
 
 // Containers near the top are spread over lines (one party, event or gap sample per line);
 // anything deeper stays on one line.
-bool Spread(const ordered_json& value, int depth) {
+bool Spread(const Json& value, int depth) {
   if (!value.is_structured() || value.empty()) return false;
   return depth < 2 || (depth == 2 && value.is_array());
 }
 
-void Emit(const ordered_json& value, int depth, std::string& out) {
+void Emit(const Json& value, int depth, std::string& out) {
   if (!Spread(value, depth)) {
     AppendCompact(out, value);
     return;
@@ -185,8 +184,8 @@ const std::string& PartyId(const std::vector<protocols::PublicParty>& parties, s
   return index < parties.size() ? parties[index].id : kUnknown;
 }
 
-ordered_json OptionalNumber(const std::optional<double>& value) {
-  return value ? ordered_json(*value) : ordered_json(nullptr);
+Json OptionalNumber(const std::optional<double>& value) {
+  return value ? Json(*value) : Json(nullptr);
 }
 
 void AppendOutcome(std::string& out, const model::Scenario& scenario,
@@ -267,7 +266,7 @@ class Reader {
   explicit Reader(std::string file) : file_(std::move(file)) {}
   const std::string& file() const { return file_; }
 
-  Result<const json*> Member(const json& object, const std::string& key,
+  Result<const Json*> Member(const Json& object, const std::string& key,
                              const std::string& field) const {
     if (!object.is_object()) return Bad(file_, field, "expected an object");
     auto it = object.find(key);
@@ -276,31 +275,31 @@ class Reader {
     }
     return &*it;
   }
-  Result<std::string> String(const json& object, const std::string& key,
+  Result<std::string> String(const Json& object, const std::string& key,
                              const std::string& field) const {
-    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    PARLEY_ASSIGN_OR_RETURN(const Json* value, Member(object, key, field));
     if (!value->is_string()) return Bad(file_, Join(field, key), "expected a string");
     return value->get<std::string>();
   }
-  Result<double> Number(const json& value, const std::string& field) const {
+  Result<double> Number(const Json& value, const std::string& field) const {
     if (!value.is_number()) return Bad(file_, field, "expected a number");
     return value.get<double>();
   }
-  Result<double> Number(const json& object, const std::string& key,
+  Result<double> Number(const Json& object, const std::string& key,
                         const std::string& field) const {
-    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    PARLEY_ASSIGN_OR_RETURN(const Json* value, Member(object, key, field));
     return Number(*value, Join(field, key));
   }
-  Result<std::optional<double>> OptionalNumberField(const json& object, const std::string& key,
+  Result<std::optional<double>> OptionalNumberField(const Json& object, const std::string& key,
                                                     const std::string& field) const {
-    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    PARLEY_ASSIGN_OR_RETURN(const Json* value, Member(object, key, field));
     if (value->is_null()) return std::optional<double>();
     PARLEY_ASSIGN_OR_RETURN(double number, Number(*value, Join(field, key)));
     return std::optional<double>(number);
   }
-  Result<std::int64_t> Integer(const json& object, const std::string& key,
+  Result<std::int64_t> Integer(const Json& object, const std::string& key,
                                const std::string& field) const {
-    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    PARLEY_ASSIGN_OR_RETURN(const Json* value, Member(object, key, field));
     if (!value->is_number_integer()) return Bad(file_, Join(field, key), "expected an integer");
     if (value->is_number_unsigned()) {
       auto unsigned_value = value->get<std::uint64_t>();
@@ -310,27 +309,27 @@ class Reader {
     }
     return value->get<std::int64_t>();
   }
-  Result<int> Int(const json& object, const std::string& key, const std::string& field) const {
+  Result<int> Int(const Json& object, const std::string& key, const std::string& field) const {
     PARLEY_ASSIGN_OR_RETURN(std::int64_t value, Integer(object, key, field));
     if (value < INT32_MIN || value > INT32_MAX) {
       return Bad(file_, Join(field, key), "integer out of range");
     }
     return static_cast<int>(value);
   }
-  Result<bool> Bool(const json& object, const std::string& key, const std::string& field) const {
-    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+  Result<bool> Bool(const Json& object, const std::string& key, const std::string& field) const {
+    PARLEY_ASSIGN_OR_RETURN(const Json* value, Member(object, key, field));
     if (!value->is_boolean()) return Bad(file_, Join(field, key), "expected true or false");
     return value->get<bool>();
   }
-  Result<const json*> Array(const json& object, const std::string& key,
+  Result<const Json*> Array(const Json& object, const std::string& key,
                             const std::string& field) const {
-    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    PARLEY_ASSIGN_OR_RETURN(const Json* value, Member(object, key, field));
     if (!value->is_array()) return Bad(file_, Join(field, key), "expected a list");
     return value;
   }
-  Result<const json*> Object(const json& object, const std::string& key,
+  Result<const Json*> Object(const Json& object, const std::string& key,
                              const std::string& field) const {
-    PARLEY_ASSIGN_OR_RETURN(const json* value, Member(object, key, field));
+    PARLEY_ASSIGN_OR_RETURN(const Json* value, Member(object, key, field));
     if (!value->is_object()) return Bad(file_, Join(field, key), "expected an object");
     return value;
   }
@@ -348,8 +347,8 @@ class Reader {
 
 // The trace's JSON within the trace limits (parley/io/limits.h): syntax errors and excesses name
 // the file, line and column.
-Result<json> ParseTraceText(const std::string& text, const std::string& file_name) {
-  Result<json> parsed = io::ParseJson(text, io::TraceJsonLimits());
+Result<Json> ParseTraceText(const std::string& text, const std::string& file_name) {
+  Result<Json> parsed = io::ParseJson(text, io::TraceJsonLimits());
   if (parsed.ok()) return parsed;
   // A trace written as the session went, whose session was stopped before its result: the text
   // ends before the parser could finish.
@@ -377,7 +376,7 @@ class PartyIndex {
       index_.emplace(parties[party_idx].id, party_idx);
     }
   }
-  Result<std::size_t> Find(const Reader& reader, const json& value,
+  Result<std::size_t> Find(const Reader& reader, const Json& value,
                            const std::string& field) const {
     if (!value.is_string()) return Bad(reader.file(), field, "expected a party id");
     auto it = index_.find(value.get<std::string>());
@@ -392,7 +391,7 @@ class PartyIndex {
 };
 
 // {party id: utility} for exactly `scored` parties, in that order.
-Result<std::vector<double>> ReadUtilities(const Reader& reader, const json& value,
+Result<std::vector<double>> ReadUtilities(const Reader& reader, const Json& value,
                                           const model::Scenario& scenario,
                                           const std::vector<std::size_t>& scored,
                                           const std::string& field) {
@@ -413,14 +412,14 @@ Result<std::vector<double>> ReadUtilities(const Reader& reader, const json& valu
   return utilities;
 }
 
-Result<protocols::ActionType> ReadActionType(const Reader& reader, const json& object,
+Result<protocols::ActionType> ReadActionType(const Reader& reader, const Json& object,
                                              const std::string& field) {
   PARLEY_ASSIGN_OR_RETURN(std::string name, reader.String(object, "type", field));
   if (std::optional<protocols::ActionType> type = protocols::ParseActionType(name)) return *type;
   return Bad(reader.file(), Reader::Join(field, "type"), "unknown message type '" + name + "'");
 }
 
-Result<TraceEvent> ReadEvent(const Reader& reader, const json& object,
+Result<TraceEvent> ReadEvent(const Reader& reader, const Json& object,
                              const model::Scenario& scenario, const PartyIndex& parties,
                              const std::vector<std::size_t>& scored, const std::string& field) {
   if (!object.is_object()) return Bad(reader.file(), field, "expected an object");
@@ -431,9 +430,9 @@ Result<TraceEvent> ReadEvent(const Reader& reader, const json& object,
   message.sequence = static_cast<std::uint64_t>(sequence);
   PARLEY_ASSIGN_OR_RETURN(message.round, reader.Int(object, "round", field));
   PARLEY_ASSIGN_OR_RETURN(message.time, reader.Number(object, "time", field));
-  PARLEY_ASSIGN_OR_RETURN(const json* from, reader.Member(object, "from", field));
+  PARLEY_ASSIGN_OR_RETURN(const Json* from, reader.Member(object, "from", field));
   PARLEY_ASSIGN_OR_RETURN(message.sender, parties.Find(reader, *from, Reader::Join(field, "from")));
-  PARLEY_ASSIGN_OR_RETURN(const json* to, reader.Array(object, "to", field));
+  PARLEY_ASSIGN_OR_RETURN(const Json* to, reader.Array(object, "to", field));
   for (std::size_t to_idx = 0; to_idx < to->size(); ++to_idx) {
     PARLEY_ASSIGN_OR_RETURN(
         std::size_t recipient,
@@ -443,7 +442,7 @@ Result<TraceEvent> ReadEvent(const Reader& reader, const json& object,
   PARLEY_ASSIGN_OR_RETURN(message.type, ReadActionType(reader, object, field));
   if (auto it = object.find("outcome"); it != object.end()) {
     PARLEY_ASSIGN_OR_RETURN(message.outcome,
-                            OutcomeFromJson(scenario, *it, Reader::Join(field, "outcome")));
+                            io::OutcomeFromJson(scenario, *it, Reader::Join(field, "outcome")));
   }
   if (auto it = object.find("accept"); it != object.end()) {
     PARLEY_ASSIGN_OR_RETURN(message.accept, reader.Bool(object, "accept", field));
@@ -464,33 +463,33 @@ Result<TraceEvent> ReadEvent(const Reader& reader, const json& object,
   return event;
 }
 
-Result<LiveRecord> ReadLive(const Reader& reader, const json& object,
+Result<LiveRecord> ReadLive(const Reader& reader, const Json& object,
                             const model::Scenario& scenario, const PartyIndex& parties) {
   const std::string field = "live";
   if (!object.is_object()) return Bad(reader.file(), field, "expected an object");
   LiveRecord live;
   PARLEY_ASSIGN_OR_RETURN(live.room, reader.String(object, "room", field));
-  PARLEY_ASSIGN_OR_RETURN(const json* persons, reader.Array(object, "persons", field));
+  PARLEY_ASSIGN_OR_RETURN(const Json* persons, reader.Array(object, "persons", field));
   for (std::size_t item_idx = 0; item_idx < persons->size(); ++item_idx) {
     PARLEY_ASSIGN_OR_RETURN(
         std::size_t party,
         parties.Find(reader, (*persons)[item_idx], Reader::Element("live.persons", item_idx)));
     live.persons.push_back(party);
   }
-  PARLEY_ASSIGN_OR_RETURN(const json* answers, reader.Array(object, "answers", field));
+  PARLEY_ASSIGN_OR_RETURN(const Json* answers, reader.Array(object, "answers", field));
   for (std::size_t item_idx = 0; item_idx < answers->size(); ++item_idx) {
     const std::string item_field = Reader::Element("live.answers", item_idx);
-    const json& item = (*answers)[item_idx];
+    const Json& item = (*answers)[item_idx];
     RecordedAnswer answer;
-    PARLEY_ASSIGN_OR_RETURN(const json* ask, reader.Member(item, "ask", item_field));
+    PARLEY_ASSIGN_OR_RETURN(const Json* ask, reader.Member(item, "ask", item_field));
     if (!ask->is_number_unsigned()) {
       return Bad(reader.file(), Reader::Join(item_field, "ask"), "expected an ask number");
     }
     answer.ask = ask->get<protocols::AskId>();
-    PARLEY_ASSIGN_OR_RETURN(const json* party, reader.Member(item, "party", item_field));
+    PARLEY_ASSIGN_OR_RETURN(const Json* party, reader.Member(item, "party", item_field));
     PARLEY_ASSIGN_OR_RETURN(answer.party,
                             parties.Find(reader, *party, Reader::Join(item_field, "party")));
-    PARLEY_ASSIGN_OR_RETURN(const json* action, reader.Member(item, "action", item_field));
+    PARLEY_ASSIGN_OR_RETURN(const Json* action, reader.Member(item, "action", item_field));
     Result<protocols::Action> parsed =
         ActionFromJson(scenario, *action, Reader::Join(item_field, "action"));
     if (!parsed.ok())
@@ -502,7 +501,7 @@ Result<LiveRecord> ReadLive(const Reader& reader, const json& object,
     }
     live.answers.push_back(std::move(answer));
   }
-  PARLEY_ASSIGN_OR_RETURN(const json* closed, reader.Member(object, "closed", field));
+  PARLEY_ASSIGN_OR_RETURN(const Json* closed, reader.Member(object, "closed", field));
   if (!closed->is_null()) {
     PARLEY_ASSIGN_OR_RETURN(std::string reason, reader.String(object, "closed", field));
     live.closed = std::move(reason);
@@ -510,21 +509,22 @@ Result<LiveRecord> ReadLive(const Reader& reader, const json& object,
   return live;
 }
 
-Result<SessionResult> ReadResult(const Reader& reader, const json& object,
+Result<SessionResult> ReadResult(const Reader& reader, const Json& object,
                                  const model::Scenario& scenario, const PartyIndex& parties,
                                  const std::vector<std::size_t>& scored) {
   const std::string field = "result";
   if (!object.is_object()) return Bad(reader.file(), field, "expected an object");
   SessionResult result;
   PARLEY_ASSIGN_OR_RETURN(result.agreement, reader.Bool(object, "agreement", field));
-  PARLEY_ASSIGN_OR_RETURN(const json* outcome, reader.Member(object, "outcome", field));
+  PARLEY_ASSIGN_OR_RETURN(const Json* outcome, reader.Member(object, "outcome", field));
   if (!outcome->is_null()) {
-    PARLEY_ASSIGN_OR_RETURN(result.outcome, OutcomeFromJson(scenario, *outcome, "result.outcome"));
+    PARLEY_ASSIGN_OR_RETURN(result.outcome,
+                            io::OutcomeFromJson(scenario, *outcome, "result.outcome"));
   }
   if (result.agreement != result.outcome.has_value()) {
     return Bad(reader.file(), "result.outcome", "an agreement has an outcome, and only then");
   }
-  PARLEY_ASSIGN_OR_RETURN(const json* agreeing, reader.Array(object, "agreeing_parties", field));
+  PARLEY_ASSIGN_OR_RETURN(const Json* agreeing, reader.Array(object, "agreeing_parties", field));
   for (std::size_t item_idx = 0; item_idx < agreeing->size(); ++item_idx) {
     PARLEY_ASSIGN_OR_RETURN(std::size_t party,
                             parties.Find(reader, (*agreeing)[item_idx],
@@ -532,10 +532,10 @@ Result<SessionResult> ReadResult(const Reader& reader, const json& object,
     result.agreeing_parties.push_back(party);
   }
   result.scored_parties = scored;
-  PARLEY_ASSIGN_OR_RETURN(const json* utilities, reader.Member(object, "utilities", field));
+  PARLEY_ASSIGN_OR_RETURN(const Json* utilities, reader.Member(object, "utilities", field));
   PARLEY_ASSIGN_OR_RETURN(result.utilities,
                           ReadUtilities(reader, *utilities, scenario, scored, "result.utilities"));
-  PARLEY_ASSIGN_OR_RETURN(const json* raw, reader.Member(object, "raw_utilities", field));
+  PARLEY_ASSIGN_OR_RETURN(const Json* raw, reader.Member(object, "raw_utilities", field));
   PARLEY_ASSIGN_OR_RETURN(result.raw_utilities,
                           ReadUtilities(reader, *raw, scenario, scored, "result.raw_utilities"));
   PARLEY_ASSIGN_OR_RETURN(result.rounds, reader.Int(object, "rounds", field));
@@ -548,29 +548,29 @@ Result<SessionResult> ReadResult(const Reader& reader, const json& object,
       result.distance_to_kalai_smorodinsky,
       reader.OptionalNumberField(object, "distance_to_kalai_smorodinsky", field));
   PARLEY_ASSIGN_OR_RETURN(result.end_reason, reader.String(object, "end_reason", field));
-  PARLEY_ASSIGN_OR_RETURN(const json* blocked, reader.Member(object, "blocked_by", field));
+  PARLEY_ASSIGN_OR_RETURN(const Json* blocked, reader.Member(object, "blocked_by", field));
   if (!blocked->is_null()) {
     PARLEY_ASSIGN_OR_RETURN(result.blocked_by, parties.Find(reader, *blocked, "result.blocked_by"));
   }
-  PARLEY_ASSIGN_OR_RETURN(const json* illegal, reader.Array(object, "illegal_actions", field));
+  PARLEY_ASSIGN_OR_RETURN(const Json* illegal, reader.Array(object, "illegal_actions", field));
   for (std::size_t item_idx = 0; item_idx < illegal->size(); ++item_idx) {
     std::string item_field = Reader::Element("result.illegal_actions", item_idx);
-    const json& item = (*illegal)[item_idx];
+    const Json& item = (*illegal)[item_idx];
     IllegalAction action;
     PARLEY_ASSIGN_OR_RETURN(action.round, reader.Int(item, "round", item_field));
-    PARLEY_ASSIGN_OR_RETURN(const json* party, reader.Member(item, "party", item_field));
+    PARLEY_ASSIGN_OR_RETURN(const Json* party, reader.Member(item, "party", item_field));
     PARLEY_ASSIGN_OR_RETURN(action.party,
                             parties.Find(reader, *party, Reader::Join(item_field, "party")));
     PARLEY_ASSIGN_OR_RETURN(action.reason, reader.String(item, "reason", item_field));
     result.illegal_actions.push_back(std::move(action));
   }
-  PARLEY_ASSIGN_OR_RETURN(const json* gaps, reader.Array(object, "gaps", field));
+  PARLEY_ASSIGN_OR_RETURN(const Json* gaps, reader.Array(object, "gaps", field));
   for (std::size_t sample_idx = 0; sample_idx < gaps->size(); ++sample_idx) {
     std::string sample_field = Reader::Element("result.gaps", sample_idx);
-    const json& item = (*gaps)[sample_idx];
+    const Json& item = (*gaps)[sample_idx];
     GapSample sample;
     PARLEY_ASSIGN_OR_RETURN(sample.round, reader.Int(item, "round", sample_field));
-    PARLEY_ASSIGN_OR_RETURN(const json* issues, reader.Object(item, "issues", sample_field));
+    PARLEY_ASSIGN_OR_RETURN(const Json* issues, reader.Object(item, "issues", sample_field));
     if (issues->size() != scenario.issues.size()) {
       return Bad(
           reader.file(), Reader::Join(sample_field, "issues"),
@@ -643,51 +643,17 @@ std::string CompactUtilities(const model::Scenario& scenario,
 
 }  // namespace
 
-Result<model::Outcome> OutcomeFromJson(const model::Scenario& scenario, const json& value,
-                                       const std::string& field) {
-  if (!value.is_object()) return InvalidInput("expected {issue: option}", Location::InField(field));
-  if (value.size() != scenario.issues.size()) {
-    return InvalidInput(
-        "expected an option for each of the " + std::to_string(scenario.issues.size()) + " issues",
-        Location::InField(field));
-  }
-  model::Outcome outcome;
-  for (const model::Issue& issue : scenario.issues) {
-    std::string issue_field = field + "." + issue.id;
-    auto it = value.find(issue.id);
-    if (it == value.end()) {
-      return InvalidInput("missing issue '" + issue.id + "'", Location::InField(field));
-    }
-    std::optional<std::uint64_t> option;
-    if (issue.kind == model::IssueKind::kDiscrete) {
-      if (!it->is_string())
-        return InvalidInput("expected an option label", Location::InField(issue_field));
-      option = issue.FindOption(it->get<std::string>());
-    } else {
-      if (!it->is_number())
-        return InvalidInput("expected a number", Location::InField(issue_field));
-      option = issue.FindOptionByValue(it->get<double>());
-    }
-    if (!option) {
-      return InvalidInput("'" + it->dump() + "' is not an option of issue '" + issue.id + "'",
-                          Location::InField(issue_field));
-    }
-    outcome.push_back(static_cast<model::OptionIndex>(*option));
-  }
-  return outcome;
-}
-
-ordered_json MessageToJson(const model::Scenario& scenario,
-                           const std::vector<protocols::PublicParty>& parties,
-                           const protocols::Message& message,
-                           const std::vector<std::size_t>* scored_parties,
-                           const std::vector<double>* utilities) {
-  ordered_json out = ordered_json::object();
+Json MessageToJson(const model::Scenario& scenario,
+                   const std::vector<protocols::PublicParty>& parties,
+                   const protocols::Message& message,
+                   const std::vector<std::size_t>* scored_parties,
+                   const std::vector<double>* utilities) {
+  Json out = Json::object();
   out["sequence"] = message.sequence;
   out["round"] = message.round;
   out["time"] = message.time;
   out["from"] = PartyId(parties, message.sender);
-  ordered_json to = ordered_json::array();
+  Json to = Json::array();
   for (std::size_t recipient : message.recipients) to.push_back(PartyId(parties, recipient));
   out["to"] = std::move(to);
   out["type"] = std::string(protocols::ActionTypeName(message.type));
@@ -696,7 +662,7 @@ ordered_json MessageToJson(const model::Scenario& scenario,
   if (message.value) out["value"] = *message.value;
   if (!message.text.empty()) out["text"] = message.text;
   if (scored_parties != nullptr && utilities != nullptr && !utilities->empty()) {
-    ordered_json by_party = ordered_json::object();
+    Json by_party = Json::object();
     for (std::size_t position = 0; position < scored_parties->size(); ++position) {
       by_party[scenario.parties[(*scored_parties)[position]].id] = (*utilities)[position];
     }
@@ -705,14 +671,14 @@ ordered_json MessageToJson(const model::Scenario& scenario,
   return out;
 }
 
-ordered_json ActionToJson(const model::Scenario& scenario, const protocols::Action& action) {
-  ordered_json out = ordered_json::object();
+Json ActionToJson(const model::Scenario& scenario, const protocols::Action& action) {
+  Json out = Json::object();
   out["type"] = std::string(protocols::ActionTypeName(action.type));
   if (action.outcome) out["outcome"] = io::OutcomeJson(scenario, *action.outcome);
   if (action.accept) out["accept"] = *action.accept;
   if (action.value) out["value"] = *action.value;
   if (!action.recipients.empty()) {
-    ordered_json to = ordered_json::array();
+    Json to = Json::array();
     for (std::size_t recipient : action.recipients) {
       to.push_back(recipient < scenario.parties.size() ? scenario.parties[recipient].id : "?");
     }
@@ -722,7 +688,7 @@ ordered_json ActionToJson(const model::Scenario& scenario, const protocols::Acti
   return out;
 }
 
-Result<protocols::Action> ActionFromJson(const model::Scenario& scenario, const json& value,
+Result<protocols::Action> ActionFromJson(const model::Scenario& scenario, const Json& value,
                                          const std::string& field) {
   Reader reader("");
   if (!value.is_object()) return Bad("", field, "expected an object");
@@ -730,7 +696,7 @@ Result<protocols::Action> ActionFromJson(const model::Scenario& scenario, const 
   PARLEY_ASSIGN_OR_RETURN(action.type, ReadActionType(reader, value, field));
   if (auto it = value.find("outcome"); it != value.end()) {
     PARLEY_ASSIGN_OR_RETURN(action.outcome,
-                            OutcomeFromJson(scenario, *it, Reader::Join(field, "outcome")));
+                            io::OutcomeFromJson(scenario, *it, Reader::Join(field, "outcome")));
   }
   if (value.contains("accept")) {
     PARLEY_ASSIGN_OR_RETURN(action.accept, reader.Bool(value, "accept", field));
@@ -739,10 +705,10 @@ Result<protocols::Action> ActionFromJson(const model::Scenario& scenario, const 
     PARLEY_ASSIGN_OR_RETURN(action.value, reader.Number(value, "value", field));
   }
   if (value.contains("to")) {
-    PARLEY_ASSIGN_OR_RETURN(const json* to, reader.Array(value, "to", field));
+    PARLEY_ASSIGN_OR_RETURN(const Json* to, reader.Array(value, "to", field));
     for (std::size_t to_idx = 0; to_idx < to->size(); ++to_idx) {
       const std::string to_field = Reader::Element(Reader::Join(field, "to"), to_idx);
-      const json& id = (*to)[to_idx];
+      const Json& id = (*to)[to_idx];
       std::optional<std::size_t> party =
           id.is_string() ? scenario.FindParty(id.get<std::string>()) : std::nullopt;
       if (!party) return Bad("", to_field, "expected a party id of the scenario");
@@ -755,27 +721,25 @@ Result<protocols::Action> ActionFromJson(const model::Scenario& scenario, const 
   return action;
 }
 
-ordered_json GapSampleJson(const model::Scenario& scenario, const GapSample& sample) {
-  ordered_json issues = ordered_json::object();
+Json GapSampleJson(const model::Scenario& scenario, const GapSample& sample) {
+  Json issues = Json::object();
   for (std::size_t issue_idx = 0; issue_idx < sample.issue_gaps.size(); ++issue_idx) {
     issues[scenario.issues[issue_idx].id] = sample.issue_gaps[issue_idx];
   }
-  return ordered_json{
-      {"round", sample.round}, {"issues", std::move(issues)}, {"overall", sample.overall}};
+  return Json{{"round", sample.round}, {"issues", std::move(issues)}, {"overall", sample.overall}};
 }
 
-ordered_json ResultToJson(const model::Scenario& scenario, const Trace& trace) {
+Json ResultToJson(const model::Scenario& scenario, const Trace& trace) {
   const SessionResult& result = trace.result;
-  ordered_json out = ordered_json::object();
+  Json out = Json::object();
   out["agreement"] = result.agreement;
-  out["outcome"] =
-      result.outcome ? io::OutcomeJson(scenario, *result.outcome) : ordered_json(nullptr);
-  ordered_json agreeing = ordered_json::array();
+  out["outcome"] = result.outcome ? io::OutcomeJson(scenario, *result.outcome) : Json(nullptr);
+  Json agreeing = Json::array();
   for (std::size_t party : result.agreeing_parties)
     agreeing.push_back(PartyId(trace.parties, party));
   out["agreeing_parties"] = std::move(agreeing);
-  ordered_json utilities = ordered_json::object();
-  ordered_json raw = ordered_json::object();
+  Json utilities = Json::object();
+  Json raw = Json::object();
   for (std::size_t position = 0; position < result.scored_parties.size(); ++position) {
     const std::string& id = PartyId(trace.parties, result.scored_parties[position]);
     utilities[id] = result.utilities[position];
@@ -790,15 +754,15 @@ ordered_json ResultToJson(const model::Scenario& scenario, const Trace& trace) {
   out["distance_to_kalai_smorodinsky"] = OptionalNumber(result.distance_to_kalai_smorodinsky);
   out["end_reason"] = result.end_reason;
   out["blocked_by"] =
-      result.blocked_by ? ordered_json(PartyId(trace.parties, *result.blocked_by)) : nullptr;
-  ordered_json illegal = ordered_json::array();
+      result.blocked_by ? Json(PartyId(trace.parties, *result.blocked_by)) : nullptr;
+  Json illegal = Json::array();
   for (const IllegalAction& action : result.illegal_actions) {
-    illegal.push_back(ordered_json{{"round", action.round},
-                                   {"party", PartyId(trace.parties, action.party)},
-                                   {"reason", action.reason}});
+    illegal.push_back(Json{{"round", action.round},
+                           {"party", PartyId(trace.parties, action.party)},
+                           {"reason", action.reason}});
   }
   out["illegal_actions"] = std::move(illegal);
-  ordered_json gaps = ordered_json::array();
+  Json gaps = Json::array();
   for (const GapSample& sample : result.gaps) gaps.push_back(GapSampleJson(scenario, sample));
   out["gaps"] = std::move(gaps);
   out["elapsed_ms"] = result.elapsed_ms;
@@ -807,49 +771,48 @@ ordered_json ResultToJson(const model::Scenario& scenario, const Trace& trace) {
 
 namespace {
 
-ordered_json LiveToJson(const model::Scenario& scenario, const Trace& trace,
-                        const LiveRecord& live) {
-  ordered_json persons = ordered_json::array();
+Json LiveToJson(const model::Scenario& scenario, const Trace& trace, const LiveRecord& live) {
+  Json persons = Json::array();
   for (std::size_t party : live.persons) persons.push_back(PartyId(trace.parties, party));
-  ordered_json answers = ordered_json::array();
+  Json answers = Json::array();
   for (const RecordedAnswer& answer : live.answers) {
-    ordered_json item = ordered_json::object();
+    Json item = Json::object();
     item["ask"] = answer.ask;
     item["party"] = PartyId(trace.parties, answer.party);
     item["action"] = ActionToJson(scenario, answer.action);
     if (answer.record_illegal) item["record_illegal"] = true;
     answers.push_back(std::move(item));
   }
-  ordered_json out = ordered_json::object();
+  Json out = Json::object();
   out["room"] = live.room;
   out["persons"] = std::move(persons);
   out["answers"] = std::move(answers);
-  out["closed"] = live.closed ? ordered_json(*live.closed) : ordered_json(nullptr);
+  out["closed"] = live.closed ? Json(*live.closed) : Json(nullptr);
   return out;
 }
 
 // The trace file up to the opening of its events list: "{", version, scenario, config, live (for
 // live rooms), parties.
 std::string TraceHead(const model::Scenario& scenario, const Trace& trace) {
-  ordered_json files = ordered_json::array();
+  Json files = Json::array();
   for (const std::string& file : trace.scenario_files) files.push_back(file);
-  ordered_json scenario_json = {{"name", trace.scenario_name}, {"files", std::move(files)}};
-  ordered_json strategies = ordered_json::object();
+  Json scenario_json = {{"name", trace.scenario_name}, {"files", std::move(files)}};
+  Json strategies = Json::object();
   for (const auto& [party_idx, spec] : trace.strategies) {
     strategies[PartyId(trace.parties, party_idx)] = spec;
   }
-  ordered_json config = ordered_json::object();
+  Json config = Json::object();
   config["protocol"] = trace.protocol;
   config["strategies"] = std::move(strategies);
   config["rounds"] = trace.rounds;
   config["time_limit_seconds"] = OptionalNumber(trace.time_limit_seconds);
   config["seed"] = trace.seed;
   config["use_discount"] = trace.use_discount;
-  ordered_json parties = ordered_json::array();
+  Json parties = Json::array();
   for (const protocols::PublicParty& party : trace.parties) {
-    parties.push_back(ordered_json{{"id", party.id},
-                                   {"name", party.name},
-                                   {"role", std::string(model::RoleName(party.role))}});
+    parties.push_back(Json{{"id", party.id},
+                           {"name", party.name},
+                           {"role", std::string(model::RoleName(party.role))}});
   }
   std::string out = "{\n  \"parley_trace\": " + std::to_string(trace.version) + ",\n";
   out += "  \"scenario\": ";
@@ -870,7 +833,7 @@ std::string TraceHead(const model::Scenario& scenario, const Trace& trace) {
 // compact sample; "" for an empty curve), so a streamed curve need not be held in memory.
 void AppendResult(std::string& out, const model::Scenario& scenario, const Trace& trace,
                   const std::function<void(std::string&)>& gap_lines, bool no_gaps) {
-  ordered_json result = ResultToJson(scenario, trace);
+  Json result = ResultToJson(scenario, trace);
   out += "{\n";
   bool first = true;
   for (auto it = result.begin(); it != result.end(); ++it) {
@@ -1017,7 +980,7 @@ Status TraceStreamWriter::Flush(bool close) {
 
 namespace {
 
-Result<TraceHeader> HeaderFrom(const json& root, const std::string& file_name) {
+Result<TraceHeader> HeaderFrom(const Json& root, const std::string& file_name) {
   Reader reader(file_name);
   if (!root.is_object()) return Bad(file_name, "", "expected a trace object");
   if (!root.contains("parley_trace")) {
@@ -1031,9 +994,9 @@ Result<TraceHeader> HeaderFrom(const json& root, const std::string& file_name) {
                            std::to_string(kTraceFormatVersion) + ")",
                        Location{file_name, 0, 0, "parley_trace"});
   }
-  PARLEY_ASSIGN_OR_RETURN(const json* scenario, reader.Object(root, "scenario", ""));
+  PARLEY_ASSIGN_OR_RETURN(const Json* scenario, reader.Object(root, "scenario", ""));
   PARLEY_ASSIGN_OR_RETURN(header.scenario_name, reader.String(*scenario, "name", "scenario"));
-  PARLEY_ASSIGN_OR_RETURN(const json* files, reader.Array(*scenario, "files", "scenario"));
+  PARLEY_ASSIGN_OR_RETURN(const Json* files, reader.Array(*scenario, "files", "scenario"));
   for (std::size_t file_idx = 0; file_idx < files->size(); ++file_idx) {
     if (!(*files)[file_idx].is_string()) {
       return Bad(file_name, Reader::Element("scenario.files", file_idx), "expected a file name");
@@ -1046,7 +1009,7 @@ Result<TraceHeader> HeaderFrom(const json& root, const std::string& file_name) {
 }  // namespace
 
 Result<TraceHeader> ReadTraceHeader(const std::string& text, const std::string& file_name) {
-  PARLEY_ASSIGN_OR_RETURN(json root, ParseTraceText(text, file_name));
+  PARLEY_ASSIGN_OR_RETURN(Json root, ParseTraceText(text, file_name));
   return HeaderFrom(root, file_name);
 }
 
@@ -1054,7 +1017,7 @@ namespace {
 
 Result<Trace> ReadTrace(const std::string& text, const model::Scenario& scenario,
                         const std::string& file_name) {
-  PARLEY_ASSIGN_OR_RETURN(json root, ParseTraceText(text, file_name));
+  PARLEY_ASSIGN_OR_RETURN(Json root, ParseTraceText(text, file_name));
   PARLEY_ASSIGN_OR_RETURN(TraceHeader header, HeaderFrom(root, file_name));
   Reader reader(file_name);
   Trace trace;
@@ -1062,7 +1025,7 @@ Result<Trace> ReadTrace(const std::string& text, const model::Scenario& scenario
   trace.scenario_name = header.scenario_name;
   trace.scenario_files = header.scenario_files;
 
-  PARLEY_ASSIGN_OR_RETURN(const json* parties, reader.Array(root, "parties", ""));
+  PARLEY_ASSIGN_OR_RETURN(const Json* parties, reader.Array(root, "parties", ""));
   if (parties->size() != scenario.parties.size()) {
     return Bad(file_name, "parties",
                "the trace lists " + std::to_string(parties->size()) +
@@ -1070,7 +1033,7 @@ Result<Trace> ReadTrace(const std::string& text, const model::Scenario& scenario
   }
   for (std::size_t party_idx = 0; party_idx < parties->size(); ++party_idx) {
     std::string field = Reader::Element("parties", party_idx);
-    const json& item = (*parties)[party_idx];
+    const Json& item = (*parties)[party_idx];
     protocols::PublicParty party;
     PARLEY_ASSIGN_OR_RETURN(party.id, reader.String(item, "id", field));
     PARLEY_ASSIGN_OR_RETURN(party.name, reader.String(item, "name", field));
@@ -1087,19 +1050,19 @@ Result<Trace> ReadTrace(const std::string& text, const model::Scenario& scenario
   }
   PartyIndex party_index(trace.parties);
 
-  PARLEY_ASSIGN_OR_RETURN(const json* config, reader.Object(root, "config", ""));
+  PARLEY_ASSIGN_OR_RETURN(const Json* config, reader.Object(root, "config", ""));
   PARLEY_ASSIGN_OR_RETURN(trace.protocol, reader.String(*config, "protocol", "config"));
-  PARLEY_ASSIGN_OR_RETURN(const json* strategies, reader.Object(*config, "strategies", "config"));
+  PARLEY_ASSIGN_OR_RETURN(const Json* strategies, reader.Object(*config, "strategies", "config"));
   for (auto it = strategies->begin(); it != strategies->end(); ++it) {
     std::string field = "config.strategies." + it.key();
-    PARLEY_ASSIGN_OR_RETURN(std::size_t party, party_index.Find(reader, json(it.key()), field));
+    PARLEY_ASSIGN_OR_RETURN(std::size_t party, party_index.Find(reader, Json(it.key()), field));
     if (!it.value().is_string()) return Bad(file_name, field, "expected a strategy spec");
     trace.strategies[party] = it.value().get<std::string>();
   }
   PARLEY_ASSIGN_OR_RETURN(trace.rounds, reader.Int(*config, "rounds", "config"));
   PARLEY_ASSIGN_OR_RETURN(trace.time_limit_seconds,
                           reader.OptionalNumberField(*config, "time_limit_seconds", "config"));
-  PARLEY_ASSIGN_OR_RETURN(const json* seed, reader.Member(*config, "seed", "config"));
+  PARLEY_ASSIGN_OR_RETURN(const Json* seed, reader.Member(*config, "seed", "config"));
   if (!seed->is_number_unsigned()) {
     return Bad(file_name, "config.seed", "expected a non-negative integer");
   }
@@ -1110,7 +1073,7 @@ Result<Trace> ReadTrace(const std::string& text, const model::Scenario& scenario
   }
 
   std::vector<std::size_t> scored = scenario.PartiesWithPreferences();
-  PARLEY_ASSIGN_OR_RETURN(const json* events, reader.Array(root, "events", ""));
+  PARLEY_ASSIGN_OR_RETURN(const Json* events, reader.Array(root, "events", ""));
   for (std::size_t event_idx = 0; event_idx < events->size(); ++event_idx) {
     PARLEY_ASSIGN_OR_RETURN(TraceEvent event,
                             ReadEvent(reader, (*events)[event_idx], scenario, party_index, scored,

@@ -11,45 +11,40 @@
 
 #include <cstdio>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "parley/base/status.h"
+#include "parley/io/json.h"
 #include "parley/model/scenario.h"
 #include "parley/session/session.h"
 
 namespace parley::session {
 
-// The inverse of io::OutcomeJson; errors name `field` and the offending issue.
-Result<model::Outcome> OutcomeFromJson(const model::Scenario& scenario, const nlohmann::json& json,
-                                       const std::string& field);
-
 // One message as a party or an analyst sees it: sequence, round, time, from, to, type and the
 // content present (outcome, accept, value, text). `utilities` (analyst-only, one per scored party)
 // is added when given.
-nlohmann::ordered_json MessageToJson(const model::Scenario& scenario,
-                                     const std::vector<protocols::PublicParty>& parties,
-                                     const protocols::Message& message,
-                                     const std::vector<std::size_t>* scored_parties = nullptr,
-                                     const std::vector<double>* utilities = nullptr);
+io::Json MessageToJson(const model::Scenario& scenario,
+                       const std::vector<protocols::PublicParty>& parties,
+                       const protocols::Message& message,
+                       const std::vector<std::size_t>* scored_parties = nullptr,
+                       const std::vector<double>* utilities = nullptr);
 
 // An action as a live trace's answers record it (and a live room's log stores it): `type`, then
 // `outcome`, `accept`, `value`, `to` (party ids) and `text` when present.
-nlohmann::ordered_json ActionToJson(const model::Scenario& scenario,
-                                    const protocols::Action& action);
+io::Json ActionToJson(const model::Scenario& scenario, const protocols::Action& action);
 // The inverse; errors (kInvalidInput) name `field` and what does not fit the scenario.
-Result<protocols::Action> ActionFromJson(const model::Scenario& scenario,
-                                         const nlohmann::json& json, const std::string& field);
+Result<protocols::Action> ActionFromJson(const model::Scenario& scenario, const io::Json& json,
+                                         const std::string& field);
 
 // The result object (also what `parley negotiate --json` prints).
-nlohmann::ordered_json ResultToJson(const model::Scenario& scenario, const Trace& trace);
+io::Json ResultToJson(const model::Scenario& scenario, const Trace& trace);
 
 // The whole trace as text: one line per party, event and gap sample, so files diff well.
 std::string WriteTraceJson(const model::Scenario& scenario, const Trace& trace);
 
 // One gap sample as the result lists it.
-nlohmann::ordered_json GapSampleJson(const model::Scenario& scenario, const GapSample& sample);
+io::Json GapSampleJson(const model::Scenario& scenario, const GapSample& sample);
 
 // Writes a trace file while the session runs, byte for byte what WriteTraceJson writes: the
 // head (scenario, config, parties) when the session starts, each event as it is posted, and the

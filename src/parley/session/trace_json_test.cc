@@ -5,14 +5,13 @@
 
 #include <sstream>
 
-#include "parley/io/outcome_json.h"
 #include "parley/session/record.h"
 #include "parley/session/testing/scenarios.h"
 
 namespace parley::session {
 namespace {
 
-using nlohmann::json;
+using io::Json;
 
 // Random offers from both parties (test strategies registered in session_test.cc).
 Trace RandomTrace(const model::Scenario& scenario, int rounds, std::uint64_t seed) {
@@ -85,10 +84,10 @@ TEST(TraceJsonTest, DocumentedShapeWithPartiesByIdAndOutcomesByLabelOrNumber) {
   model::Scenario scenario = testing::RandomScenario(2, 8);
   Trace trace = RandomTrace(scenario, 10, 8);
   std::string written = WriteTraceJson(scenario, trace);
-  json root = json::parse(written);
+  Json root = Json::parse(written);
   EXPECT_EQ(root["parley_trace"], 1);
   EXPECT_EQ(root["scenario"]["name"], "random");
-  EXPECT_EQ(root["scenario"]["files"], json::array({"somewhere/random.yaml"}));
+  EXPECT_EQ(root["scenario"]["files"], Json::array({"somewhere/random.yaml"}));
   EXPECT_EQ(root["config"]["protocol"], "alternating_offers(first=0)");
   EXPECT_EQ(root["config"]["strategies"]["p0"], "session_test_random");
   EXPECT_EQ(root["config"]["rounds"], 10);
@@ -96,9 +95,9 @@ TEST(TraceJsonTest, DocumentedShapeWithPartiesByIdAndOutcomesByLabelOrNumber) {
   EXPECT_TRUE(root["config"]["time_limit_seconds"].is_null());
   ASSERT_EQ(root["parties"].size(), scenario.parties.size());
   EXPECT_EQ(root["parties"][2]["role"], "mediator");
-  const json& first = root["events"][0];
+  const Json& first = root["events"][0];
   EXPECT_EQ(first["from"], "p0");
-  EXPECT_EQ(first["to"], json::array({"p0", "p1"}));
+  EXPECT_EQ(first["to"], Json::array({"p0", "p1"}));
   EXPECT_EQ(first["type"], "offer");
   const model::Outcome& outcome = *trace.events[0].message.outcome;
   // x is discrete (a label), n integer from 0 (the number), r real on a 0.5 grid.
@@ -109,7 +108,7 @@ TEST(TraceJsonTest, DocumentedShapeWithPartiesByIdAndOutcomesByLabelOrNumber) {
   EXPECT_EQ(first["utilities"].size(), 3u);
   EXPECT_DOUBLE_EQ(first["utilities"]["p1"].get<double>(),
                    scenario.parties[1].preferences->utility->Evaluate(outcome));
-  const json& result = root["result"];
+  const Json& result = root["result"];
   for (const char* field :
        {"agreement", "outcome", "utilities", "rounds", "welfare", "distance_to_nash", "gaps",
         "end_reason", "blocked_by", "illegal_actions", "elapsed_ms"}) {
@@ -125,21 +124,6 @@ TEST(TraceJsonTest, DocumentedShapeWithPartiesByIdAndOutcomesByLabelOrNumber) {
   EXPECT_EQ(event_lines, trace.events.size());
 }
 
-TEST(TraceJsonTest, OutcomesRoundTripThroughJsonForEveryOutcome) {
-  model::Scenario scenario = testing::RandomScenario(2, 5);
-  model::OutcomeSpace space = scenario.BuildOutcomeSpace();
-  int checked = 0;
-  Status status = space.ForEach(1000, [&](const model::Outcome& outcome) {
-    json value = json::parse(io::OutcomeJson(scenario, outcome).dump());
-    Result<model::Outcome> back = OutcomeFromJson(scenario, value, "outcome");
-    ASSERT_TRUE(back.ok()) << back.status().ToString();
-    EXPECT_EQ(*back, outcome);
-    ++checked;
-  });
-  ASSERT_TRUE(status.ok());
-  EXPECT_EQ(checked, 3 * 4 * 3);
-}
-
 TEST(TraceJsonTest, ReadingErrorsNameLineColumnOrField) {
   model::Scenario scenario = testing::RandomScenario(2, 6);
   Trace trace = RandomTrace(scenario, 5, 6);
@@ -152,35 +136,35 @@ TEST(TraceJsonTest, ReadingErrorsNameLineColumnOrField) {
   EXPECT_EQ(syntax.status().location().line, 3);
   EXPECT_GT(syntax.status().location().column, 0);
 
-  json root = json::parse(written);
-  auto read_changed = [&](const std::function<void(json&)>& change) {
-    json copy = root;
+  Json root = Json::parse(written);
+  auto read_changed = [&](const std::function<void(Json&)>& change) {
+    Json copy = root;
     change(copy);
     return ReadTraceJson(copy.dump(), scenario, "t.json");
   };
-  Result<Trace> version = read_changed([](json& j) { j["parley_trace"] = 99; });
+  Result<Trace> version = read_changed([](Json& j) { j["parley_trace"] = 99; });
   ASSERT_FALSE(version.ok());
   EXPECT_EQ(version.status().code(), ErrorCode::kUnsupported);
 
-  Result<Trace> sender = read_changed([](json& j) { j["events"][0]["from"] = "nobody"; });
+  Result<Trace> sender = read_changed([](Json& j) { j["events"][0]["from"] = "nobody"; });
   ASSERT_FALSE(sender.ok());
   EXPECT_EQ(sender.status().location().field, "events[0].from");
   EXPECT_THAT(sender.status().message(), ::testing::HasSubstr("nobody"));
 
-  Result<Trace> label = read_changed([](json& j) { j["events"][0]["outcome"]["x"] = "x9"; });
+  Result<Trace> label = read_changed([](Json& j) { j["events"][0]["outcome"]["x"] = "x9"; });
   ASSERT_FALSE(label.ok());
   EXPECT_EQ(label.status().location().field, "events[0].outcome.x");
   EXPECT_EQ(label.status().location().file, "t.json");
 
-  Result<Trace> type = read_changed([](json& j) { j["events"][0]["type"] = "shout"; });
+  Result<Trace> type = read_changed([](Json& j) { j["events"][0]["type"] = "shout"; });
   ASSERT_FALSE(type.ok());
   EXPECT_EQ(type.status().location().field, "events[0].type");
 
-  Result<Trace> missing = read_changed([](json& j) { j["result"].erase("welfare"); });
+  Result<Trace> missing = read_changed([](Json& j) { j["result"].erase("welfare"); });
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().location().field, "result.welfare");
 
-  Result<Trace> other = read_changed([](json& j) { j["parties"][1]["id"] = "stranger"; });
+  Result<Trace> other = read_changed([](Json& j) { j["parties"][1]["id"] = "stranger"; });
   ASSERT_FALSE(other.ok());
   EXPECT_THAT(other.status().message(), ::testing::HasSubstr("does not match"));
 

@@ -11,17 +11,17 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "parley/base/file.h"
 #include "parley/base/numbers.h"
+#include "parley/io/json.h"
 #include "parley/io/json_limits.h"
 #include "parley/io/limits.h"
 
 namespace parley::tournament {
 namespace {
 
-using OrderedJson = nlohmann::ordered_json;
+using io::Json;
 
 const std::vector<std::string>& FixedColumns() {
   static const std::vector<std::string> columns = {"session",
@@ -329,12 +329,12 @@ Result<ResultsTable> ParseJsonl(std::string_view text, const std::string& file_n
     position = end + 1;
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    Result<nlohmann::json> parsed = io::ParseJson(line, io::ResultsRowJsonLimits());
+    Result<Json> parsed = io::ParseJson(line, io::ResultsRowJsonLimits());
     if (!parsed.ok() || !parsed->is_object()) {
       std::string why = parsed.ok() ? "" : ": " + parsed.status().message();
       return InvalidInput("not a JSON object" + why, Location{file_name, line_number, 0, ""});
     }
-    const nlohmann::json& row = *parsed;
+    const Json& row = *parsed;
     // Values as the CSV reader sees them: text, numbers written back shortest, null as empty.
     std::map<std::string, std::string> values;
     std::size_t num_parties = 0;
@@ -397,9 +397,9 @@ std::string FormatCsvRow(const SessionRecord& record, std::size_t num_parties) {
 
 std::string FormatJsonlRow(const SessionRecord& record, std::size_t num_parties) {
   auto number = [](const std::optional<double>& value) {
-    return value ? OrderedJson(*value) : OrderedJson(nullptr);
+    return value ? Json(*value) : Json(nullptr);
   };
-  OrderedJson row = OrderedJson::object();
+  Json row = Json::object();
   row["session"] = record.session;
   row["config"] = record.config;
   row["scenario"] = OneLine(record.scenario);
@@ -431,7 +431,7 @@ std::string FormatJsonlRow(const SessionRecord& record, std::size_t num_parties)
     }
   }
   // dump() escapes control characters, so the row stays one line.
-  return row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return row.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 std::string FormatRow(const SessionRecord& record, std::size_t num_parties, ResultsFormat format) {

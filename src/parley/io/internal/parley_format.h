@@ -8,14 +8,12 @@
 
 #include <cctype>
 #include <cstddef>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
-namespace parley::io::internal {
+#include "parley/io/json.h"
 
-// The writer's tree: keys in the documented order.
-using OrderedJson = nlohmann::ordered_json;
+namespace parley::io::internal {
 
 // Field paths, shared by the reader (provenance, positions) and the writer.
 inline std::string Child(const std::string& path, std::string_view key) {
@@ -44,14 +42,14 @@ inline std::string LowerCase(std::string text) {
 
 // True when the yaml-cpp tree holds exactly the JSON value (yaml-cpp reads nearly all JSON the
 // same way; this catches the rest, such as escaped surrogate pairs).
-bool SameTree(const YAML::Node& yaml, const OrderedJson& json);
+bool SameTree(const YAML::Node& yaml, const Json& json);
 // Builds a yaml-cpp tree (without positions) from JSON that yaml-cpp could not read itself. The
 // recursion is bounded: ParseJson refused anything nested deeper than kMaxNestingDepth.
-YAML::Node JsonToYaml(const OrderedJson& json);
+YAML::Node JsonToYaml(const Json& json);
 
 // --- YAML emission (parley_format_emitter.cc) ---
 
 // The document as block-style YAML (short collections in flow style), ending in a newline.
-std::string EmitYamlDocument(const OrderedJson& document);
+std::string EmitYamlDocument(const Json& document);
 
 }  // namespace parley::io::internal
