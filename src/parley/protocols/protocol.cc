@@ -35,7 +35,7 @@ std::optional<ActionType> ParseActionType(std::string_view name) {
   return std::nullopt;
 }
 
-void Inbox::Push(const Message& message) {
+Message& Inbox::Append() {
   if (end_ - begin_ == slots_.size()) {
     // Full: double the ring, keeping each kept message at its index modulo the new size.
     std::vector<Message> grown(slots_.empty() ? 8 : slots_.size() * 2);
@@ -44,8 +44,7 @@ void Inbox::Push(const Message& message) {
     }
     slots_ = std::move(grown);
   }
-  slots_[end_ & (slots_.size() - 1)] = message;  // reuses the slot's buffers
-  ++end_;
+  return slots_[end_++ & (slots_.size() - 1)];
 }
 
 PartyView::PartyView(std::size_t self, const model::Scenario& scenario,

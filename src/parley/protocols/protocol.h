@@ -123,7 +123,9 @@ class Inbox {
   std::vector<Message> Kept() const { return std::vector<Message>(begin(), end()); }
 
   // Used by the session only.
-  void Push(const Message& message);
+  void Push(const Message& message) { Append() = message; }
+  // The slot of the next message, to be overwritten by the caller in full (its buffers are reused).
+  Message& Append();
   void set_keep_all(bool keep_all) { keep_all_ = keep_all; }
   // The party is about to act: forget what it could already read at its previous turn.
   void StartTurn() {
@@ -161,6 +163,7 @@ class PartyView {
 
   // Used by the session only.
   void Deliver(const Message& message) { inbox_.Push(message); }
+  Message& DeliverInPlace() { return inbox_.Append(); }
   void SetClock(const Clock& clock) { clock_ = clock; }
   Inbox& mutable_inbox() { return inbox_; }
 
@@ -250,9 +253,10 @@ class SessionContext {
   virtual bool NextRound() = 0;
   virtual bool Expired() const = 0;
 
-  // Asks `party` to act on `request` and waits for the answer: `co_await context.Ask(p, r)`. An
-  // illegal answer is recorded and becomes the request's fallback.
-  Answer Ask(std::size_t party, const Request& request) { return Take(Open(party, request)); }
+  // Asks `party` to act on `request` and waits for the answer: `co_await context.Ask(p, r)`,
+  // awaited at once (the request is lent to the session until then, not copied). An illegal answer
+  // is recorded and becomes the request's fallback.
+  Answer Ask(std::size_t party, const Request& request) { return Take(OpenLent(party, request)); }
   // Asking several parties at once, so that in a live room they may answer in any order: Open an
   // ask for each, then Take the answers in the protocol's order. Open early only asks whose party
   // is sent nothing before its answer is taken (its view must not change in between), so that the
@@ -275,6 +279,10 @@ class SessionContext {
 
  protected:
   friend class Answer;
+  // Open for Ask, whose answer is taken at once: `request` stays valid and unchanged until then,
+  // so a context may keep a reference instead of a copy (a session does for engines, which answer
+  // millions of asks in a tournament). By default Open.
+  virtual AskId OpenLent(std::size_t party, const Request& request) { return Open(party, request); }
   // Answer's side of Take: the answer when it can be had now (an engine's, or a person's already
   // submitted), else false and the protocol suspends in Park until the driver resumes it.
   virtual bool TryTake(AskId ask, Action& action) = 0;

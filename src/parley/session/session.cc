@@ -114,6 +114,10 @@ struct OpenAsk {
   AskId id = 0;
   std::size_t party = 0;
   Request request;
+  // An engine's ask opened by Ask (OpenLent): the protocol's request, valid until the answer is
+  // taken, used instead of a copy in `request`.
+  const Request* lent = nullptr;
+  const Request& Asked() const { return lent != nullptr ? *lent : request; }
   bool open = false;
   bool answered = false;  // a person's answer is in `action`
   bool record_illegal = false;
@@ -324,33 +328,42 @@ class Session::Impl final : public protocols::SessionContext {
   bool Expired() const override { return expired_ || TimeUp() || config_.stop.stop_requested(); }
 
   AskId Open(std::size_t party, const Request& request) override {
-    PARLEY_CHECK(party < views_.size() && views_[party] != nullptr);
-    OpenAsk* slot = nullptr;
-    for (OpenAsk& candidate : asks_) {
-      if (!candidate.open) {
-        slot = &candidate;
-        break;
-      }
-    }
-    if (slot == nullptr) slot = &asks_.emplace_back();
-    slot->id = next_ask_++;
-    slot->party = party;
-    slot->request = request;  // reuses the slot's buffers
-    slot->open = true;
-    slot->answered = false;
-    if (persons_[party]) {
-      RefreshTime();
-      views_[party]->SetClock(clock_);
-    }
-    return slot->id;
+    OpenAsk& slot = FreeSlot(party);
+    slot.request = request;  // reuses the slot's buffers
+    slot.lent = nullptr;
+    return Opened(slot);
   }
+
+ protected:
+  AskId OpenLent(std::size_t party, const Request& request) override {
+    if (persons_[party]) return Open(party, request);  // persons' requests are listed (Awaiting)
+    OpenAsk& slot = FreeSlot(party);
+    slot.lent = &request;
+    return Opened(slot);
+  }
+
+ public:
+  // --- SessionContext, continued
 
   void Post(std::size_t sender, const std::vector<std::size_t>& recipients,
             const Action& action) override {
     PARLEY_CHECK(sender < scenario_.parties.size());
+    // Delivery: the recipients' inboxes and nowhere else. Protocols address only parties that
+    // take part (principals() / mediators()).
+    for (std::size_t recipient : recipients) {
+      PARLEY_CHECK(recipient < views_.size() && views_[recipient] != nullptr);
+    }
     RefreshTime();
+    const bool traced = config_.keep_events || static_cast<bool>(config_.on_event);
     TraceEvent& event = config_.keep_events ? trace_.events.emplace_back() : scratch_event_;
-    Message& message = event.message;
+    // Untraced (a tournament), the message is written straight into the first recipient's inbox
+    // and copied from there to the others: one copy fewer per message.
+    std::size_t delivered = 0;
+    if (!traced && !recipients.empty() &&
+        std::find(recipients.begin() + 1, recipients.end(), recipients[0]) == recipients.end()) {
+      delivered = 1;
+    }
+    Message& message = delivered == 1 ? views_[recipients[0]]->DeliverInPlace() : event.message;
     message.sequence = messages_++;
     message.round = clock_.round;
     message.time = clock_.relative_time;
@@ -361,27 +374,26 @@ class Session::Impl final : public protocols::SessionContext {
     message.accept = action.accept;
     message.value = action.value;
     message.text = action.text;
-    event.utilities.clear();
+    if (traced) event.utilities.clear();
     if (message.outcome) {
       PARLEY_CHECK(space_.Contains(*message.outcome));
       // The analyst's utilities are read only from kept events and by on_event.
-      if (config_.keep_events || config_.on_event) {
+      if (traced) {
         event.utilities.reserve(scored_.size());
         for (std::size_t party_idx : scored_) {
           event.utilities.push_back(
               scenario_.parties[party_idx].preferences->utility->Evaluate(*message.outcome));
         }
       }
-      if (action.type == ActionType::kOffer &&
+      // The principals' latest offers, for the gap curve.
+      if (config_.track_gaps && action.type == ActionType::kOffer &&
           scenario_.parties[sender].role == model::Role::kPrincipal) {
         latest_offers_[sender] = *message.outcome;
       }
     }
-    // Delivery: the recipients' inboxes and nowhere else. Protocols address only parties that
-    // take part (principals() / mediators()).
-    for (std::size_t recipient : recipients) {
-      PARLEY_CHECK(recipient < views_.size() && views_[recipient] != nullptr);
-      views_[recipient]->Deliver(message);
+    for (std::size_t recipient_idx = delivered; recipient_idx < recipients.size();
+         ++recipient_idx) {
+      views_[recipients[recipient_idx]]->Deliver(message);
     }
     if (config_.on_event) config_.on_event(event);
   }
@@ -428,9 +440,9 @@ class Session::Impl final : public protocols::SessionContext {
     strategies::Strategy* strategy = strategies_[party].get();
     if (strategy == nullptr) {
       RecordIllegal(party, "no strategy plays this party");
-      action = Fallback(slot.request);
+      action = Fallback(slot.Asked());
     } else {
-      action = Validated(party, slot.request, strategy->Act(view, slot.request));
+      action = Validated(party, slot.Asked(), strategy->Act(view, slot.Asked()));
     }
     slot.open = false;
     Announce(slot, action);
@@ -442,7 +454,7 @@ class Session::Impl final : public protocols::SessionContext {
     if (!config_.on_answer) return;
     answered_.ask = slot.id;
     answered_.party = slot.party;
-    answered_.request = slot.request;
+    answered_.request = slot.Asked();
     config_.on_answer(answered_, action);
   }
 
@@ -558,6 +570,32 @@ class Session::Impl final : public protocols::SessionContext {
   }
 
  private:
+  // A slot for a new ask of `party`: a taken one reused, or a new one.
+  OpenAsk& FreeSlot(std::size_t party) {
+    PARLEY_CHECK(party < views_.size() && views_[party] != nullptr);
+    OpenAsk* slot = nullptr;
+    for (OpenAsk& candidate : asks_) {
+      if (!candidate.open) {
+        slot = &candidate;
+        break;
+      }
+    }
+    if (slot == nullptr) slot = &asks_.emplace_back();
+    slot->party = party;
+    return *slot;
+  }
+
+  AskId Opened(OpenAsk& slot) {
+    slot.id = next_ask_++;
+    slot.open = true;
+    slot.answered = false;
+    if (persons_[slot.party]) {
+      RefreshTime();
+      views_[slot.party]->SetClock(clock_);
+    }
+    return slot.id;
+  }
+
   OpenAsk& Find(AskId ask) {
     for (OpenAsk& slot : asks_) {
       if (slot.open && slot.id == ask) return slot;

@@ -24,6 +24,7 @@ void PrincipalStrategy::Initialize(const PartyView& view, std::mt19937_64& rng) 
   received_.clear();
   for (std::optional<model::Outcome>& latest : latest_received_) latest.reset();
   window_best_.clear();
+  window_kept_ = false;
   window_start_ = 0;
   inbox_seen_ = 0;
   current_text_.reset();
@@ -55,7 +56,8 @@ bool PrincipalStrategy::Rational(const model::Outcome& outcome) const {
 }
 
 std::optional<double> PrincipalStrategy::BestReceivedSince(double time) {
-  if (time < window_start_) {
+  if (!window_kept_ || time < window_start_) {
+    window_kept_ = true;
     // The window moved back: rebuild the queue over the offers received since `time`.
     window_best_.clear();
     window_start_ = time;
@@ -85,9 +87,13 @@ void PrincipalStrategy::Record(const PartyView& view, std::size_t sender,
   const double utility = bids_.constraints().open_issues.empty() ? bids_.Utility(outcome)
                                                                  : bids_.Utility(Judged(outcome));
   received_.push_back(ReceivedRecord{sender, utility, time, round});
-  if (sender >= latest_received_.size()) latest_received_.resize(sender + 1);
+  if (sender >= latest_received_.size()) {
+    latest_received_.resize(sender + 1);
+    latest_record_.resize(sender + 1);
+  }
   latest_received_[sender] = outcome;  // reuses the buffer once the sender has one
-  if (time >= window_start_) {
+  latest_record_[sender] = received_.size() - 1;
+  if (window_kept_ && time >= window_start_) {
     while (!window_best_.empty() && received_[window_best_.back()].utility <= utility) {
       window_best_.pop_back();
     }
@@ -97,6 +103,8 @@ void PrincipalStrategy::Record(const PartyView& view, std::size_t sender,
 }
 
 void PrincipalStrategy::Digest(const PartyView& view, const Request& request) {
+  const std::size_t first_record = received_.size();
+  standing_utility_.reset();
   const protocols::Inbox& inbox = view.inbox();
   if (inbox.size() < inbox_seen_) inbox_seen_ = 0;  // a new view: read it from the start
   for (; inbox_seen_ < inbox.size(); ++inbox_seen_) {
@@ -120,8 +128,14 @@ void PrincipalStrategy::Digest(const PartyView& view, const Request& request) {
     if (!known) {
       Record(view, sender, standing, view.clock().relative_time, view.clock().round);
     }
+    // Recorded in this turn (so under its constraints): its utility is known.
+    if (sender < latest_received_.size() && latest_received_[sender] &&
+        latest_record_[sender] >= first_record &&
+        (known || *latest_received_[sender] == standing)) {
+      standing_utility_ = received_[latest_record_[sender]].utility;
+    }
     if (!current_text_ || *current_text_ != standing) {
-      previous_text_ = current_text_;
+      previous_text_.swap(current_text_);  // the buffer of the text before it is reused
       current_text_ = standing;
     }
   }
@@ -147,10 +161,19 @@ void PrincipalStrategy::PrepareTurn(const PartyView& view, const Request& reques
     Initialize(view, seeded);
   }
   pacing_clock_ = protocols::PacingClock(view, request);
-  BidConstraints constraints = BidConstraints::FromRequest(request);
-  if (!(constraints == bids_.constraints())) {
-    bids_.SetConstraints(constraints);
-    OnConstraintsChanged();
+  // Most requests constrain nothing, and most turns keep the constraints of the previous one.
+  const BidConstraints& current = bids_.constraints();
+  const bool unconstrained = request.open_issues.empty() &&
+                             std::find(request.fixed_issues.begin(), request.fixed_issues.end(),
+                                       true) == request.fixed_issues.end();
+  const bool was_unconstrained =
+      current.open_issues.empty() && current.fixed_issues.empty() && current.fixed_outcome.empty();
+  if (!(unconstrained && was_unconstrained)) {
+    BidConstraints constraints = BidConstraints::FromRequest(request);
+    if (!(constraints == current)) {
+      bids_.SetConstraints(constraints);
+      OnConstraintsChanged();
+    }
   }
   Digest(view, request);  // after the constraints: received texts are judged under them
 }
@@ -163,7 +186,7 @@ std::optional<Action> PrincipalStrategy::AnswerStandingOffer(Turn& turn) {
   std::optional<model::Outcome> judged_copy;
   if (!bids_.constraints().open_issues.empty()) judged_copy = Judged(standing);
   const model::Outcome& judged = judged_copy ? *judged_copy : standing;
-  const double standing_utility = bids_.Utility(judged);
+  const double standing_utility = standing_utility_ ? *standing_utility_ : bids_.Utility(judged);
   // Rational(judged), without evaluating the utility again.
   auto rational = [&] { return standing_utility >= reservation_ && bids_.Allowed(judged); };
   const bool is_vote =

@@ -136,9 +136,14 @@ class PrincipalStrategy : public Strategy {
   // The latest recorded outcome of each sender (index: sender, or the number of parties for a
   // standing offer of unknown origin).
   std::vector<std::optional<model::Outcome>> latest_received_;
+  std::vector<std::size_t> latest_record_;  // index into received_ of each sender's latest
+  // The standing offer's utility when Digest recorded it in this turn.
+  std::optional<double> standing_utility_;
   // Indices into received_ at or after window_start_ whose utility beats every later one's, so
   // the front is the window's best (a monotonic queue).
   std::deque<std::size_t> window_best_;
+  // Whether window_best_ is kept up to date: only once BestReceivedSince was asked (AC_combi).
+  bool window_kept_ = false;
   double window_start_ = 0;
   std::size_t inbox_seen_ = 0;
   std::optional<model::Outcome> current_text_;   // the latest standing text shown
