@@ -252,6 +252,24 @@ TEST_F(CopilotTest, SuggestionsAreTheLibrarysAnswer) {
   EXPECT_EQ(unsaved.body["suggestions"], fewest.body["suggestions"]);
 }
 
+// A draft given in the query is read within a request body's limits: deep nesting, a
+// non-object and broken JSON are a 400 naming the parameter, and the server goes on answering.
+TEST_F(CopilotTest, AHostileDraftInTheQueryIsRefusedAndTheServerStaysUp) {
+  Room room =
+      CreateRoom(ReadText(Example("riverside.yaml")), {"council", "developer", "residents"});
+  // An object whose one member nests 1,200 arrays deep (percent-encoded, within the 8 KiB target).
+  const std::string deep = "{\"a\": " + std::string(1200, '[') + std::string(1200, ']') + "}";
+  for (const std::string& outcome :
+       {deep, std::string("[1, 2]"), std::string("{\"a\": "), std::string("{\"a\": 1e999}")}) {
+    HttpReply reply = server_->Call(
+        "GET", Path(room, "/suggestions?outcome=" + PercentEncode(outcome)), room.mediator);
+    EXPECT_EQ(reply.status, 400) << outcome.substr(0, 40) << ": " << reply.text;
+    EXPECT_NE(reply.text.find("query parameter 'outcome' must be a JSON object"), std::string::npos)
+        << reply.text;
+  }
+  EXPECT_EQ(server_->Call("GET", Path(room, "/suggestions"), room.mediator).status, 200);
+}
+
 // Red lines that exclude each other leave no text to suggest: the smallest relaxations, and
 // the issues whose deferral to phase two leaves a zone for the initial exchange.
 TEST_F(CopilotTest, NoZoneAnswersRelaxationsAndDeferrals) {

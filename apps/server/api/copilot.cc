@@ -4,6 +4,7 @@
 
 #include "parley/analysis/evaluation.h"
 #include "parley/analysis/suggestions.h"
+#include "parley/io/json_limits.h"
 #include "parley/io/outcome_json.h"
 #include "parley/report/suggestions_report.h"
 #include "server/api/body.h"
@@ -64,13 +65,17 @@ ApiResult<SuggestionsSnapshot> SnapshotForSuggestions(const Room& room, const Re
   snapshot.principals = room.principals;
   auto outcome_query = request.query.find("outcome");
   if (outcome_query != request.query.end()) {
-    Json parsed = Json::parse(outcome_query->second, nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object()) {
+    // Within the limits of a request body: a query is bounded by the request head, but its
+    // nesting is not.
+    io::JsonLimits limits;
+    limits.max_depth = kMaxBodyDepth;
+    Result<Json> parsed = io::ParseJson(outcome_query->second, limits);
+    if (!parsed.ok() || !parsed->is_object()) {
       return ApiError{ErrorKind::kBadRequest,
                       "query parameter 'outcome' must be a JSON object {issue: option}, got '" +
                           Excerpt(outcome_query->second) + "'"};
     }
-    PARLEY_API_TRY(snapshot.draft, ReadOutcome(room.scenario, parsed, "outcome"));
+    PARLEY_API_TRY(snapshot.draft, ReadOutcome(room.scenario, *parsed, "outcome"));
     return snapshot;
   }
   PARLEY_API_TRY(std::int64_t version, QueryInt(request, "draft", 0));
