@@ -165,7 +165,7 @@ std::string RenderJson(const model::Scenario& scenario, const session::Trace& tr
   out["messages"] = session::MessageCount(trace);
   nlohmann::ordered_json result = session::ResultToJson(scenario, trace);
   for (auto& [key, value] : result.items()) out[key] = value;
-  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return out.dump(2, ' ', false, io::Json::error_handler_t::replace) + "\n";
 }
 
 Status RunNegotiate(const NegotiateOptions& options) {
