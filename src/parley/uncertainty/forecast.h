@@ -46,12 +46,12 @@ struct ForecastOptions {
   // of sessions disjoint from the evaluation (docs/uncertainty.md, docs/performance.md).
   struct Calibration {
     bool enabled = true;
-    double intercept = 4.384;
-    double model = 0.409;
-    double need = -1.355;
-    double conceded = 3.995;
-    double novelty = -4.503;
-    double unmoved = -2.965;
+    double intercept = 4.412;
+    double model = 0.407;
+    double need = -1.384;
+    double conceded = 4.034;
+    double novelty = -4.520;
+    double unmoved = -2.975;
   };
   Calibration calibration;
   int bootstrap = 200;
